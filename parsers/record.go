@@ -1,0 +1,70 @@
+package parsers
+
+import "strconv"
+
+// Kind tells what a [Record] describes.
+type Kind uint8
+
+const (
+	// KindHTTP is one HTTP request: an access-log line or a JSON access entry.
+	KindHTTP Kind = iota
+	// KindApp is an application log line: it has a level and a message but
+	// no HTTP fields (no status, method or path).
+	KindApp
+)
+
+// Record is one parsed log line.
+//
+// Every []byte field is a sub-slice of the line given to the parser (or of
+// the parser's own scratch buffer) and is valid only until the parser's next
+// Parse call. Anything kept longer must be copied by the caller. Fields that
+// are absent or "-" in the line are nil (byte slices), 0 (Time, Status) or
+// -1 (Bytes, Duration).
+type Record struct {
+	Kind Kind
+	// Time is the event time in Unix nanoseconds, UTC. 0 means the line has
+	// no time.
+	Time int64
+	// Client is the client address as logged: IPv4, IPv6 or a host name.
+	Client []byte
+	// User is the authenticated user or user id.
+	User []byte
+	// Method is the HTTP method, e.g. "GET".
+	Method []byte
+	// Target is the request target as logged, query string included.
+	Target []byte
+	// Proto is the protocol, e.g. "HTTP/1.1"; nil for HTTP/0.9 requests.
+	Proto []byte
+	// Status is the HTTP status code, 0 when absent.
+	Status int
+	// Bytes is the response body size in bytes, -1 when absent.
+	Bytes int64
+	// Duration is the request duration in microseconds, -1 when absent.
+	Duration int64
+	// Referer and UserAgent are the raw header values, escapes untouched.
+	Referer   []byte
+	UserAgent []byte
+	// Level and Message are set by application-log parsers.
+	Level   []byte
+	Message []byte
+}
+
+// Reset sets r to the empty record: every field absent.
+func (r *Record) Reset() {
+	*r = Record{Bytes: -1, Duration: -1}
+}
+
+// SyntaxError reports why a line could not be parsed.
+//
+// Reason is a short constant phrase ("cannot parse status") suitable as a
+// counter label; Pos is the byte offset in the line where parsing stopped.
+// Parsers return a pointer to an error they own, valid until their next
+// Parse call; callers that keep it must copy the value.
+type SyntaxError struct {
+	Pos    int
+	Reason string
+}
+
+func (e *SyntaxError) Error() string {
+	return e.Reason + " at byte " + strconv.Itoa(e.Pos)
+}
