@@ -1,0 +1,72 @@
+package accesslog
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+func TestDetectSuccess(t *testing.T) {
+	f := func(sample, wantName string, wantN int) *Format {
+		t.Helper()
+		fm, n, err := Detect([]byte(sample))
+		if err != nil {
+			t.Fatalf("unexpected error for %.200q; got %v; want nil", sample, err)
+		}
+		if fm.Name() != wantName || n != wantN {
+			t.Fatalf("unexpected format for %.200q; got %q, %d lines; want %q, %d lines", sample, fm.Name(), n, wantName, wantN)
+		}
+		return fm
+	}
+	file := func(name string) string {
+		t.Helper()
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	// The shared access logs: 100 lines each, or all there are.
+	f(file("apache_logs"), "combined", 100)
+	f(file("logfile_shop_access_log.0"), "combined", 100)
+	f(file("logfile_access_log.1"), "combined", 1)
+	f(file("logfile_bad_access_log.0"), "combined", 3)
+
+	const common = `127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326`
+	const combined = `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "curl/8.0"`
+	f(common+"\n", "common", 1)
+	f(common+" 0.015\n"+common+" 0.020\n", "common + request_time (s)", 2)
+	// The most lines win; a last line without '\n' counts only alone.
+	f(common+"\n"+combined+"\n"+combined+"\n"+"junk\n"+combined, "combined", 2)
+	f(combined, "combined", 1)
+	f("\n\n"+combined+"\r\n\n", "combined", 1)
+	// Units of a trailing duration: one fraction makes them seconds.
+	fm := f(combined+" 1500\n"+combined+" 2\n", "combined + duration (ms, assumed)", 2)
+	var r parsers.Record
+	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 0.5"), &r); err != nil || r.Duration != 500 {
+		t.Fatalf("unexpected duration for 0.5 in %s; got %d, %v; want 500", fm.Name(), r.Duration, err)
+	}
+	fm = f(combined+" 2\n"+combined+" 0.250\n"+combined+" -\n", "combined + request_time (s)", 3)
+	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 2"), &r); err != nil || r.Duration != 2e6 {
+		t.Fatalf("unexpected duration for 2 in %s; got %d, %v; want 2000000", fm.Name(), r.Duration, err)
+	}
+	// Only the first 100 lines count.
+	f(strings.Repeat(common+"\n", 100)+strings.Repeat(combined+"\n", 200), "common", 100)
+}
+
+func TestDetectFailure(t *testing.T) {
+	f := func(sample, want string) {
+		t.Helper()
+		_, _, err := Detect([]byte(sample))
+		if err == nil || err.Error() != want {
+			t.Fatalf("unexpected error for %q; got %v; want %s", sample, err, want)
+		}
+	}
+	f("", "cannot detect log format: no line of 0 parses as combined or common")
+	f("\n \n", "cannot detect log format: no line of 0 parses as combined or common")
+	f(`{"level":"info","ts":1716723772.6014807}`+"\nfoo\n", "cannot detect log format: no line of 2 parses as combined or common")
+	f("2015-01-13 00:32:17 100.79.192.81 GET /robots.txt - 80 - 157.55.39.146 Mozilla/5.0 - 404 0 2 1405 242 283\n",
+		"cannot detect log format: no line of 1 parses as combined or common")
+}

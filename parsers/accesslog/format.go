@@ -1,0 +1,174 @@
+package accesslog
+
+import "fmt"
+
+// Format is a compiled log format: a sequence of literal separators and
+// typed fields. Get one from [Named], [CompileNginx], [CompileApache] or
+// [Detect]. A space in a separator matches a run of spaces in the line. A
+// field between double quotes ends at the first quote that a backslash
+// does not escape; any other field ends at the first byte of the separator
+// after it, or at a space when it is the last.
+//
+// A Format is immutable and safe for concurrent use; many [Parser]s may
+// share one.
+type Format struct {
+	name  string
+	items []item
+	// hasClient is true when a field other than X-Forwarded-For fills
+	// Record.Client.
+	hasClient bool
+}
+
+// Name returns a human-readable name, e.g. "combined + request_time (s)",
+// for reports.
+func (f *Format) Name() string { return f.name }
+
+// unit is the unit of a number in the line.
+type unit uint8
+
+const (
+	// unitAuto: a fractional number is seconds, an integer milliseconds.
+	unitAuto unit = iota
+	unitS
+	unitMS
+	unitUS
+)
+
+// durationScale is the power of ten that turns a number in the unit into
+// microseconds.
+var durationScale = [...]int{unitS: 6, unitMS: 3, unitUS: 0}
+
+// kind says what an item of a Format is and which Record field it fills.
+type kind uint8
+
+const (
+	kLiteral      kind = iota
+	kOpaque            // any other variable: checked for shape only
+	kClient            // $remote_addr, %h, %a
+	kForwardedFor      // $http_x_forwarded_for, %{X-Forwarded-For}i
+	kUser              // $remote_user, %u
+	kIdentUser         // lenient "%l %u": 0 to 2 tokens before '['
+	kTimeLocal         // $time_local, %t: dd/Mon/yyyy:hh:mm:ss ±hhmm
+	kTimeISO           // $time_iso8601
+	kEpoch             // $msec, %{sec}t, %{msec}t, %{usec}t
+	kRequest           // $request, %r
+	kMethod            // $request_method, %m
+	kTarget            // $request_uri
+	kPath              // $uri, %U
+	kArgs              // $args: extends a path before it ("$uri?$args")
+	kQuery             // %q: "?args" or "", extends a path right before it
+	kProto             // $server_protocol, %H
+	kStatus            // $status, %s, %>s
+	kBytes             // $body_bytes_sent, $bytes_sent, %b, %B
+	kDuration          // $request_time, %D, %T
+	kUpstream          // $upstream_response_time: "0.010, 0.020 : 0.030"
+	kReferer           // $http_referer, %{Referer}i
+	kUserAgent         // $http_user_agent, %{User-Agent}i
+	kTail              // lenient tail: extra quoted fields, optional duration
+)
+
+// item is one element of a Format.
+type item struct {
+	kind kind
+	// quoted is true when the value sits between double quotes: it ends at
+	// the first quote not escaped by a backslash.
+	quoted bool
+	// store is false for a field whose Record field an earlier field
+	// already fills: the value is still checked but not stored.
+	store bool
+	// stop ends an unquoted value: the first byte of the next literal.
+	stop byte
+	// stop2 also ends an unquoted value: '?' before Apache's %q, or stop
+	// itself for short values, scanned by a plain loop; 0 = none.
+	stop2 byte
+	// unit of kDuration, kUpstream, kEpoch and kTail values.
+	unit unit
+	// tailQuoted allows quoted fields in a kTail.
+	tailQuoted bool
+	// lit is the text of a kLiteral; a space matches a run of spaces.
+	lit string
+	// reason is why a kLiteral did not match: the reason of the next field.
+	reason string
+}
+
+// Named returns a predefined format:
+//
+//   - "common": NCSA common log format, %h %l %u %t "%r" %>s %b, with an
+//     optional trailing duration;
+//   - "combined": common plus "%{Referer}i" "%{User-agent}i", then any
+//     number of extra quoted fields and an optional trailing duration;
+//   - "combined_rt": combined whose trailing duration is nginx's
+//     $request_time, in seconds.
+//
+// All are lenient: runs of spaces separate fields, and 0 to 2 tokens may
+// stand for ident and user between the client and the time. A token alone
+// is taken as the user. A trailing duration with a decimal point is
+// seconds, an integer is milliseconds, unless [Options].DurationUnit says
+// otherwise. It may be "-", or a list like $upstream_response_time's
+// "0.010, 0.020 : 0.005", which is summed.
+func Named(name string) (*Format, error) {
+	switch name {
+	case "common":
+		return commonFormat, nil
+	case "combined":
+		return combinedFormat, nil
+	case "combined_rt":
+		return combinedRTFormat, nil
+	}
+	return nil, fmt.Errorf("cannot find log format %q; known formats: common, combined, combined_rt", name)
+}
+
+var (
+	commonFormat     = lenientFormat("common", false, unitAuto)
+	combinedFormat   = lenientFormat("combined", true, unitAuto)
+	combinedRTFormat = lenientFormat("combined", true, unitS)
+)
+
+// lenientFormat builds the named formats.
+func lenientFormat(base string, combined bool, u unit) *Format {
+	var b builder
+	b.field(kClient, unitAuto, 0)
+	b.literal(" ", 0)
+	b.field(kIdentUser, unitAuto, 0)
+	b.literal(`[`, 0)
+	b.field(kTimeLocal, unitAuto, 0)
+	b.literal(`] "`, 0)
+	b.field(kRequest, unitAuto, 0)
+	b.literal(`" `, 0)
+	b.field(kStatus, unitAuto, 0)
+	b.literal(" ", 0)
+	b.field(kBytes, unitAuto, 0)
+	if combined {
+		b.literal(` "`, 0)
+		b.field(kReferer, unitAuto, 0)
+		b.literal(`" "`, 0)
+		b.field(kUserAgent, unitAuto, 0)
+		b.literal(`"`, 0)
+	}
+	b.field(kTail, unitAuto, 0)
+	f, err := b.finish(base)
+	if err != nil {
+		panic("BUG: " + err.Error())
+	}
+	f.items[len(f.items)-1].tailQuoted = combined
+	return withTailUnit(f, u)
+}
+
+// withTailUnit returns f with the unit of its trailing duration set to u and
+// the unit written into its name; f itself is unchanged.
+func withTailUnit(f *Format, u unit) *Format {
+	g := *f
+	g.items = append([]item(nil), f.items...)
+	last := &g.items[len(g.items)-1]
+	if last.kind != kTail {
+		panic("BUG: format " + f.name + " has no tail")
+	}
+	last.unit = u
+	switch u {
+	case unitS:
+		g.name += " + request_time (s)"
+	case unitMS:
+		g.name += " + duration (ms, assumed)"
+	}
+	return &g
+}

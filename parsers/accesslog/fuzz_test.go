@@ -1,0 +1,121 @@
+package accesslog
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+var knownReasons = map[string]bool{
+	ReasonEmpty: true, ReasonMissing: true, ReasonTrailing: true, ReasonQuote: true,
+	ReasonClient: true, ReasonIdentUser: true, ReasonUser: true, ReasonTime: true,
+	ReasonRequest: true, ReasonStatus: true, ReasonBytes: true, ReasonDuration: true,
+	ReasonReferer: true, ReasonUserAgent: true, ReasonForwardedFor: true, ReasonField: true,
+}
+
+// FuzzParse checks that the named formats never panic, that they agree
+// with the regexp reference on every line, and that the fields of the
+// record lie within the line.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"logfile_shop_access_log.0", "apache_logs"} {
+		for i, line := range readLines(f, name) {
+			// Elastic's odd lines: \xHH escapes and the truncated 8899.
+			if i < 30 || i+1 == 5851 || i+1 == 5853 || i+1 == 5860 || i+1 == 8899 {
+				f.Add(line)
+			}
+		}
+	}
+	for _, name := range []string{"logfile_access_log.1", "logfile_bad_access_log.0"} {
+		for _, line := range readLines(f, name) {
+			f.Add(line)
+		}
+	}
+	const head = `10.0.0.1 - - [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200 1`
+	for _, s := range []string{
+		head, head + ` "-" "-" 0.123`, head + ` "-" "-" 0.010, 0.020 : - `, head + ` "-" "-" "x" 2500`, head + ` "a\"b" "\\" -`,
+		"2001:db8::1 [29/Feb/2024:23:59:59 -0130] \"GET /\" - - \"\x00\" \"\xff\"\r",
+	} {
+		f.Add([]byte(s))
+	}
+	formats := []struct {
+		f        *Format
+		combined bool
+		unit     unit
+	}{
+		{commonFormat, false, unitAuto},
+		{combinedFormat, true, unitAuto},
+		{combinedRTFormat, true, unitS},
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		for _, fm := range formats {
+			var r parsers.Record
+			err := NewParser(fm.f, Options{}).Parse(line, &r)
+			ref, refOK := refParse(line, fm.combined, fm.unit)
+			if (err == nil) != refOK {
+				t.Fatalf("unexpected result for %q in %s; got error %v; reference accepts: %v", line, fm.f.Name(), err, refOK)
+			}
+			if err != nil {
+				checkError(t, line, err)
+				continue
+			}
+			if diff := recordDiff(ref, r); diff != "" {
+				t.Fatalf("unexpected record for %q in %s (-reference +got):\n%s", line, fm.f.Name(), diff)
+			}
+			checkWithin(t, line, r)
+		}
+	})
+}
+
+func checkError(t *testing.T, line []byte, err error) {
+	t.Helper()
+	var se *parsers.SyntaxError
+	if !errors.As(err, &se) || !knownReasons[se.Reason] || se.Pos < 0 || se.Pos > len(line) {
+		t.Fatalf("unexpected error for %q; got %#v; want a *parsers.SyntaxError with a known reason within the line", line, err)
+	}
+}
+
+// checkWithin checks that every []byte field of r is a sub-slice of line.
+func checkWithin(t *testing.T, line []byte, r parsers.Record) {
+	t.Helper()
+	for _, s := range [][]byte{r.Client, r.User, r.Method, r.Target, r.Proto, r.Referer, r.UserAgent} {
+		if len(s) == 0 {
+			continue
+		}
+		off := cap(line) - cap(s)
+		if off < 0 || off+len(s) > len(line) || &line[off] != &s[0] || !bytes.Equal(line[off:off+len(s)], s) {
+			t.Fatalf("unexpected field %q for %q; got memory outside the line; want a sub-slice", s, line)
+		}
+	}
+}
+
+// FuzzCompile checks that compiling any nginx or Apache format string and
+// parsing any line with the result never panics, and that the fields of
+// the record lie within the line.
+func FuzzCompile(f *testing.F) {
+	const line = `10.0.0.1 - - [01/Jan/2020:00:00:00 +0000] "GET /a?b HTTP/1.1" 200 1 "-" "-" 0.010, 0.020 : - 1234`
+	for _, format := range []string{
+		`$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_response_time $request_time`,
+		`%h %l %u %t \"%m %U%q %H\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D`,
+		`${msec} $time_iso8601 "$http_x_forwarded_for" $uri?$args %{sec}t %400{X}i %%`,
+	} {
+		f.Add(format, []byte(line))
+	}
+	f.Fuzz(func(t *testing.T, format string, line []byte) {
+		for _, compile := range []func(string) (*Format, error){CompileNginx, CompileApache} {
+			fm, err := compile(format)
+			if err != nil {
+				continue
+			}
+			for _, o := range []Options{{}, {ClientFromForwardedFor: true, DurationUnit: "ms"}} {
+				var r parsers.Record
+				if err := NewParser(fm, o).Parse(line, &r); err != nil {
+					checkError(t, line, err)
+					continue
+				}
+				checkWithin(t, line, r)
+			}
+		}
+	})
+}

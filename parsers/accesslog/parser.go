@@ -1,0 +1,281 @@
+package accesslog
+
+import (
+	"fmt"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// Reasons a line is rejected: the Reason of the [parsers.SyntaxError] that
+// [Parser.Parse] returns. They are constants, fit for a counter label.
+const (
+	ReasonEmpty        = "empty line"
+	ReasonMissing      = "missing fields"
+	ReasonTrailing     = "unexpected data after the last field"
+	ReasonQuote        = "unterminated quote"
+	ReasonClient       = "cannot parse client"
+	ReasonIdentUser    = "cannot parse ident and user"
+	ReasonUser         = "cannot parse user"
+	ReasonTime         = "cannot parse time"
+	ReasonRequest      = "cannot parse request"
+	ReasonStatus       = "cannot parse status"
+	ReasonBytes        = "cannot parse bytes"
+	ReasonDuration     = "cannot parse duration"
+	ReasonReferer      = "cannot parse referer"
+	ReasonUserAgent    = "cannot parse user agent"
+	ReasonForwardedFor = "cannot parse x-forwarded-for"
+	ReasonField        = "cannot parse field"
+)
+
+// fieldReasons is the reason a field of each kind fails, or the literal
+// that opens it.
+var fieldReasons = [...]string{
+	kLiteral:      ReasonField,
+	kOpaque:       ReasonField,
+	kClient:       ReasonClient,
+	kForwardedFor: ReasonForwardedFor,
+	kUser:         ReasonUser,
+	kIdentUser:    ReasonIdentUser,
+	kTimeLocal:    ReasonTime,
+	kTimeISO:      ReasonTime,
+	kEpoch:        ReasonTime,
+	kRequest:      ReasonRequest,
+	kMethod:       ReasonRequest,
+	kTarget:       ReasonRequest,
+	kPath:         ReasonRequest,
+	kArgs:         ReasonRequest,
+	kQuery:        ReasonRequest,
+	kProto:        ReasonRequest,
+	kStatus:       ReasonStatus,
+	kBytes:        ReasonBytes,
+	kDuration:     ReasonDuration,
+	kUpstream:     ReasonDuration,
+	kReferer:      ReasonReferer,
+	kUserAgent:    ReasonUserAgent,
+	kTail:         ReasonDuration,
+}
+
+// Options configures a [Parser]. The zero value means the defaults.
+type Options struct {
+	// DurationUnit is the unit of every duration field in the line: "s",
+	// "ms" or "us" (also "µs"). It overrides the format's own units.
+	// Default: "" = the format's units (%D is µs, $request_time is s, ...);
+	// for a trailing duration in a named or detected format, a number with
+	// a decimal point is seconds and an integer is milliseconds.
+	DurationUnit string
+	// ClientFromForwardedFor makes the first address of the
+	// X-Forwarded-For field the client, when the format has that field and
+	// the line has an address there.
+	// Default: false: the client is the connecting address ($remote_addr,
+	// %h, %a); X-Forwarded-For is the client only in a format without those.
+	ClientFromForwardedFor bool
+}
+
+// Validate reports whether o is valid. [NewParser] treats an invalid
+// DurationUnit as the default, so callers should validate user input first.
+func (o Options) Validate() error {
+	if _, ok := parseUnit(o.DurationUnit); !ok {
+		return fmt.Errorf("cannot parse duration unit %q; want one of \"s\", \"ms\", \"us\" or \"\"", o.DurationUnit)
+	}
+	return nil
+}
+
+func parseUnit(s string) (unit, bool) {
+	switch s {
+	case "":
+		return unitAuto, true
+	case "s":
+		return unitS, true
+	case "ms":
+		return unitMS, true
+	case "us", "µs":
+		return unitUS, true
+	}
+	return unitAuto, false
+}
+
+// Parser parses lines of one [Format] into [parsers.Record]s.
+//
+// A Parser is not safe for concurrent use: use one per goroutine. It
+// allocates nothing per line.
+type Parser struct {
+	f *Format
+	// unit overrides the units of duration fields; unitAuto = no override.
+	unit      unit
+	xffClient bool
+	err       parsers.SyntaxError
+	// pathStart is where the last stored path began, for $args and %q.
+	pathStart int
+	// The last day parsed, to skip the calendar arithmetic on the next
+	// line, which is nearly always on the same day.
+	dayKey  int
+	dayUnix int64
+}
+
+// NewParser returns a parser for lines in format f.
+func NewParser(f *Format, o Options) *Parser {
+	u, _ := parseUnit(o.DurationUnit)
+	return &Parser{
+		f:         f,
+		unit:      u,
+		xffClient: o.ClientFromForwardedFor || !f.hasClient,
+	}
+}
+
+// Parse fills r from line, after resetting it. A trailing '\r' is ignored.
+//
+// The byte-slice fields of r alias line and are valid until line is reused.
+// On failure Parse returns a *[parsers.SyntaxError] owned by p, valid until
+// the next Parse call, with one of the Reason constants; r is then partly
+// filled and must be ignored. Parse allocates nothing.
+func (p *Parser) Parse(line []byte, r *parsers.Record) error {
+	r.Reset()
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(line) == 0 {
+		return p.fail(0, ReasonEmpty)
+	}
+	p.pathStart = -1
+	pos := 0
+	items := p.f.items
+	for i := range items {
+		it := &items[i]
+		var end int
+		var reason string
+		switch it.kind {
+		case kLiteral:
+			var ok bool
+			if end, ok = matchLiteral(line, pos, it.lit); !ok {
+				return p.fail(end, literalFailure(line, end, it))
+			}
+		case kIdentUser:
+			// On failure, end is where parsing stopped.
+			if end, reason = identUser(line, pos, r); reason != "" {
+				return p.fail(end, reason)
+			}
+		case kTail:
+			if end, reason = p.tail(line, pos, it, r); reason != "" {
+				return p.fail(end, reason)
+			}
+		default:
+			if end = valueEnd(line, pos, it); end < 0 {
+				return p.fail(pos, ReasonQuote)
+			}
+			if reason = p.set(it, line, pos, end, r); reason != "" {
+				return p.fail(pos, reason)
+			}
+		}
+		pos = end
+	}
+	if pos = skipSpaces(line, pos); pos < len(line) {
+		return p.fail(pos, ReasonTrailing)
+	}
+	return nil
+}
+
+func (p *Parser) fail(pos int, reason string) error {
+	p.err = parsers.SyntaxError{Pos: pos, Reason: reason}
+	return &p.err
+}
+
+// literalFailure is the reason literal it does not match at pos.
+func literalFailure(line []byte, pos int, it *item) string {
+	if pos >= len(line) {
+		return ReasonMissing
+	}
+	return it.reason
+}
+
+// set checks the value line[start:end] of field it and stores it in r. It
+// returns a reason when the value is invalid.
+func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) string {
+	v := line[start:end]
+	switch it.kind {
+	case kClient:
+		if len(v) == 0 {
+			return ReasonClient
+		}
+		// X-Forwarded-For, when it is the client, may come first.
+		if it.store && r.Client == nil {
+			r.Client = dash(v)
+		}
+	case kForwardedFor:
+		if !it.store || !p.xffClient {
+			break
+		}
+		if a := firstAddress(v); a != nil {
+			r.Client = a
+		}
+	case kUser:
+		if it.store {
+			r.User = dash(v)
+		}
+	case kTimeLocal, kTimeISO, kEpoch:
+		t, ok := p.time(it, v)
+		if !ok {
+			return ReasonTime
+		}
+		if it.store {
+			r.Time = t
+		}
+	case kRequest:
+		if it.store {
+			setRequest(r, v)
+		}
+	case kMethod:
+		if it.store {
+			r.Method = dash(v)
+		}
+	case kTarget:
+		if it.store {
+			r.Target = dash(v)
+		}
+	case kPath:
+		if it.store {
+			r.Target = dash(v)
+			p.pathStart = start
+		}
+	case kArgs, kQuery:
+		if it.store && r.Target != nil && hasArgs(v) {
+			r.Target = line[p.pathStart:end]
+		}
+	case kProto:
+		if it.store {
+			r.Proto = dash(v)
+		}
+	case kStatus:
+		s, ok := parseStatus(v)
+		if !ok {
+			return ReasonStatus
+		}
+		if it.store {
+			r.Status = s
+		}
+	case kBytes:
+		n, ok := parseBytes(v)
+		if !ok {
+			return ReasonBytes
+		}
+		if it.store {
+			r.Bytes = n
+		}
+	case kDuration, kUpstream:
+		d, ok := p.duration(it, v)
+		if !ok {
+			return ReasonDuration
+		}
+		if it.store {
+			r.Duration = d
+		}
+	case kReferer:
+		if it.store {
+			r.Referer = dash(v)
+		}
+	case kUserAgent:
+		if it.store {
+			r.UserAgent = dash(v)
+		}
+	}
+	return ""
+}

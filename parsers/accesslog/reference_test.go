@@ -1,0 +1,161 @@
+package accesslog
+
+import (
+	"bytes"
+	"math"
+	"math/big"
+	"os"
+	"reflect"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// The reference is a slow, independent implementation of the named
+// formats with regexp, time.Parse and math/big; the tests compare the
+// parser with it line by line.
+
+const (
+	refQuoted = `"((?:[^"\\]|\\.)*)"`
+	refHead   = `(?s)^([^ ]+) +(?:([^ \[][^ ]*) +)??(?:([^ \[][^ ]*) +)?\[(.{26}|-)\] +` + refQuoted + ` +([1-9][0-9][0-9]|-) +([0-9]{1,18}|-)`
+	refTail   = `(?: +([^ "](?:[^ ]|, | : )*))? *$`
+)
+
+var (
+	refCommon   = regexp.MustCompile(refHead + refTail)
+	refCombined = regexp.MustCompile(refHead + ` +` + refQuoted + ` +` + refQuoted + `(?: +"(?:[^"\\]|\\.)*")*` + refTail)
+	// A duration, or a list of them as in $upstream_response_time.
+	refDurations = regexp.MustCompile(`^(?:-|[0-9]+(?:\.[0-9]+)?)(?:(?:,|, |:| : )(?:-|[0-9]+(?:\.[0-9]+)?))*$`)
+	refSeparator = regexp.MustCompile(` ?[,:] ?`)
+	// Requests: method, target and protocol; method and target; one token.
+	refRequest3 = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
+	refRequest2 = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
+	refRequest1 = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
+)
+
+// refParse parses line as the named format "common" or "combined" with
+// unit u for a trailing duration (unitAuto: seconds when it has a '.',
+// else milliseconds). ok is false when the line does not parse.
+func refParse(line []byte, combined bool, u unit) (r parsers.Record, ok bool) {
+	r.Reset()
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	re := refCommon
+	if combined {
+		re = refCombined
+	}
+	m := re.FindSubmatch(line)
+	if m == nil {
+		return r, false
+	}
+	r.Client = refDash(m[1])
+	r.User = refDash(m[3])
+	if m[3] == nil {
+		r.User = refDash(m[2])
+	}
+	if r.Time, ok = refTime(m[4]); !ok {
+		return r, false
+	}
+	refRequest(&r, m[5])
+	if !isDash(m[6]) {
+		r.Status = int(refNumber(m[6], 0))
+	}
+	if !isDash(m[7]) {
+		r.Bytes = refNumber(m[7], 0)
+	}
+	last := m[8]
+	if combined {
+		r.Referer, r.UserAgent, last = refDash(m[8]), refDash(m[9]), m[10]
+	}
+	if last != nil {
+		if !refDurations.Match(last) {
+			return r, false
+		}
+		if u == unitAuto {
+			u = unitMS
+			if bytes.IndexByte(last, '.') >= 0 {
+				u = unitS
+			}
+		}
+		scale := map[unit]int64{unitS: 1e6, unitMS: 1e3, unitUS: 1}[u]
+		for _, d := range refSeparator.Split(string(last), -1) {
+			if d == "-" {
+				continue
+			}
+			n := refNumber([]byte(d), scale)
+			if n == -2 || r.Duration > 0 && n > math.MaxInt64-r.Duration {
+				return r, false
+			}
+			r.Duration = max(r.Duration, 0) + n
+		}
+	}
+	return r, true
+}
+
+func refDash(b []byte) []byte {
+	if len(b) == 0 || string(b) == "-" {
+		return nil
+	}
+	return b
+}
+
+func refTime(b []byte) (int64, bool) {
+	if string(b) == "-" {
+		return 0, true
+	}
+	t, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(b))
+	// time.Parse takes zone offsets up to +2400 and +2360; the parser
+	// wants hours 00-23 and minutes 00-59.
+	if err != nil || t.Year() < 1700 || t.Year() > 2261 || b[22] > '2' || b[22] == '2' && b[23] > '3' || b[24] > '5' {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
+func refRequest(r *parsers.Record, v []byte) {
+	if m := refRequest3.FindSubmatch(v); m != nil {
+		r.Method, r.Target, r.Proto = refDash(m[1]), refDash(m[2]), m[3]
+	} else if m := refRequest2.FindSubmatch(v); m != nil {
+		r.Method, r.Target = refDash(m[1]), refDash(m[2])
+	} else if m := refRequest1.FindSubmatch(v); m != nil {
+		r.Target = refDash(m[1])
+	}
+}
+
+// refNumber returns decimal b times scale, truncated; -2 when it does not
+// fit in an int64.
+func refNumber(b []byte, scale int64) int64 {
+	x, ok := new(big.Rat).SetString(string(b))
+	if !ok {
+		panic("refNumber: " + string(b))
+	}
+	if scale > 0 {
+		x.Mul(x, new(big.Rat).SetInt64(scale))
+	}
+	n := new(big.Int).Quo(x.Num(), x.Denom())
+	if !n.IsInt64() {
+		return -2
+	}
+	return n.Int64()
+}
+
+// readLines returns the lines of testdata file name, without '\n'.
+func readLines(t testing.TB, name string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+}
+
+// recordDiff is cmp.Diff for records, fast when they are equal.
+func recordDiff(want, got parsers.Record) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got)
+}

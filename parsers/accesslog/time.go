@@ -1,0 +1,201 @@
+package accesslog
+
+// Times are parsed by hand, not with time.Parse, which costs several
+// hundred nanoseconds per call; the day's calendar arithmetic is cached
+// because consecutive lines are nearly always on the same day.
+
+// timeLocalLen is the length of "10/Oct/2000:13:55:36 -0700".
+const timeLocalLen = 26
+
+// Years outside this range would overflow Unix nanoseconds.
+const minYear, maxYear = 1700, 2261
+
+// time parses the time field v of item it into Unix nanoseconds, UTC; "-"
+// is 0, no time.
+func (p *Parser) time(it *item, v []byte) (int64, bool) {
+	if isDash(v) {
+		return 0, true
+	}
+	switch it.kind {
+	case kTimeLocal:
+		return p.timeLocal(v)
+	case kTimeISO:
+		return p.timeISO(v)
+	}
+	// Epoch time in it.unit: nanoseconds are 1000 times microseconds.
+	return parseFixed(v, durationScale[it.unit]+3)
+}
+
+// timeLocal parses "dd/Mon/yyyy:hh:mm:ss ±hhmm", Apache's %t and nginx's
+// $time_local. Month names are matched without regard to case.
+func (p *Parser) timeLocal(v []byte) (int64, bool) {
+	if len(v) != timeLocalLen || v[2] != '/' || v[6] != '/' || v[11] != ':' || v[14] != ':' || v[17] != ':' || v[20] != ' ' {
+		return 0, false
+	}
+	days, ok := p.days(digits(v[7:11]), monthNumber(v[3], v[4], v[5]), digits(v[0:2]))
+	if !ok {
+		return 0, false
+	}
+	secs, ok := clock(digits(v[12:14]), digits(v[15:17]), digits(v[18:20]))
+	if !ok {
+		return 0, false
+	}
+	off, ok := zoneOffset(v[21], digits(v[22:24]), digits(v[24:26]))
+	if !ok {
+		return 0, false
+	}
+	return (days*86400 + secs - off) * 1e9, true
+}
+
+// timeISO parses "yyyy-mm-ddThh:mm:ss" with an optional fraction of a
+// second and a zone "Z", "±hh:mm" or "±hhmm": nginx's $time_iso8601 and
+// RFC 3339.
+func (p *Parser) timeISO(v []byte) (int64, bool) {
+	if len(v) < 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':' {
+		return 0, false
+	}
+	days, ok := p.days(digits(v[0:4]), digits(v[5:7]), digits(v[8:10]))
+	if !ok {
+		return 0, false
+	}
+	secs, ok := clock(digits(v[11:13]), digits(v[14:16]), digits(v[17:19]))
+	if !ok {
+		return 0, false
+	}
+	v = v[19:]
+	var nanos int64
+	if v[0] == '.' {
+		n := 1
+		for scale := int64(1e8); n < len(v) && isDigit(v[n]); n++ {
+			nanos += int64(v[n]-'0') * scale
+			scale /= 10
+		}
+		if n == 1 {
+			return 0, false
+		}
+		v = v[n:]
+	}
+	var off int64
+	switch {
+	case len(v) == 1 && v[0] == 'Z':
+	case len(v) == 6 && v[3] == ':':
+		off, ok = zoneOffset(v[0], digits(v[1:3]), digits(v[4:6]))
+	case len(v) == 5:
+		off, ok = zoneOffset(v[0], digits(v[1:3]), digits(v[3:5]))
+	default:
+		ok = false
+	}
+	if !ok {
+		return 0, false
+	}
+	return (days*86400+secs-off)*1e9 + nanos, true
+}
+
+// days returns the days from 1970-01-01 to the date, which it checks.
+func (p *Parser) days(year, month, day int) (int64, bool) {
+	key := year<<9 | month<<5 | day
+	if key == p.dayKey && key > 0 {
+		return p.dayUnix, true
+	}
+	if year < minYear || year > maxYear || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+		return 0, false
+	}
+	p.dayKey, p.dayUnix = key, daysFromCivil(year, month, day)
+	return p.dayUnix, true
+}
+
+// clock returns the seconds since midnight.
+func clock(h, m, s int) (int64, bool) {
+	if h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59 {
+		return 0, false
+	}
+	return int64(h*3600 + m*60 + s), true
+}
+
+// zoneOffset returns the offset of zone "±hhmm" from UTC in seconds.
+func zoneOffset(sign byte, h, m int) (int64, bool) {
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, false
+	}
+	off := int64(h*3600 + m*60)
+	switch sign {
+	case '+':
+		return off, true
+	case '-':
+		return -off, true
+	}
+	return 0, false
+}
+
+// digits parses a short run of decimal digits; -1 if any byte is not one.
+func digits(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if !isDigit(c) {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// monthNumber returns 1 for "Jan" (in any case) to 12 for "Dec", else -1.
+func monthNumber(a, b, c byte) int {
+	switch uint32(a|0x20)<<16 | uint32(b|0x20)<<8 | uint32(c|0x20) {
+	case 'j'<<16 | 'a'<<8 | 'n':
+		return 1
+	case 'f'<<16 | 'e'<<8 | 'b':
+		return 2
+	case 'm'<<16 | 'a'<<8 | 'r':
+		return 3
+	case 'a'<<16 | 'p'<<8 | 'r':
+		return 4
+	case 'm'<<16 | 'a'<<8 | 'y':
+		return 5
+	case 'j'<<16 | 'u'<<8 | 'n':
+		return 6
+	case 'j'<<16 | 'u'<<8 | 'l':
+		return 7
+	case 'a'<<16 | 'u'<<8 | 'g':
+		return 8
+	case 's'<<16 | 'e'<<8 | 'p':
+		return 9
+	case 'o'<<16 | 'c'<<8 | 't':
+		return 10
+	case 'n'<<16 | 'o'<<8 | 'v':
+		return 11
+	case 'd'<<16 | 'e'<<8 | 'c':
+		return 12
+	}
+	return -1
+}
+
+func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if isLeap(year) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the days from 1970-01-01 to a proleptic Gregorian
+// date, by Howard Hinnant's algorithm:
+// https://howardhinnant.github.io/date_algorithms.html#days_from_civil
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400 // y >= minYear > 0
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
+}
