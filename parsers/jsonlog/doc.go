@@ -1,0 +1,139 @@
+// Package jsonlog parses JSON-lines logs, application and access logs alike
+// (Caddy, zap, logrus, pino, nginx with a JSON log_format, ...), into
+// [parsers.Record]s.
+//
+// # Usage
+//
+//	p := jsonlog.NewParser(jsonlog.Options{})
+//	var r parsers.Record
+//	for each line {
+//		if err := p.Parse(line, &r); err != nil {
+//			// count err.(*parsers.SyntaxError).Reason; skip the line
+//			continue
+//		}
+//		// use r before the next Parse
+//	}
+//
+// # Concurrency and cost
+//
+// A [Parser] is not safe for concurrent use: each worker owns one. It
+// reuses one fastjson.Parser and its own buffers, so it allocates nothing
+// per line once they have grown to the longest line seen; this holds for
+// rejected lines too. Record fields alias the line or the parser's buffers
+// and are valid until the next Parse.
+//
+// # Lines
+//
+// Anything before the first '{' is ignored, such as the "caddy  | " that
+// docker compose puts before each line; a line without '{' is rejected as
+// [ReasonNotJSON]. From there the line must be one JSON object (RFC 8259)
+// and nothing but whitespace after it, else [ReasonSyntax]. Parse checks
+// this itself before fastjson sees the line, strictly: fastjson accepts
+// NaN, malformed numbers, raw control characters and unknown escapes, and
+// encoding/json does not. Invalid UTF-8 in strings is accepted and kept as
+// it is (encoding/json would turn each bad byte into U+FFFD). Escapes are
+// decoded as encoding/json does, unpaired surrogates (\ud800) included,
+// which become U+FFFD.
+//
+// Hostile input is bounded: objects and arrays nest at most [MaxDepth] (64)
+// deep, else [ReasonTooDeep] (fastjson's own limit, 300, is never reached),
+// and a line holds at most [MaxValues] (8192) values, else
+// [ReasonTooLarge], which bounds the memory fastjson keeps between lines.
+// The length of a line is the caller's to bound.
+//
+// # Keys
+//
+// Each field below has several names, best first. A key is looked up in
+// the line's object and, where said, in its "request" or "response" object
+// (Caddy's request.method, request.uri, request.remote_ip,
+// request.client_ip, request.proto, request.headers) or in
+// request.headers. The first name present with a usable value wins; every
+// name of the line's object wins over every name of a nested object. Keys
+// are case-sensitive. A repeated key keeps its last value, as in
+// encoding/json.
+//
+//   - Time: time, ts, timestamp, @timestamp.
+//   - Level: level, lvl, severity.
+//   - Message: msg, message.
+//   - Status: status, status_code; also in "response".
+//   - Method: method, request_method; also in "request".
+//   - Target: request_uri, uri, url, path; also in "request". (The target
+//     includes the query string when the logger's field does: prefer the
+//     URI names.)
+//   - Proto: proto, server_protocol; also in "request".
+//   - Client: client_ip, clientip, remote_ip, remote_addr, ip; also in
+//     "request". client_ip comes first: behind a proxy Caddy logs the
+//     real client there and the proxy in remote_ip.
+//   - UserAgent: user_agent, http_user_agent, ua; also in "request"; then
+//     User-Agent, user-agent in request.headers.
+//   - Referer: referer, referrer, http_referer; also in "request"; then
+//     Referer, referer in request.headers.
+//   - User: user_id, user, uid, userId, username.
+//   - Bytes: size, body_bytes_sent, bytes, bytes_sent; also in "response".
+//   - Duration: response_time, duration, latency, elapsed, request_time,
+//     took; each name is followed, in this order, by its forms with a unit
+//     suffix: _s, _sec, _secs, _seconds, _ms, _msec, _millis,
+//     _milliseconds, _us, _usec, _micros, _microseconds, _ns, _nsec,
+//     _nanos, _nanoseconds.
+//
+// # Values
+//
+// Text fields (level, message, method, target, proto, client, user agent,
+// referer, user) take a string, or an array whose first element is a
+// string (Caddy logs each header as an array of values). Level and user
+// also take a number, as written ("user_id":42 is "42"); a level of 10,
+// 20, 30, 40, 50 or 60, number or string, is the pino/bunyan name trace,
+// debug, info, warn, error or fatal. The strings "" and "-" are absent, as
+// is any value of another type (null, true, an object, ...), and the next
+// name is tried. Text is the decoded JSON string: JSON escapes are
+// resolved (the "escapes untouched" of [parsers.Record] concerns the \xHH
+// escapes of access logs, which a JSON log does not have).
+//
+// A client logged as host:port or [host]:port (Go's RemoteAddr) loses
+// the port; other addresses, IPv6 ones included, are kept as they are.
+//
+// A "request" that is a string instead of an object, such as nginx's
+// "$request", is read as an HTTP request line "METHOD TARGET PROTO": the
+// text before the first space is the method, after the last space the
+// proto (when there are two spaces or more) and in between the target.
+// These fill the method, target and proto that no key gave.
+//
+// Numeric fields (time, status, bytes, duration) take a number or a
+// string, "" and "-" being absent. The winning value must convert, else
+// the line is rejected with the field's reason, checked in the order
+// time, status, bytes, duration:
+//
+//   - Time ([ReasonTime]): an RFC 3339 date-time,
+//     YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|±hh:mm), any
+//     offset, fractions truncated to nanoseconds, years 1678 to 2261 (the
+//     span of int64 nanoseconds); or a number of seconds, milliseconds,
+//     microseconds or nanoseconds since the Unix epoch, by magnitude:
+//     below 1e11 seconds, below 1e14 ms, below 1e17 µs, else ns. Fractions
+//     are exact (Caddy's 1716723772.6014807 is ...772601480700 ns), and
+//     truncated below the nanosecond. Negative numbers are rejected.
+//   - Status ([ReasonStatus]): digits only, 100 to 999, or 0 for none.
+//   - Bytes ([ReasonBytes]): digits only, up to math.MaxInt64.
+//   - Duration ([ReasonDuration]), stored in microseconds, truncated:
+//     a number, or a string holding one, counts the unit of the key's
+//     suffix; without a suffix it is seconds when written with a fraction
+//     or an exponent (Caddy's and zap's 0.017557019) and milliseconds when
+//     an integer. [Options].DurationUnit, when set, is the unit of every
+//     such number instead. Any other string must be in Go's duration
+//     syntax ("12.5ms", "1.2s", "850µs", "1m3s") and keeps its own unit;
+//     it gives the nanoseconds of time.ParseDuration. Negative durations
+//     are rejected.
+//
+// # Kind
+//
+// A line with a status (other than 0), a method or a target is
+// [parsers.KindHTTP]; else a line with a level or a message is
+// [parsers.KindApp], an application event; else it is rejected as
+// [ReasonNoFields].
+//
+// # Errors
+//
+// Errors are *[parsers.SyntaxError] values owned by the parser, valid
+// until the next Parse. Pos is the offset in the line of the offending
+// byte for JSON errors, 0 for [ReasonNotJSON], and the offset of the
+// object's '{' for errors in values and for [ReasonNoFields].
+package jsonlog

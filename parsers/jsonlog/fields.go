@@ -1,0 +1,205 @@
+package jsonlog
+
+import "fmt"
+
+// field is a value the parser looks for. Most are [parsers.Record] fields;
+// the last three are objects whose members are looked up in turn.
+type field uint8
+
+const (
+	fTime field = iota
+	fLevel
+	fMessage
+	fStatus
+	fMethod
+	fTarget
+	fProto
+	fClient
+	fUserAgent
+	fReferer
+	fUser
+	fBytes
+	fDuration
+	fRequest
+	fResponse
+	fHeaders
+	numFields
+)
+
+// level is the object a key is found in.
+type level uint8
+
+const (
+	levelTop      level = iota // the line's object
+	levelRequest               // its "request" member
+	levelResponse              // its "response" member
+	levelHeaders               // the "headers" member of "request"
+	numLevels
+)
+
+// levels is a set of levels.
+type levels uint8
+
+const (
+	inTop      levels = 1 << levelTop
+	inRequest  levels = 1 << levelRequest
+	inResponse levels = 1 << levelResponse
+	inHeaders  levels = 1 << levelHeaders
+)
+
+// aliasGroup lists names of a field, best first, and the objects they are
+// looked up in.
+type aliasGroup struct {
+	f      field
+	in     levels
+	names  []string
+	suffix bool // the names also take the unit suffixes of durationSuffixes
+}
+
+// aliasGroups is the whole mapping of keys to fields; doc.go describes it
+// and must be kept in step. Within a field, a name listed earlier wins,
+// and every name of the line's object wins over every name of a nested
+// object.
+var aliasGroups = []aliasGroup{
+	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp"}},
+	{f: fLevel, in: inTop, names: []string{"level", "lvl", "severity"}},
+	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
+	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code"}},
+	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method"}},
+	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path"}},
+	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol"}},
+	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip"}},
+	{f: fUserAgent, in: inTop | inRequest, names: []string{"user_agent", "http_user_agent", "ua"}},
+	{f: fUserAgent, in: inHeaders, names: []string{"User-Agent", "user-agent"}},
+	{f: fReferer, in: inTop | inRequest, names: []string{"referer", "referrer", "http_referer"}},
+	{f: fReferer, in: inHeaders, names: []string{"Referer", "referer"}},
+	{f: fUser, in: inTop, names: []string{"user_id", "user", "uid", "userId", "username"}},
+	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent"}},
+	{f: fDuration, in: inTop, suffix: true, names: []string{"response_time", "duration", "latency", "elapsed", "request_time", "took"}},
+	{f: fRequest, in: inTop, names: []string{"request"}},
+	{f: fResponse, in: inTop, names: []string{"response"}},
+	{f: fHeaders, in: inRequest, names: []string{"headers"}},
+}
+
+// durationSuffixes are appended to the duration names, in this order after
+// the bare name, and give the unit of the value.
+var durationSuffixes = []struct {
+	suffix string
+	unit   unit
+}{
+	{"_s", unitS}, {"_sec", unitS}, {"_secs", unitS}, {"_seconds", unitS},
+	{"_ms", unitMS}, {"_msec", unitMS}, {"_millis", unitMS}, {"_milliseconds", unitMS},
+	{"_us", unitUS}, {"_usec", unitUS}, {"_micros", unitUS}, {"_microseconds", unitUS},
+	{"_ns", unitNS}, {"_nsec", unitNS}, {"_nanos", unitNS}, {"_nanoseconds", unitNS},
+}
+
+// slot identifies one key in one object: it indexes [Parser].slots, which
+// holds the value of that key in the current line.
+type slot uint16
+
+// noRank is the rank of a field with no candidate in the line.
+const noRank = 0xff
+
+// keyTable is aliasGroups compiled for lookups.
+type keyTable struct {
+	// index holds, per level, an open-addressing hash table of slot+1
+	// (0 = empty) keyed by the slot's name; see lookup.
+	index [numLevels][]uint16
+	// Per slot: its key, field, rank among the field's candidates and the
+	// unit its name implies (durations only).
+	name  []string
+	field []field
+	rank  []uint8
+	unit  []unit
+	// candidates lists the slots of each field, best first.
+	candidates [numFields][]slot
+}
+
+var keys = compileKeys(aliasGroups)
+
+func compileKeys(groups []aliasGroup) *keyTable {
+	t := &keyTable{}
+	var names [numLevels][]slot
+	add := func(f field, l level, name string, u unit) {
+		s := slot(len(t.name))
+		t.name = append(t.name, name)
+		t.field = append(t.field, f)
+		t.rank = append(t.rank, uint8(len(t.candidates[f])))
+		t.unit = append(t.unit, u)
+		t.candidates[f] = append(t.candidates[f], s)
+		names[l] = append(names[l], s)
+	}
+	for l := range numLevels {
+		for _, g := range groups {
+			if g.in&(1<<l) == 0 {
+				continue
+			}
+			for _, name := range g.names {
+				add(g.f, l, name, unitAuto)
+				if g.suffix {
+					for _, sfx := range durationSuffixes {
+						add(g.f, l, name+sfx.suffix, sfx.unit)
+					}
+				}
+			}
+		}
+	}
+	for f, c := range t.candidates {
+		if len(c) >= noRank {
+			panic(fmt.Sprintf("BUG: field %d has %d names", f, len(c)))
+		}
+	}
+	for l, slots := range names {
+		// At most half full, so that a miss ends after a probe or two.
+		size := 4
+		for size < 2*len(slots) {
+			size *= 2
+		}
+		index := make([]uint16, size)
+		for _, s := range slots {
+			if _, dup := t.lookup(index, []byte(t.name[s])); dup {
+				panic("BUG: duplicate key " + t.name[s])
+			}
+			i := keyHash(t.name[s]) & uint32(size-1)
+			for index[i] != 0 {
+				i = (i + 1) & uint32(size-1)
+			}
+			index[i] = uint16(s) + 1
+		}
+		t.index[l] = index
+	}
+	return t
+}
+
+// lookup returns the slot of key in index, one of t.index.
+func (t *keyTable) lookup(index []uint16, key []byte) (slot, bool) {
+	mask := uint32(len(index) - 1)
+	for i := keyHash(key) & mask; ; i = (i + 1) & mask {
+		e := index[i]
+		if e == 0 {
+			return 0, false
+		}
+		if t.name[e-1] == string(key) {
+			return slot(e - 1), true
+		}
+	}
+}
+
+// keyHash hashes a key from its length and four of its bytes, which tell
+// all the names apart but for a few probes; it is much cheaper than a map
+// lookup, which hashes every byte.
+func keyHash[T []byte | string](k T) uint32 {
+	n := len(k)
+	if n == 0 {
+		return 0
+	}
+	h := uint32(n)
+	h = h*31 + uint32(k[0])
+	h = h*31 + uint32(k[n/2])
+	h = h*31 + uint32(k[n-1])
+	h = h*31 + uint32(k[max(n-2, 0)])
+	return h * 0x9e3779b1 >> 16
+}
+
+// numSlots is the number of slots in [keys].
+var numSlots = len(keys.name)

@@ -1,0 +1,38 @@
+package jsonlog
+
+import (
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// FuzzParse checks that Parse never panics and gives the same result as
+// the encoding/json reference, rejections included, on any input, with
+// any DurationUnit. Seeds: the lines of testdata/ and the corpus in
+// testdata/fuzz/FuzzParse.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"logfile_caddy_log.0", "logfile_caddy_log.1"} {
+		for _, line := range refLines(mustRead(f, "testdata/"+name)) {
+			f.Add(line, uint8(0))
+		}
+	}
+	f.Add([]byte(typicalLine), uint8(0))
+	f.Add([]byte(typicalLine), uint8(1))
+	units := []string{"", "s", "ms", "us", "ns"}
+	// One parser per unit, reused across inputs as in production.
+	ps := make([]*Parser, len(units))
+	for i, u := range units {
+		ps[i] = NewParser(Options{DurationUnit: u})
+	}
+	f.Fuzz(func(t *testing.T, line []byte, unit uint8) {
+		i := int(unit) % len(units)
+		var r parsers.Record
+		got := resultOf(&r, ps[i].Parse(line, &r))
+		if want := parseRef(line, units[i]); got != want {
+			t.Fatalf("unexpected record for %s with unit %q;\ngot  %s;\nwant %s", short(line), units[i], got, want)
+		}
+	})
+}
+
+// typicalLine is a typical application access line.
+const typicalLine = `{"time":"2026-01-02T03:04:05.123Z","level":"info","method":"GET","path":"/api/x/12","status":200,"duration_ms":12.5,"client_ip":"10.0.0.1","user_id":"u42"}`

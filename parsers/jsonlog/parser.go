@@ -1,0 +1,239 @@
+package jsonlog
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// Reasons a line is rejected: the Reason of the [parsers.SyntaxError] that
+// [Parser.Parse] returns. They are constants, fit for a counter label.
+const (
+	ReasonNotJSON  = "not json"
+	ReasonSyntax   = "cannot parse json"
+	ReasonTooDeep  = "json nested too deep"
+	ReasonTooLarge = "too many json values"
+	ReasonNoFields = "no known fields"
+	ReasonTime     = "cannot parse time"
+	ReasonStatus   = "cannot parse status"
+	ReasonBytes    = "cannot parse bytes"
+	ReasonDuration = "cannot parse duration"
+)
+
+// reasonMismatch is returned if fastjson rejects a line that validate
+// accepted. It cannot happen, and the fuzz test checks that it does not;
+// a line is still only an error, never a panic.
+const reasonMismatch = "BUG: fastjson rejected valid json"
+
+// Options configures a [Parser]. The zero value means the defaults.
+type Options struct {
+	// DurationUnit is the unit of every duration written as a number (or
+	// as a string holding a number): "s", "ms", "us" (or "µs") or "ns". It
+	// overrides the unit a key's suffix implies. Durations in Go syntax
+	// ("12.5ms") keep their own unit.
+	// Default: "" = the key's suffix (duration_ms is milliseconds); for a
+	// key without one, seconds when the number has a fraction or an
+	// exponent (0.0176), milliseconds when it is an integer (12).
+	DurationUnit string
+}
+
+// Validate reports whether o is valid. [NewParser] treats an invalid
+// DurationUnit as the default, so callers should validate user input first.
+func (o Options) Validate() error {
+	if _, ok := parseUnit(o.DurationUnit); !ok {
+		return fmt.Errorf("cannot parse duration unit %q; want one of \"s\", \"ms\", \"us\", \"ns\" or \"\"", o.DurationUnit)
+	}
+	return nil
+}
+
+// Parser parses JSON log lines into [parsers.Record]s; see the package
+// documentation for the mapping.
+//
+// A Parser is not safe for concurrent use: use one per goroutine. It
+// allocates nothing per line once its buffers have grown to the longest
+// line seen.
+type Parser struct {
+	fj fastjson.Parser
+	// unit overrides the unit of numeric durations; unitAuto = none.
+	unit unit
+	// slots holds, per slot (a key in one object), the value it has in the
+	// current line, nil when absent; used lists the non-nil ones.
+	slots []*fastjson.Value
+	used  []slot
+	// first is, per field, the best rank of a non-nil slot, or noRank.
+	first [numFields]uint8
+	// index finds the slots of the keys of the object being visited.
+	index []uint16
+	// visit is p.collectKey, bound once so that Visit does not allocate.
+	visit func(key []byte, v *fastjson.Value)
+	// fixed is the line with unpaired surrogate escapes rewritten.
+	fixed []byte
+	// num holds the text of the number being converted.
+	num []byte
+	// buf holds record fields made from numbers (level, user).
+	buf []byte
+	err parsers.SyntaxError
+}
+
+// NewParser returns a parser with options o.
+func NewParser(o Options) *Parser {
+	u, _ := parseUnit(o.DurationUnit)
+	p := &Parser{unit: u, slots: make([]*fastjson.Value, numSlots)}
+	p.visit = p.collectKey
+	return p
+}
+
+// Parse fills r from line, after resetting it. Anything before the first
+// '{' is ignored.
+//
+// The byte-slice fields of r alias line or p's buffers and are valid until
+// the next Parse. On failure Parse returns a *[parsers.SyntaxError] owned
+// by p, valid until the next Parse, with one of the Reason constants; r is
+// then partly filled and must be ignored. Parse allocates nothing in steady
+// state.
+func (p *Parser) Parse(line []byte, r *parsers.Record) error {
+	r.Reset()
+	for _, s := range p.used {
+		p.slots[s] = nil
+	}
+	p.used = p.used[:0]
+	p.first = noRanks
+	p.buf = p.buf[:0]
+
+	start := bytes.IndexByte(line, '{')
+	if start < 0 {
+		return p.fail(0, ReasonNotJSON)
+	}
+	js := line[start:]
+	v := validate(js)
+	if v.reason != "" {
+		return p.fail(start+v.pos, v.reason)
+	}
+	if v.badSurrogate {
+		p.fixed = append(p.fixed[:0], js...)
+		fixSurrogates(p.fixed)
+		js = p.fixed
+	}
+	root, err := p.fj.ParseBytes(js)
+	if err != nil {
+		return p.fail(start, reasonMismatch)
+	}
+	p.collect(root.GetObject(), levelTop)
+	if req := p.object(fRequest); req != nil {
+		p.collect(req, levelRequest)
+		p.collect(p.object(fHeaders), levelHeaders)
+	}
+	p.collect(p.object(fResponse), levelResponse)
+
+	if reason := p.fill(r); reason != "" {
+		return p.fail(start, reason)
+	}
+	switch {
+	case r.Status != 0 || r.Method != nil || r.Target != nil:
+		r.Kind = parsers.KindHTTP
+	case r.Level != nil || r.Message != nil:
+		r.Kind = parsers.KindApp
+	default:
+		return p.fail(start, ReasonNoFields)
+	}
+	return nil
+}
+
+func (p *Parser) fail(pos int, reason string) error {
+	p.err = parsers.SyntaxError{Pos: pos, Reason: reason}
+	return &p.err
+}
+
+// collect records the values of the known keys of o, a level l object.
+func (p *Parser) collect(o *fastjson.Object, l level) {
+	if o == nil {
+		return
+	}
+	p.index = keys.index[l]
+	o.Visit(p.visit)
+}
+
+func (p *Parser) collectKey(key []byte, v *fastjson.Value) {
+	s, ok := keys.lookup(p.index, key)
+	if !ok {
+		return
+	}
+	if p.slots[s] == nil {
+		p.used = append(p.used, s)
+		f := keys.field[s]
+		p.first[f] = min(p.first[f], keys.rank[s])
+	}
+	// A repeated key keeps its last value, as encoding/json does.
+	p.slots[s] = v
+}
+
+// object returns the first candidate of f that is an object.
+func (p *Parser) object(f field) *fastjson.Object {
+	for _, s := range p.candidates(f) {
+		if o := p.slots[s].GetObject(); o != nil {
+			return o
+		}
+	}
+	return nil
+}
+
+// fill sets the fields of r from the collected values and returns the
+// reason of the first value that cannot be converted, in the order time,
+// status, bytes, duration.
+func (p *Parser) fill(r *parsers.Record) string {
+	r.Level = p.levelName(p.text(fLevel, true))
+	r.Message = p.text(fMessage, false)
+	r.Method = p.text(fMethod, false)
+	r.Target = p.text(fTarget, false)
+	r.Proto = p.text(fProto, false)
+	if r.Method == nil || r.Target == nil || r.Proto == nil {
+		p.fillFromRequestLine(r)
+	}
+	r.Client = hostOnly(p.text(fClient, false))
+	r.UserAgent = p.text(fUserAgent, false)
+	r.Referer = p.text(fReferer, false)
+	r.User = p.text(fUser, true)
+
+	var ok bool
+	if s, num, _ := p.number(fTime); s != nil {
+		if r.Time, ok = parseTime(s, num); !ok {
+			return ReasonTime
+		}
+	}
+	if s, _, _ := p.number(fStatus); s != nil {
+		if r.Status, ok = parseStatus(s); !ok {
+			return ReasonStatus
+		}
+	}
+	if s, _, _ := p.number(fBytes); s != nil {
+		if r.Bytes, ok = parseCount(s); !ok {
+			return ReasonBytes
+		}
+	}
+	if s, num, from := p.number(fDuration); s != nil {
+		u := p.unit
+		if u == unitAuto {
+			u = keys.unit[from]
+		}
+		if r.Duration, ok = parseDuration(s, num, u); !ok {
+			return ReasonDuration
+		}
+	}
+	return ""
+}
+
+var noRanks = func() (r [numFields]uint8) {
+	for f := range r {
+		r[f] = noRank
+	}
+	return r
+}()
+
+// candidates returns the slots of f from the best one present in the line.
+func (p *Parser) candidates(f field) []slot {
+	c := keys.candidates[f]
+	return c[min(int(p.first[f]), len(c)):]
+}

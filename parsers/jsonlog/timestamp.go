@@ -1,0 +1,157 @@
+package jsonlog
+
+// Epoch numbers are read in the unit their magnitude implies: below
+// epochMillis they are seconds (1e11 s is the year 5138), below epochMicros
+// milliseconds, below epochNanos microseconds, and nanoseconds above.
+const (
+	epochMillis = 1e11
+	epochMicros = 1e14
+	epochNanos  = 1e17
+)
+
+// parseTime converts the text of a time value, a JSON number or the
+// contents of a string, to Unix nanoseconds. num tells which it is.
+func parseTime(s []byte, num bool) (int64, bool) {
+	if num || isNumber(s) {
+		return parseEpoch(s)
+	}
+	return parseRFC3339(s)
+}
+
+// parseEpoch converts an epoch number (JSON number text) to Unix
+// nanoseconds, truncating below the nanosecond. Negative numbers are
+// rejected.
+func parseEpoch(s []byte) (int64, bool) {
+	if s[0] == '-' {
+		return 0, false
+	}
+	d := parseDecimal(s)
+	n, ok := d.scale(0)
+	if !ok {
+		return 0, false
+	}
+	switch {
+	case n < epochMillis:
+		return d.scale(9)
+	case n < epochMicros:
+		return d.scale(6)
+	case n < epochNanos:
+		return d.scale(3)
+	}
+	return d.scale(0)
+}
+
+// Years outside [minYear, maxYear] are rejected so that every accepted
+// time, whatever its offset, fits int64 Unix nanoseconds (1677-09-21 to
+// 2262-04-11).
+const (
+	minYear = 1678
+	maxYear = 2261
+)
+
+// parseRFC3339 parses an RFC 3339 date-time,
+// YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|('+'|'-')hh:mm), by
+// hand: time.Parse would allocate for the string and is slower. Fractions
+// beyond nanoseconds are truncated. Leap seconds (ss = 60) are rejected, as
+// time.Parse does.
+func parseRFC3339(s []byte) (int64, bool) {
+	if len(s) < len("2006-01-02T15:04:05Z") ||
+		s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+		s[10] != 'T' && s[10] != 't' && s[10] != ' ' {
+		return 0, false
+	}
+	century, year := num2(s[0:2]), num2(s[2:4])
+	month, day := num2(s[5:7]), num2(s[8:10])
+	hour, minute, sec := num2(s[11:13]), num2(s[14:16]), num2(s[17:19])
+	// num2 is negative for a non-digit, which every range check rejects.
+	if century < 0 || year < 0 {
+		return 0, false
+	}
+	year += century * 100
+	if year < minYear || year > maxYear || month < 1 || month > 12 ||
+		day < 1 || day > daysIn(year, month) ||
+		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return 0, false
+	}
+	nsec, rest, ok := fraction(s[19:])
+	if !ok {
+		return 0, false
+	}
+	off, ok := zoneOffset(rest)
+	if !ok {
+		return 0, false
+	}
+	secs := daysFromCivil(year, month, day)*86400 + hour*3600 + minute*60 + sec - off
+	return secs*1e9 + nsec, true
+}
+
+// fraction reads an optional ".digits" at the start of s as nanoseconds.
+func fraction(s []byte) (nsec int64, rest []byte, ok bool) {
+	if len(s) == 0 || s[0] != '.' {
+		return 0, s, true
+	}
+	n := skipDigits(s, 1)
+	if n == 1 {
+		return 0, s, false
+	}
+	digits := min(n-1, 9)
+	for _, c := range s[1 : 1+digits] {
+		nsec = nsec*10 + int64(c-'0')
+	}
+	return nsec * int64(pow10[9-digits]), s[n:], true
+}
+
+// zoneOffset reads "Z", "z" or "±hh:mm" (all of s) as seconds east of UTC.
+func zoneOffset(s []byte) (int64, bool) {
+	if len(s) == 1 && (s[0] == 'Z' || s[0] == 'z') {
+		return 0, true
+	}
+	if len(s) != len("+07:00") || s[0] != '+' && s[0] != '-' || s[3] != ':' {
+		return 0, false
+	}
+	h, m := num2(s[1:3]), num2(s[4:6])
+	if h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, false
+	}
+	off := h*3600 + m*60
+	if s[0] == '-' {
+		off = -off
+	}
+	return off, true
+}
+
+// num2 parses two ASCII digits, -1 if they are not.
+func num2(s []byte) int64 {
+	a, b := s[0]-'0', s[1]-'0' // a non-digit wraps to > 9
+	if a > 9 || b > 9 {
+		return -1
+	}
+	return int64(a)*10 + int64(b)
+}
+
+func daysIn(year, month int64) int64 {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the number of days from 1970-01-01 to the given
+// date of the proleptic Gregorian calendar, for year >= 1: Howard Hinnant's
+// days_from_civil, http://howardhinnant.github.io/date_algorithms.html#days_from_civil.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400                     // [0, 399]
+	doy := (153*((m+9)%12)+2)/5 + d - 1    // [0, 365], from March 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
+	return era*146097 + doe - 719468
+}

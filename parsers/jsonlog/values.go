@@ -1,0 +1,162 @@
+package jsonlog
+
+import (
+	"bytes"
+	"math"
+	"strings"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// text returns the first candidate of f that holds text: a string, or an
+// array whose first element is a string (Caddy's headers), or with
+// numbers set a number (its text, copied to p.buf). "" and "-" count as
+// absent. The result aliases fastjson's copy of the line or p.buf.
+func (p *Parser) text(f field, numbers bool) []byte {
+	for _, s := range p.candidates(f) {
+		v := p.slots[s]
+		if v == nil {
+			continue
+		}
+		switch v.Type() {
+		case fastjson.TypeArray:
+			if a := v.GetArray(); len(a) > 0 {
+				v = a[0]
+			}
+		case fastjson.TypeNumber:
+			if numbers {
+				n := len(p.buf)
+				p.buf = v.MarshalTo(p.buf)
+				return p.buf[n:len(p.buf):len(p.buf)]
+			}
+		}
+		if b := v.GetStringBytes(); !isAbsent(b) {
+			return b
+		}
+	}
+	return nil
+}
+
+// number returns the first candidate of f that is a number or a string
+// other than "" and "-": its text (a number's is copied to p.num), whether
+// it is a number, and its slot.
+func (p *Parser) number(f field) (text []byte, num bool, from slot) {
+	for _, s := range p.candidates(f) {
+		v := p.slots[s]
+		if v == nil {
+			continue
+		}
+		switch v.Type() {
+		case fastjson.TypeNumber:
+			p.num = v.MarshalTo(p.num[:0])
+			return p.num, true, s
+		case fastjson.TypeString:
+			if b := v.GetStringBytes(); !isAbsent(b) {
+				return b, false, s
+			}
+		}
+	}
+	return nil, false, 0
+}
+
+func isAbsent(b []byte) bool {
+	return len(b) == 0 || len(b) == 1 && b[0] == '-'
+}
+
+// pinoLevels names the numeric levels of pino and bunyan.
+var pinoLevels = [...]string{"trace", "debug", "info", "warn", "error", "fatal"}
+
+// levelName returns level, or the name of a pino/bunyan numeric level
+// ("30" is "info"), copied to p.buf so that callers cannot change the
+// table.
+func (p *Parser) levelName(level []byte) []byte {
+	if len(level) != 2 || level[1] != '0' || level[0] < '1' || level[0] > '6' {
+		return level
+	}
+	n := len(p.buf)
+	p.buf = append(p.buf, pinoLevels[level[0]-'1']...)
+	return p.buf[n:len(p.buf):len(p.buf)]
+}
+
+// fillFromRequestLine sets the method, target and proto that r lacks from
+// a "request" string, an HTTP request line such as nginx's $request.
+func (p *Parser) fillFromRequestLine(r *parsers.Record) {
+	line := p.text(fRequest, false)
+	i := bytes.IndexByte(line, ' ')
+	if i < 0 {
+		return
+	}
+	method, target, proto := line[:i], line[i+1:], []byte(nil)
+	if j := bytes.LastIndexByte(line, ' '); j > i {
+		target, proto = line[i+1:j], line[j+1:]
+	}
+	r.Method = orNonEmpty(r.Method, method)
+	r.Target = orNonEmpty(r.Target, target)
+	r.Proto = orNonEmpty(r.Proto, proto)
+}
+
+// orNonEmpty returns a if it is set, else b if it is not empty.
+func orNonEmpty(a, b []byte) []byte {
+	if a != nil || len(b) == 0 {
+		return a
+	}
+	return b
+}
+
+// parseStatus parses a status code: digits whose value is 0 (no status)
+// or 100 to 999.
+func parseStatus(s []byte) (int, bool) {
+	n, ok := parseCount(s)
+	if !ok || n != 0 && (n < 100 || n > 999) {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// parseCount parses a non-negative int64 written with digits only, as a
+// JSON number or in a string.
+func parseCount(s []byte) (int64, bool) {
+	var n int64
+	for _, c := range s {
+		d := int64(c - '0')
+		if !isDigit(c) || n > (math.MaxInt64-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	return n, len(s) > 0
+}
+
+// hostOnly strips the port from a client address logged as "host:port" or
+// "[host]:port" (Go's RemoteAddr), so that one client is one key; other
+// addresses, IPv6 ones included, are returned as they are.
+func hostOnly(b []byte) []byte {
+	i := bytes.LastIndexByte(b, ':')
+	if i < 0 || i == len(b)-1 || skipDigits(b, i+1) != len(b) {
+		return b
+	}
+	host := b[:i]
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		if host = host[1 : len(host)-1]; hasAny(host, "[]") {
+			return b
+		}
+		return host
+	}
+	if len(host) == 0 || hasAny(host, ":[]") {
+		return b
+	}
+	return host
+}
+
+// hasAny reports whether s holds a byte of set; unlike bytes.ContainsAny
+// it does not build a set for each call.
+func hasAny(s []byte, set string) bool {
+	for _, c := range s {
+		if strings.IndexByte(set, c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
