@@ -1,0 +1,34 @@
+# vigil: make demo runs analyze on the bundled sample; make test runs every test.
+GO ?= go
+FUZZTIME ?= 10s
+
+.PHONY: all build demo test test-short fuzz vet bench clean
+
+all: build
+
+build:
+	$(GO) build -o bin/analyze ./cmd/analyze
+
+demo: build
+	./bin/analyze testdata/apache_logs
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+# test: vet, the whole suite with the race detector on the packages that run
+# goroutines, and a short fuzz run of every parser.
+test: vet
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -race -short ./pipeline/... ./cmd/...
+	$(MAKE) fuzz
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./parsers/accesslog
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./parsers/jsonlog
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+clean:
+	rm -rf bin

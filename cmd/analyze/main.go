@@ -1,0 +1,149 @@
+// Command analyze reads access or JSON logs (plain, gzip or zstd; files or
+// standard input) and prints one report: latency percentiles, status mix,
+// endpoints, heavy-hitter IPs, user agents, a timeline and incidents.
+//
+// Usage:
+//
+//	analyze [flags] [FILE...]
+//
+// Exit status: 0 on success, 1 when no line could be parsed or an input
+// cannot be read, 2 on bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/vigil-ops/vigil/pipeline"
+	"github.com/vigil-ops/vigil/pipeline/report"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("analyze", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o pipeline.Options
+	fs.StringVar(&o.Format, "format", "", "input format: common, combined, json (default: detected per input)")
+	fs.StringVar(&o.LogFormat, "log-format", "", "nginx log_format or Apache LogFormat string of the input")
+	fs.StringVar(&o.DurationUnit, "duration-unit", "", "unit of the duration field: s, ms, us or ns (default: from the format)")
+	output := fs.StringP("output", "o", "text", "report format: text, json or notification (the runbook's incident template)")
+	rulesFile := fs.String("rules", "", "incident rules file (JSON, see docs/rules.md; default: the runbook's thresholds)")
+	printRules := fs.Bool("print-rules", false, "print the incident rules in effect (defaults merged with --rules) and exit")
+	fs.IntVar(&o.Top, "top", 10, "length of every top-N list")
+	since := fs.String("since", "", "keep lines from this time (RFC 3339), or the last DURATION of the log (e.g. 1h)")
+	until := fs.String("until", "", "keep lines before this time (RFC 3339)")
+	fs.IntVar(&o.Workers, "workers", 0, "parsing goroutines (default: all cores)")
+	fs.BoolVar(&o.Exact, "exact", false, "exact counts with memory growing with the input (default: bounded summaries)")
+	quiet := fs.BoolP("quiet", "q", false, "print nothing but the report")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: analyze [flags] [FILE...]\n\nReads access or JSON logs (plain, gzip or zstd; - or no FILE reads stdin) and prints one report.\n\nFlags:\n%s", fs.FlagUsages())
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "analyze: %v (see analyze --help)\n", err)
+		return 2
+	}
+	rules, err := loadRules(*rulesFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 2
+	}
+	if *printRules {
+		if err := pipeline.WriteRules(stdout, rules); err != nil {
+			fmt.Fprintf(stderr, "analyze: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	o.Windows = rules.WindowOptions(o.Windows)
+	if err := setTimes(&o, *since, *until); err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 2
+	}
+	if err := o.Validate(); err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 2
+	}
+	write, ok := writers[*output]
+	if !ok {
+		fmt.Fprintf(stderr, "analyze: unknown --output %q: want text, json or notification\n", *output)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	res, err := pipeline.Run(ctx, fs.Args(), stdin, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return 1
+	}
+	rep := res.Report()
+	rep.Incidents = res.Incidents(rules)
+	if err := write(stdout, rep); err != nil {
+		fmt.Fprintf(stderr, "analyze: cannot write report: %v\n", err)
+		return 1
+	}
+	if rep.Input.Parsed == 0 && rep.Input.Filtered == 0 {
+		fmt.Fprintf(stderr, "analyze: no line could be parsed as %s\n%s", rep.Input.Format, samples(rep))
+		return 1
+	}
+	if !*quiet && rep.Input.Malformed > 0 && *output != "text" {
+		fmt.Fprintf(stderr, "analyze: %d of %d lines could not be parsed\n", rep.Input.Malformed, rep.Input.Lines)
+	}
+	return 0
+}
+
+var writers = map[string]func(io.Writer, *report.Report) error{
+	"text":         report.WriteText,
+	"json":         report.WriteJSON,
+	"notification": report.WriteNotification,
+}
+
+func loadRules(path string) (pipeline.Rules, error) {
+	if path == "" {
+		return pipeline.DefaultRules(), nil
+	}
+	return pipeline.ReadRules(path)
+}
+
+// setTimes interprets --since (a time, or a duration back from the end of
+// the log) and --until.
+func setTimes(o *pipeline.Options, since, until string) error {
+	if since != "" {
+		if d, err := time.ParseDuration(since); err == nil {
+			if d <= 0 {
+				return fmt.Errorf("cannot use --since %q: the duration must be positive", since)
+			}
+			o.Last = d
+		} else if o.Since, err = time.Parse(time.RFC3339, since); err != nil {
+			return fmt.Errorf("cannot parse --since %q: want RFC 3339 (2026-01-02T15:04:05Z) or a duration (1h)", since)
+		}
+	}
+	if until != "" {
+		var err error
+		if o.Until, err = time.Parse(time.RFC3339, until); err != nil {
+			return fmt.Errorf("cannot parse --until %q: want RFC 3339 (2026-01-02T15:04:05Z)", until)
+		}
+	}
+	return nil
+}
+
+func samples(rep *report.Report) string {
+	var b strings.Builder
+	for _, s := range rep.Input.MalformedSamples {
+		fmt.Fprintf(&b, "  %s:%d: %s: %q\n", s.File, s.Line, s.Reason, s.Text)
+	}
+	return b.String()
+}

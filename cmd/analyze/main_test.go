@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil-ops/vigil/pipeline/report"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite golden files")
+
+// binary is the analyze command built once for the tests, run as a user
+// would run it.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "analyze-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "analyze")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic("cannot build analyze: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// analyze runs the binary and returns its stdout, stderr and exit status.
+func analyze(t *testing.T, stdin []byte, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("cannot run analyze %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *rewrite {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("cannot read golden file (run go test -rewrite): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("unexpected output for %s; run go test -rewrite and review the diff;\ngot:\n%s", name, got)
+	}
+}
+
+func TestTextReportGolden(t *testing.T) {
+	out, stderr, code := analyze(t, nil, "--workers", "2", "../../testdata/logfile_shop_access_log.0")
+	if code != 0 {
+		t.Fatalf("unexpected exit status; got %d; want 0; stderr: %s", code, stderr)
+	}
+	golden(t, "shop.txt", out)
+}
+
+func TestJSONReport(t *testing.T) {
+	out, stderr, code := analyze(t, nil, "-o", "json", "../../testdata/apache_logs")
+	if code != 0 {
+		t.Fatalf("unexpected exit status; got %d; want 0; stderr: %s", code, stderr)
+	}
+	var rep report.Report
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("cannot decode the JSON report: %v", err)
+	}
+	f := func(what string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("unexpected %s; got %v; want %v", what, got, want)
+		}
+	}
+	f("schema", rep.Schema, report.Schema)
+	f("lines", rep.Input.Lines, uint64(10000))
+	f("malformed", rep.Input.Malformed, uint64(1))
+	f("format", rep.Input.Format, "combined")
+	f("time range start", rep.TimeRange.Start, "2015-05-17T10:05:00Z")
+	f("time range end", rep.TimeRange.End, "2015-05-20T21:05:59Z")
+	f("status 200", rep.Requests.Status["200"], uint64(9125))
+	f("5xx", rep.Requests.Errors5xx, uint64(3))
+	f("malformed sample line", rep.Input.MalformedSamples[0].Line, uint64(8899))
+	f("malformed sample reason", rep.Input.MalformedSamples[0].Reason, "unterminated quote")
+	if !strings.Contains(out, `"incidents": []`) {
+		t.Errorf("unexpected incidents; want an empty list, not null")
+	}
+}
+
+// TestStdin checks that no file, and "-", read standard input, and that
+// gzip on stdin is recognised.
+func TestStdin(t *testing.T) {
+	gz, err := os.ReadFile("../../testdata/apache_logs.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-o", "json"}, {"-o", "json", "-"}} {
+		out, stderr, code := analyze(t, gz, args...)
+		if code != 0 || !strings.Contains(out, `"lines": 10000`) || !strings.Contains(out, `"compression": "gzip"`) {
+			t.Errorf("unexpected result for %v; got status %d, stderr %q, report %.300s", args, code, stderr, out)
+		}
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	f := func(want int, wantStderr string, args ...string) {
+		t.Helper()
+		_, stderr, code := analyze(t, nil, args...)
+		if code != want || !strings.Contains(stderr, wantStderr) {
+			t.Errorf("unexpected result for %v; got status %d, stderr %q; want %d and %q", args, code, stderr, want, wantStderr)
+		}
+	}
+	f(2, "unknown flag", "--nope")
+	f(2, "unknown --output", "-o", "yaml", "../../testdata/apache_logs")
+	f(2, "cannot parse --since", "--since", "yesterday", "../../testdata/apache_logs")
+	f(2, "cannot parse duration unit", "--duration-unit", "hours", "../../testdata/apache_logs")
+	f(2, "cannot compile log format", "--log-format", "%h %{Referer", "../../testdata/apache_logs")
+	f(2, "cannot find log format \"nope\"", "--format", "nope", "../../testdata/apache_logs")
+	f(2, "empty time range", "--since", "2015-05-20T00:00:00Z", "--until", "2015-05-19T00:00:00Z", "../../testdata/apache_logs")
+	f(1, "cannot open input", "does-not-exist.log")
+	f(1, "cannot detect the log format", "../../testdata/logfile_w3c_big.0")
+	f(1, "no line could be parsed as combined", "--format", "combined", "../../testdata/logfile_haproxy.0")
+	f(1, "cannot find the end of standard input", "--since", "1h")
+}
+
+// TestSinceLastHour checks --since 1h (the runbook's "errors in the last
+// hour") against awk over the same lines.
+func TestSinceLastHour(t *testing.T) {
+	out, stderr, code := analyze(t, nil, "-o", "json", "--since", "1h", "../../testdata/apache_logs")
+	if code != 0 {
+		t.Fatalf("unexpected exit status; got %d; stderr %s", code, stderr)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The log ends at 20/May/2015:21:05:59: the last hour starts at 20:05:59.
+	awk := exec.Command("sh", "-c", `awk '{ t = substr($4, 2) } t >= "20/May/2015:20:05:59" && t < "21/May" { n++ } END { print n }' ../../testdata/apache_logs`)
+	want, err := awk.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Input.Parsed; strings.TrimSpace(string(want)) != strings.TrimSpace(jsonNumber(got)) {
+		t.Errorf("unexpected lines in the last hour; got %d; want %s", got, want)
+	}
+	if rep.Options.Since != "2015-05-20T20:05:59Z" {
+		t.Errorf("unexpected since; got %q; want 2015-05-20T20:05:59Z", rep.Options.Since)
+	}
+}
+
+func jsonNumber(n uint64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
