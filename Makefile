@@ -24,8 +24,8 @@ test: vet
 	$(MAKE) fuzz
 
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./parsers/accesslog
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./parsers/jsonlog
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./parsers/accesslog
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./parsers/jsonlog
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
