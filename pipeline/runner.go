@@ -168,6 +168,7 @@ func (w *worker) run(chunks <-chan chunk, pool *bufPool) {
 		w.chunk(&c)
 		pool.put(c.buf)
 	}
+	w.agg.flush()
 }
 
 // chunk parses every line of c. This is the hot loop: no allocation, no

@@ -1,6 +1,10 @@
 package uniq
 
-import "math"
+import (
+	"math"
+
+	"github.com/vigil-ops/vigil/sketches/xxhash"
+)
 
 // exactLimit is the number of distinct keys a Counter counts exactly before
 // it turns into a HyperLogLog, unless it was made with exact = true. The
@@ -31,7 +35,7 @@ func New(exact bool) *Counter {
 // as soon as Add returns. Cost: one XXH64 of key plus one set probe or one
 // register update.
 func (c *Counter) Add(key []byte) {
-	c.addHash(hash(key))
+	c.addHash(xxhash.Sum64(key))
 }
 
 func (c *Counter) addHash(h uint64) {

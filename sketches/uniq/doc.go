@@ -22,7 +22,7 @@
 //
 // # Hash
 //
-// Keys are hashed with XXH64 (seed 0), written here from the xxHash
+// Keys are hashed with XXH64 (seed 0, package [github.com/vigil-ops/vigil/sketches/xxhash]), written from the xxHash
 // specification and checked against its reference values. The hash must
 // be fixed and seedless, so that counts are the same in every run and
 // Counters built by different workers or processes merge; hash/maphash is

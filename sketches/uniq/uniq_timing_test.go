@@ -3,6 +3,8 @@ package uniq
 import (
 	"bytes"
 	"testing"
+
+	"github.com/vigil-ops/vigil/sketches/xxhash"
 )
 
 // Compare changes with:
@@ -48,7 +50,7 @@ func BenchmarkHash(b *testing.B) {
 			b.SetBytes(int64(len(key)))
 			var h uint64
 			for b.Loop() {
-				h ^= hash(key)
+				h ^= xxhash.Sum64(key)
 			}
 			if h == 0 && b.N%2 == 1 {
 				b.Fatalf("unexpected hash 0 of %q", key)

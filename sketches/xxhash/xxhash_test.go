@@ -1,12 +1,12 @@
-package uniq
+package xxhash
 
 import "testing"
 
-func TestHash(t *testing.T) {
+func TestSum64(t *testing.T) {
 	// Reference values of XXH64 with seed 0.
 	f := func(in string, want uint64) {
 		t.Helper()
-		if got := hash([]byte(in)); got != want {
+		if got := Sum64([]byte(in)); got != want {
 			t.Fatalf("unexpected hash for %q; got %#x; want %#x", in, got, want)
 		}
 	}

@@ -1,4 +1,4 @@
-package uniq
+package xxhash
 
 import (
 	"encoding/binary"
@@ -15,9 +15,9 @@ const (
 	prime5 uint64 = 0x27d4eb2f165667c5
 )
 
-// hash returns XXH64 of b with seed 0. Cost: about 10 ns for 13 bytes and
+// Sum64 returns XXH64 of b with seed 0. Cost: about 10 ns for 13 bytes and
 // 20 ns for 115; no allocation.
-func hash(b []byte) uint64 {
+func Sum64(b []byte) uint64 {
 	n := len(b)
 	var h uint64
 	if n >= 32 {
