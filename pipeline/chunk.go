@@ -49,8 +49,9 @@ func (p *bufPool) put(b *[]byte) { p.free <- b }
 
 // cut reads r to its end and sends newline-aligned chunks to out. A line
 // longer than a whole buffer is skipped up to its newline and counted as
-// too long. It returns the number of bytes read.
-func cut(ctx context.Context, src *source, r io.Reader, pool *bufPool, out chan<- chunk) (uint64, error) {
+// too long. It calls sent with the number of lines of each chunk sent, and
+// returns the number of bytes read.
+func cut(ctx context.Context, src *source, r io.Reader, pool *bufPool, out chan<- chunk, sent func(lines int)) (uint64, error) {
 	var (
 		total   uint64
 		line    uint64 = 1
@@ -107,13 +108,15 @@ func cut(ctx context.Context, src *source, r io.Reader, pool *bufPool, out chan<
 			pool.put(bp)
 		} else {
 			c := chunk{src: src, line: line, data: data[:end], tooLong: tooLong, buf: bp}
-			line += uint64(bytes.Count(c.data, newline))
+			lines := bytes.Count(c.data, newline)
+			line += uint64(lines)
 			tooLong = 0
 			select {
 			case out <- c:
 			case <-ctx.Done():
 				return total, ctx.Err()
 			}
+			sent(lines)
 		}
 		if eof {
 			return total, nil

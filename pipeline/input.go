@@ -28,7 +28,21 @@ type input struct {
 	path        string
 	compression string
 	r           io.Reader
-	closers     []io.Closer
+	// raw counts the bytes read from the file, before decompression.
+	raw     *countingReader
+	closers []io.Closer
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // openInput opens path ("-" for standard input) and recognises gzip and
@@ -46,7 +60,8 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		in.closers = append(in.closers, f)
 		raw = f
 	}
-	br := bufio.NewReaderSize(raw, 64<<10)
+	in.raw = &countingReader{r: raw}
+	br := bufio.NewReaderSize(in.raw, 64<<10)
 	magic, _ := br.Peek(4)
 	switch {
 	case bytes.HasPrefix(magic, gzipMagic):

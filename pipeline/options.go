@@ -44,6 +44,11 @@ type Options struct {
 	MalformedSamples int
 	// Windows configures the per-window aggregates.
 	Windows WindowOptions
+	// Progress, if set, is called as input is handed to the workers, with
+	// the bytes read from the files (compressed bytes for compressed
+	// inputs) and the lines cut since its previous call. It is called from
+	// several goroutines at once and must be safe for concurrent use.
+	Progress func(rawBytes int64, lines int)
 }
 
 // WindowOptions configure the event-time windows read by the detectors.

@@ -81,16 +81,29 @@ func Run(ctx context.Context, paths []string, stdin io.Reader, o Options) (*Resu
 	fail := func(err error) {
 		once.Do(func() { readErr = err; cancel() })
 	}
-	go func() {
-		defer close(chunks)
-		for i, p := range paths {
-			src, err := readSource(ctx, i, p, stdin, &o, pool, chunks)
-			sources[i] = src
-			if err != nil {
-				fail(err)
-				return
+	// Inputs are read concurrently, up to one reader per worker, so that
+	// several compressed files decompress in parallel.
+	next := make(chan int, len(paths))
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	var readers sync.WaitGroup
+	for range min(len(paths), o.Workers) {
+		readers.Go(func() {
+			for i := range next {
+				src, err := readSource(ctx, i, paths[i], stdin, &o, pool, chunks)
+				sources[i] = src
+				if err != nil {
+					fail(err)
+					return
+				}
 			}
-		}
+		})
+	}
+	go func() {
+		readers.Wait()
+		close(chunks)
 	}()
 	workers := make([]*worker, o.Workers)
 	var wg sync.WaitGroup
@@ -128,7 +141,13 @@ func readSource(ctx context.Context, i int, path string, stdin io.Reader, o *Opt
 	if src.format, err = chooseFormat(o, sample); err != nil {
 		return src, fmt.Errorf("%s: %w", path, err)
 	}
-	src.bytes, err = cut(ctx, src, br, pool, out)
+	var reported int64
+	src.bytes, err = cut(ctx, src, br, pool, out, func(lines int) {
+		if o.Progress != nil {
+			o.Progress(in.raw.n-reported, lines)
+			reported = in.raw.n
+		}
+	})
 	return src, err
 }
 

@@ -45,7 +45,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	until := fs.String("until", "", "keep lines before this time (RFC 3339)")
 	fs.IntVar(&o.Workers, "workers", 0, "parsing goroutines (default: all cores)")
 	fs.BoolVar(&o.Exact, "exact", false, "exact counts with memory growing with the input (default: bounded summaries)")
-	quiet := fs.BoolP("quiet", "q", false, "print nothing but the report")
+	quiet := fs.BoolP("quiet", "q", false, "print nothing but the report (no progress line, no warnings)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: analyze [flags] [FILE...]\n\nReads access or JSON logs (plain, gzip or zstd; - or no FILE reads stdin) and prints one report.\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -84,7 +84,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	bar := newProgress(stderr, fs.Args(), *quiet)
+	if bar != nil {
+		o.Progress = bar.add
+	}
 	res, err := pipeline.Run(ctx, fs.Args(), stdin, o)
+	if bar != nil {
+		bar.finish()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		return 1
