@@ -305,6 +305,11 @@ func (a *Aggregate) window(t int64) *Window {
 		w = newWindow(start)
 		a.Windows[start] = w
 	}
+	if a.last != nil && a.last.Start < start {
+		// Time moved on: the previous window will see few more lines, so
+		// keep only its digest's centroids (a late line re-grows it).
+		a.last.Latency.Compact()
+	}
 	a.last = w
 	return w
 }

@@ -19,6 +19,8 @@ type reference struct {
 	authIPs       map[string]uint64
 	endpoints     map[string]uint64
 	durations     []float64 // ms
+	// byEndpoint holds the durations (ms) of each endpoint.
+	byEndpoint map[string][]float64
 }
 
 var (
@@ -62,7 +64,7 @@ func isDigits(s string) bool {
 // an optional trailing request_time in seconds).
 func newReference(t testing.TB, r io.Reader) *reference {
 	t.Helper()
-	ref := &reference{status: map[string]uint64{}, ips: map[string]uint64{}, authIPs: map[string]uint64{}, endpoints: map[string]uint64{}}
+	ref := &reference{status: map[string]uint64{}, ips: map[string]uint64{}, authIPs: map[string]uint64{}, endpoints: map[string]uint64{}, byEndpoint: map[string][]float64{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -77,13 +79,15 @@ func newReference(t testing.TB, r io.Reader) *reference {
 		if m[4] == "401" || m[4] == "403" || m[4] == "429" {
 			ref.authIPs[m[1]]++
 		}
-		ref.endpoints[refEndpoint(m[3])]++
+		ep := refEndpoint(m[3])
+		ref.endpoints[ep]++
 		if m[6] != "" {
 			sec, err := strconv.ParseFloat(m[6], 64)
 			if err != nil {
 				t.Fatalf("cannot parse duration %q: %v", m[6], err)
 			}
 			ref.durations = append(ref.durations, sec*1000)
+			ref.byEndpoint[ep] = append(ref.byEndpoint[ep], sec*1000)
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -10,7 +10,7 @@ import (
 // of incidents; Space-Saving guarantees that any key above 1/capacity of a
 // window's traffic is among them.
 const (
-	windowTopCapacity       = 64
+	windowTopCapacity       = 32
 	windowEndpointsCapacity = 256
 )
 

@@ -82,6 +82,12 @@ func (d *Digest) flush() {
 	d.tab.release()
 }
 
+// Compact moves the pending samples into the centroids and releases the
+// pre-aggregation table, so that the digest holds only its centroids. Call
+// it on a digest that will receive few or no more samples, such as the
+// digest of a closed time window; a later Add allocates a new table.
+func (d *Digest) Compact() { d.flush() }
+
 // scratch holds the buffers of one compression. They are recycled through
 // scratchPool, shared by all digests, so that between compressions a digest
 // holds only its own centroids.

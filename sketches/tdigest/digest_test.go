@@ -151,3 +151,23 @@ func TestSmallFootprint(t *testing.T) {
 }
 
 var sink *Digest
+
+// TestCompact checks that Compact changes no answer and that adding after
+// it still works.
+func TestCompact(t *testing.T) {
+	a, b := New(0), New(0)
+	for i := range int64(10_000) {
+		a.Add(i % 977)
+		b.Add(i % 977)
+	}
+	b.Compact()
+	for _, q := range []float64{0.01, 0.5, 0.99} {
+		if ga, gb := a.Quantile(q), b.Quantile(q); ga != gb {
+			t.Fatalf("unexpected quantile %v after Compact; got %v; want %v", q, gb, ga)
+		}
+	}
+	b.Add(5000)
+	if b.Count() != 10_001 || b.Max() != 5000 {
+		t.Fatalf("unexpected count or max after Compact and Add; got %d, %d; want 10001, 5000", b.Count(), b.Max())
+	}
+}
