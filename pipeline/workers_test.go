@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"sort"
 	"testing"
@@ -16,9 +17,9 @@ import (
 // generated log with injected incidents: every count must be identical,
 // percentiles within the digest's error, incidents the same.
 func TestWorkerCountIndependence(t *testing.T) {
-	lines := 300_000
+	lines := 300_000 // 4 hours: every injected incident
 	if testing.Short() {
-		lines = 60_000
+		lines = 60_000 // 50 minutes: none yet
 	}
 	var buf bytes.Buffer
 	if _, err := loggen.Generate(&buf, loggen.Options{Lines: lines, Seed: 11, Format: "combined_rt", Rate: 20, Inject: true}); err != nil {
@@ -52,7 +53,7 @@ func TestWorkerCountIndependence(t *testing.T) {
 			t.Errorf("unexpected report with %d workers (-1 worker +%d):\n%s", workers, workers, d)
 		}
 	}
-	if len(one.Incidents) == 0 {
+	if len(one.Incidents) == 0 && !testing.Short() {
 		t.Errorf("unexpected incidents; got none; want the injected ones (the comparison would be empty)")
 	}
 }
@@ -67,7 +68,7 @@ func checkRanks(t *testing.T, workers int, what string, got report.Latency, exac
 	sorted := slices.Clone(exact)
 	slices.Sort(sorted)
 	n := float64(len(sorted))
-	if got.Count != uint64(len(sorted)) || (len(sorted) > 0 && got.Max != sorted[len(sorted)-1]) {
+	if got.Count != uint64(len(sorted)) || (len(sorted) > 0 && math.Abs(got.Max-sorted[len(sorted)-1]) > 1e-6) {
 		t.Errorf("unexpected count or max for %q with %d workers; got %d, %v; want %d, %v", what, workers, got.Count, got.Max, len(sorted), sorted[len(sorted)-1])
 		return
 	}

@@ -22,12 +22,29 @@
 // centroids of the other digest to the pre-aggregation table like added
 // samples, so merging loses nothing that a single digest would keep.
 //
-// This package does not use github.com/influxdata/tdigest. That digest
-// interpolates between centroid means even where a centroid holds a single
-// repeated value, so on millisecond-quantized latencies it returns values
-// between two steps whatever the compression (p50 0.26 % off at compression
-// 1000 for a 50 ms median, σ = 0.6), and it exposes no per-centroid range that a
-// caller could use to correct this.
+// This package does not build on github.com/influxdata/tdigest, which the
+// design card named. That digest interpolates between centroid means even
+// where a centroid holds a single repeated value, so on quantized latencies
+// most of its percentiles fall between two observed steps, and it exposes
+// no per-centroid range that a caller could use to correct this. Its
+// accuracy is otherwise of the same order (better in places at its default
+// compression 1000, with two to six times more centroids), and its Quantile
+// is faster; ours adds about ten times faster Add on repeated values and
+// answers that are values actually seen. The measurements follow.
+//
+// The evidence is kept in baseline_test.go and baseline_timing_test.go,
+// which run both digests on the same inputs against the version of
+// github.com/influxdata/tdigest pinned in go.mod, the one whose Merge keeps
+// every sample (the tests check its Count after merging eight digests). On
+// 200,000 log-normal latencies (50 ms median, σ = 1) in 1 ms steps at the
+// same compression (400), its p50 lies strictly between two observed steps,
+// alone and merged from eight parts, and 76 and 86 of its percentiles p1 to
+// p99 are not whole milliseconds, against 16 and 9 of ours. At its own
+// default compression (1000) its p50 on that input is exact, but 46 and 57
+// of its percentiles are still off-step. Its errors against the
+// nearest-rank sample are otherwise of the same order as ours; the tests
+// log both, and BenchmarkAddBaseline and BenchmarkQuantileBaseline compare
+// their cost.
 //
 // # Quantile definition and error
 //
