@@ -34,7 +34,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("analyze", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o pipeline.Options
-	fs.StringVar(&o.Format, "format", "", "input format: common, combined, json (default: detected per input)")
+	fs.StringVar(&o.Format, "format", "", "input format: common, combined, combined_rt or json (default: detected per input)")
 	fs.StringVar(&o.LogFormat, "log-format", "", "nginx log_format or Apache LogFormat string of the input")
 	fs.StringVar(&o.DurationUnit, "duration-unit", "", "unit of the duration field: s, ms, us or ns (default: from the format)")
 	output := fs.StringP("output", "o", "text", "report format: text, json or notification (the runbook's incident template)")
