@@ -27,8 +27,14 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./parsers/accesslog
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./parsers/jsonlog
 
+# bench: Go benchmarks (MB/s from b.SetBytes, lines/s where reported), e.g.
+# make bench BENCH=Parse COUNT=6 PKGS=./parsers/... > new.txt for benchstat
+# (bench/README.md); bench/compare runs the end-to-end comparison.
+BENCH ?= .
+COUNT ?= 1
+PKGS ?= ./...
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) test -run='^$$' -bench='$(BENCH)' -count=$(COUNT) -benchmem $(PKGS)
 
 clean:
 	rm -rf bin
