@@ -59,6 +59,10 @@ type Aggregate struct {
 	keyBuf  []byte
 	last    *Window
 	untimed *Window
+	// store, if set, receives the windows this aggregate closes (see
+	// closeWindows); newest is the start of the newest window seen.
+	store  *windowStore
+	newest int64
 }
 
 // EndpointStats is the whole-run summary of one endpoint key.
@@ -310,6 +314,10 @@ func (a *Aggregate) window(t int64) *Window {
 		// keep only its digest's centroids (a late line re-grows it).
 		a.last.Latency.Compact()
 	}
+	if start > a.newest {
+		a.newest = start
+		a.closeWindows(start)
+	}
 	a.last = w
 	return w
 }
@@ -345,13 +353,7 @@ func (a *Aggregate) Merge(o *Aggregate) {
 		a.MinTime = o.MinTime
 	}
 	a.MaxTime = max(a.MaxTime, o.MaxTime)
-	for start, w := range o.Windows {
-		if mine := a.Windows[start]; mine != nil {
-			mine.merge(w)
-		} else {
-			a.Windows[start] = w
-		}
-	}
+	a.absorb(&windowStore{windows: o.Windows})
 }
 
 var dash = []byte("-")

@@ -106,16 +106,20 @@ func Run(ctx context.Context, paths []string, stdin io.Reader, o Options) (*Resu
 		close(chunks)
 	}()
 	workers := make([]*worker, o.Workers)
+	store := newWindowStore()
 	var wg sync.WaitGroup
 	for i := range workers {
 		workers[i] = newWorker(&o, len(paths))
+		workers[i].agg.store = store
 		wg.Go(func() { workers[i].run(chunks, pool) })
 	}
 	wg.Wait()
 	if readErr != nil {
 		return nil, readErr
 	}
-	return merge(&o, sources, workers), nil
+	res := merge(&o, sources, workers)
+	res.Agg.absorb(store)
+	return res, nil
 }
 
 // readSource opens one input, detects its format and cuts it into chunks.

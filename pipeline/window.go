@@ -10,7 +10,11 @@ import (
 // of incidents; Space-Saving guarantees that any key above 1/capacity of a
 // window's traffic is among them.
 const (
-	windowTopCapacity       = 32
+	windowTopCapacity = 32
+	// windowEvidenceCapacity sizes the summary of notable clients, which
+	// only feeds the few clients an incident quotes as evidence; it is the
+	// one summary that fills up in every window, so it is kept small.
+	windowEvidenceCapacity  = 8
 	windowEndpointsCapacity = 256
 )
 
@@ -70,7 +74,7 @@ func newWindow(start int64) *Window {
 		Codes:              make(map[int]uint64),
 		Latency:            tdigest.New(windowCompression),
 		Endpoints:          make(map[string]*EndpointWindow),
-		Clients:            topk.New(windowTopCapacity),
+		Clients:            topk.New(windowEvidenceCapacity),
 		AuthFailureClients: topk.New(windowTopCapacity),
 		ExportUsers:        topk.New(windowTopCapacity),
 		ExportClients:      topk.New(windowTopCapacity),

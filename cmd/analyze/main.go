@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -25,6 +26,11 @@ import (
 	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/report"
 )
+
+// memoryLimit is the Go runtime's soft memory limit while analysing with
+// bounded summaries (see runtime/debug.SetMemoryLimit); GOMEMLIMIT
+// overrides it.
+const memoryLimit = 192 << 20
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -84,6 +90,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if os.Getenv("GOMEMLIMIT") == "" && !o.Exact {
+		// Bounded summaries keep the live heap small; a soft limit keeps
+		// the garbage around it small too, so peak RSS stays near it.
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	bar := newProgress(stderr, fs.Args(), *quiet)
 	if bar != nil {
 		o.Progress = bar.add
