@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -52,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Workers, "workers", 0, "parsing goroutines (default: all cores)")
 	fs.BoolVar(&o.Exact, "exact", false, "exact counts with memory growing with the input (default: bounded summaries)")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing but the report (no progress line, no warnings)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for go tool pprof)")
+	_ = fs.MarkHidden("cpuprofile")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: analyze [flags] [FILE...]\n\nReads access or JSON logs (plain, gzip or zstd; - or no FILE reads stdin) and prints one report.\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -94,6 +97,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Bounded summaries keep the live heap small; a soft limit keeps
 		// the garbage around it small too, so peak RSS stays near it.
 		debug.SetMemoryLimit(memoryLimit)
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "analyze: %v\n", err)
+			return 1
+		}
+		defer stopProfile()
 	}
 	bar := newProgress(stderr, fs.Args(), *quiet)
 	if bar != nil {
@@ -156,6 +167,18 @@ func setTimes(o *pipeline.Options, since, until string) error {
 		}
 	}
 	return nil
+}
+
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot start CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func samples(rep *report.Report) string {

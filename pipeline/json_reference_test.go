@@ -1,0 +1,64 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"strconv"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestJSONReportMatchesReference checks the report of the real Caddy logs
+// (one with a docker-compose prefix on every line) against encoding/json.
+func TestJSONReportMatchesReference(t *testing.T) {
+	paths := []string{"../testdata/logfile_caddy_log.0", "../testdata/logfile_caddy_log.1"}
+	status := map[string]uint64{}
+	ips := map[string]uint64{}
+	var lines, requests uint64
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			lines++
+			line := sc.Bytes()
+			var e struct {
+				Status  int `json:"status"`
+				Request struct {
+					ClientIP string `json:"client_ip"`
+					RemoteIP string `json:"remote_ip"`
+				} `json:"request"`
+			}
+			if err := json.Unmarshal(line[bytes.IndexByte(line, '{'):], &e); err != nil {
+				t.Fatalf("cannot decode %q: %v", line, err)
+			}
+			if e.Status == 0 {
+				continue // a runtime message, not a request
+			}
+			requests++
+			status[strconv.Itoa(e.Status)]++
+			ip := e.Request.ClientIP
+			if ip == "" {
+				ip = e.Request.RemoteIP
+			}
+			ips[ip]++
+		}
+	}
+	rep := runFiles(t, paths, Options{Top: 100})
+	if rep.Input.Lines != lines || rep.Input.Parsed != lines || rep.Requests.Total != requests || rep.Input.Format != "json" {
+		t.Errorf("unexpected counts; got lines %d parsed %d requests %d format %q; want %d %d %d json",
+			rep.Input.Lines, rep.Input.Parsed, rep.Requests.Total, rep.Input.Format, lines, lines, requests)
+	}
+	if d := gocmp.Diff(status, rep.Requests.Status, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("unexpected status counts (-encoding/json +vigil):\n%s", d)
+	}
+	if d := gocmp.Diff(topOf(ips, 100), rep.TopIPs, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("unexpected top IPs (-encoding/json +vigil):\n%s", d)
+	}
+}
