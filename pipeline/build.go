@@ -25,6 +25,7 @@ func (r *Result) Report() *report.Report {
 		Endpoints:         endpoints(a, o.Top),
 		TopIPs:            counts(a.IPs, o.Top),
 		TopAuthFailureIPs: counts(a.AuthIPs, o.Top),
+		TopUsers:          counts(a.Users, o.Top),
 		UniqueIPs:         a.UniqueIPs.Count(),
 		UniqueIPsExact:    a.UniqueIPs.Exact(),
 		UserAgents:        userAgents(a, o.Top),

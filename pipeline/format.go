@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -104,11 +103,6 @@ type FormatError struct {
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("cannot detect the log format: tried %s; first lines: %q", e.Tried, e.Sample)
 }
-
-// ErrNoFormat is wrapped by errors about undetectable formats.
-var ErrNoFormat = errors.New("cannot detect the log format")
-
-func (e *FormatError) Unwrap() error { return ErrNoFormat }
 
 func countParsed(p lineParser, sample []byte) int {
 	var r parsers.Record

@@ -81,28 +81,8 @@ func Run(ctx context.Context, paths []string, stdin io.Reader, o Options) (*Resu
 	fail := func(err error) {
 		once.Do(func() { readErr = err; cancel() })
 	}
-	// Inputs are read concurrently, up to one reader per worker, so that
-	// several compressed files decompress in parallel.
-	next := make(chan int, len(paths))
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	var readers sync.WaitGroup
-	for range min(len(paths), o.Workers) {
-		readers.Go(func() {
-			for i := range next {
-				src, err := readSource(ctx, i, paths[i], stdin, &o, pool, chunks)
-				sources[i] = src
-				if err != nil {
-					fail(err)
-					return
-				}
-			}
-		})
-	}
 	go func() {
-		readers.Wait()
+		readAll(ctx, paths, stdin, &o, pool, chunks, sources, fail)
 		close(chunks)
 	}()
 	workers := make([]*worker, o.Workers)
@@ -120,6 +100,31 @@ func Run(ctx context.Context, paths []string, stdin io.Reader, o Options) (*Resu
 	res := merge(&o, sources, workers)
 	res.Agg.absorb(store)
 	return res, nil
+}
+
+// readAll reads the inputs concurrently, up to one reader per worker so
+// that several compressed files decompress in parallel, and records each
+// input in sources. It returns when all are read or one failed.
+func readAll(ctx context.Context, paths []string, stdin io.Reader, o *Options, pool *bufPool, out chan<- chunk, sources []*source, fail func(error)) {
+	next := make(chan int, len(paths))
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	var readers sync.WaitGroup
+	for range min(len(paths), o.Workers) {
+		readers.Go(func() {
+			for i := range next {
+				src, err := readSource(ctx, i, paths[i], stdin, o, pool, out)
+				sources[i] = src
+				if err != nil {
+					fail(err)
+					return
+				}
+			}
+		})
+	}
+	readers.Wait()
 }
 
 // readSource opens one input, detects its format and cuts it into chunks.

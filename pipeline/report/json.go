@@ -19,6 +19,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 	c.Endpoints = nonNil(c.Endpoints)
 	c.TopIPs = nonNil(c.TopIPs)
 	c.TopAuthFailureIPs = nonNil(c.TopAuthFailureIPs)
+	c.TopUsers = nonNil(c.TopUsers)
 	c.UserAgents = nonNil(c.UserAgents)
 	c.UserAgentClasses = nonNil(c.UserAgentClasses)
 	c.Timeline = nonNil(c.Timeline)

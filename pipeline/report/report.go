@@ -14,6 +14,7 @@ type Report struct {
 	Endpoints         []Endpoint    `json:"endpoints"`
 	TopIPs            []Count       `json:"top_ips"`
 	TopAuthFailureIPs []Count       `json:"top_auth_failure_ips"`
+	TopUsers          []Count       `json:"top_users"`
 	UniqueIPs         uint64        `json:"unique_ips"`
 	UniqueIPsExact    bool          `json:"unique_ips_exact"`
 	UserAgents        []UserAgent   `json:"user_agents"`

@@ -26,6 +26,9 @@ func WriteText(w io.Writer, r *Report) error {
 	t.endpoints(r)
 	t.counts("TOP CLIENT IPS", r.TopIPs, "unique client IPs: "+uniqueIPs(r))
 	t.counts("AUTH FAILURES (401/403/429) BY CLIENT IP", r.TopAuthFailureIPs, "")
+	if len(r.TopUsers) > 0 {
+		t.counts("TOP USERS", r.TopUsers, "")
+	}
 	t.userAgents(r)
 	t.timeline(r)
 	t.incidents(r)
