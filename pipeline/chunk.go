@@ -125,3 +125,12 @@ func cut(ctx context.Context, src *source, r io.Reader, pool *bufPool, out chan<
 }
 
 var newline = []byte{'\n'}
+
+// cutLine splits data at its first newline; the last line of data may
+// have none.
+func cutLine(data []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return data[:i], data[i+1:]
+	}
+	return data, nil
+}

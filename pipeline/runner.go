@@ -213,12 +213,8 @@ func (w *worker) chunk(c *chunk) {
 	}
 	data := c.data
 	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
+		var line []byte
+		line, data = cutLine(data)
 		w.line(c.src.index, lineNo, p, line)
 		lineNo++
 	}

@@ -114,12 +114,8 @@ func maxTime(p lineParser, data []byte) int64 {
 	var r parsers.Record
 	var latest int64
 	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
+		var line []byte
+		line, data = cutLine(data)
 		if p.Parse(bytes.TrimRight(line, "\r"), &r) == nil {
 			latest = max(latest, r.Time)
 		}

@@ -1,5 +1,7 @@
 package accesslog
 
+import "github.com/vigil-ops/vigil/parsers"
+
 // Times are parsed by hand, not with time.Parse, which costs several
 // hundred nanoseconds per call; the day's calendar arithmetic is cached
 // because consecutive lines are nearly always on the same day.
@@ -97,10 +99,10 @@ func (p *Parser) days(year, month, day int) (int64, bool) {
 	if key == p.dayKey && key > 0 {
 		return p.dayUnix, true
 	}
-	if year < minYear || year > maxYear || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
+	if year < minYear || year > maxYear || month < 1 || month > 12 || day < 1 || day > parsers.DaysIn(year, month) {
 		return 0, false
 	}
-	p.dayKey, p.dayUnix = key, daysFromCivil(year, month, day)
+	p.dayKey, p.dayUnix = key, parsers.DaysFromCivil(year, month, day)
 	return p.dayUnix, true
 }
 
@@ -168,34 +170,4 @@ func monthNumber(a, b, c byte) int {
 		return 12
 	}
 	return -1
-}
-
-func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
-func daysIn(year, month int) int {
-	switch month {
-	case 2:
-		if isLeap(year) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil returns the days from 1970-01-01 to a proleptic Gregorian
-// date, by Howard Hinnant's algorithm:
-// https://howardhinnant.github.io/date_algorithms.html#days_from_civil
-func daysFromCivil(y, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400 // y >= minYear > 0
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era*146097 + doe - 719468)
 }

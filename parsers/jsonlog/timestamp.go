@@ -1,5 +1,7 @@
 package jsonlog
 
+import "github.com/vigil-ops/vigil/parsers"
+
 // Epoch numbers are read in the unit their magnitude implies: below
 // epochMillis they are seconds (1e11 s is the year 5138), below epochMicros
 // milliseconds, below epochNanos microseconds, and nanoseconds above.
@@ -69,7 +71,7 @@ func parseRFC3339(s []byte) (int64, bool) {
 	}
 	year += century * 100
 	if year < minYear || year > maxYear || month < 1 || month > 12 ||
-		day < 1 || day > daysIn(year, month) ||
+		day < 1 || day > int64(parsers.DaysIn(int(year), int(month))) ||
 		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
 		return 0, false
 	}
@@ -81,7 +83,7 @@ func parseRFC3339(s []byte) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	secs := daysFromCivil(year, month, day)*86400 + hour*3600 + minute*60 + sec - off
+	secs := parsers.DaysFromCivil(int(year), int(month), int(day))*86400 + hour*3600 + minute*60 + sec - off
 	return secs*1e9 + nsec, true
 }
 
@@ -127,31 +129,4 @@ func num2(s []byte) int64 {
 		return -1
 	}
 	return int64(a)*10 + int64(b)
-}
-
-func daysIn(year, month int64) int64 {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// daysFromCivil returns the number of days from 1970-01-01 to the given
-// date of the proleptic Gregorian calendar, for year >= 1: Howard Hinnant's
-// days_from_civil, http://howardhinnant.github.io/date_algorithms.html#days_from_civil.
-func daysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	yoe := y - era*400                     // [0, 399]
-	doy := (153*((m+9)%12)+2)/5 + d - 1    // [0, 365], from March 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
-	return era*146097 + doe - 719468
 }
