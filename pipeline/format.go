@@ -101,7 +101,12 @@ type FormatError struct {
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("cannot detect the log format: tried %s; first lines: %q", e.Tried, e.Sample)
+	var b strings.Builder
+	fmt.Fprintf(&b, "cannot detect the log format: tried %s (give --format or --log-format); the first lines are:", e.Tried)
+	for _, line := range e.Sample {
+		fmt.Fprintf(&b, "\n  %.200q", line)
+	}
+	return b.String()
 }
 
 func countParsed(p lineParser, sample []byte) int {

@@ -95,8 +95,8 @@ func (t *textWriter) section(title string) {
 
 func (t *textWriter) input(r *Report) {
 	in := &r.Input
-	t.printf("vigil report: %s lines from %s (%s), format %s\n",
-		num(in.Lines), plural(len(in.Files), "file"), bytesHuman(in.Bytes), in.Format)
+	t.printf("vigil report: %s from %s (%s), format %s\n",
+		plural(in.Lines, "line"), plural(uint64(len(in.Files)), "file"), bytesHuman(in.Bytes), in.Format)
 	t.printf("  parsed %s, malformed %s, too long %s", num(in.Parsed), num(in.Malformed), num(in.TooLong))
 	if in.Filtered > 0 {
 		t.printf(", outside the time filter %s", num(in.Filtered))
@@ -327,11 +327,11 @@ func ms(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
-func plural(n int, word string) string {
+func plural(n uint64, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return num(n) + " " + word + "s"
 }
 
 func bytesHuman(n uint64) string {
