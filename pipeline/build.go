@@ -180,7 +180,7 @@ func timeline(a *Aggregate) []report.Minute {
 	out := make([]report.Minute, 0, len(starts))
 	for _, s := range starts {
 		w := a.Windows[s]
-		m := report.Minute{Start: nanoRFC3339(s), Requests: w.Requests, Errors5xx: w.Status[5]}
+		m := report.Minute{Start: nanoRFC3339(s), Requests: w.Requests, Errors5xx: w.Status[5], AppErrors: w.AppErrors}
 		if w.Latency.Count() > 0 {
 			m.P95 = round3(w.Latency.Quantile(0.95) / 1000)
 		}

@@ -7,9 +7,12 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/vigil-ops/vigil/bench/loggen"
 )
 
 // TestJSONReportMatchesReference checks the report of the real Caddy logs
@@ -60,5 +63,45 @@ func TestJSONReportMatchesReference(t *testing.T) {
 	}
 	if d := gocmp.Diff(topOf(ips, 100), rep.TopIPs, cmpopts.EquateEmpty()); d != "" {
 		t.Errorf("unexpected top IPs (-encoding/json +vigil):\n%s", d)
+	}
+}
+
+// TestAppErrorTimeline checks that application error lines of a JSON log
+// (a level, no HTTP fields) are counted in total and per minute, against
+// encoding/json.
+func TestAppErrorTimeline(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := loggen.Generate(&buf, loggen.Options{Lines: 50_000, Seed: 9, Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]uint64{}
+	var total uint64
+	sc := bufio.NewScanner(bytes.NewReader(buf.Bytes()))
+	for sc.Scan() {
+		var e struct {
+			Time   time.Time `json:"time"`
+			Level  string    `json:"level"`
+			Status int       `json:"status"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("cannot decode %q: %v", sc.Bytes(), err)
+		}
+		if e.Level == "error" && e.Status == 0 {
+			total++
+			want[e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339)]++
+		}
+	}
+	rep := runBytes(t, buf.Bytes(), Options{})
+	got := map[string]uint64{}
+	for _, m := range rep.Timeline {
+		if m.AppErrors > 0 {
+			got[m.Start] = m.AppErrors
+		}
+	}
+	if total == 0 || rep.AppErrors != total {
+		t.Errorf("unexpected application errors; got %d; want %d (and more than 0)", rep.AppErrors, total)
+	}
+	if d := gocmp.Diff(want, got); d != "" {
+		t.Errorf("unexpected application errors per minute (-encoding/json +vigil):\n%s", d)
 	}
 }

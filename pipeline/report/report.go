@@ -116,6 +116,7 @@ type Minute struct {
 	Requests  uint64  `json:"requests"`
 	Errors5xx uint64  `json:"errors_5xx"`
 	P95       float64 `json:"p95_ms"`
+	AppErrors uint64  `json:"app_errors"`
 }
 
 // ReportOptions records the settings that shaped the report.

@@ -207,12 +207,19 @@ func (t *textWriter) timeline(r *Report) {
 	}
 	t.section(title)
 	table := [][]string{{"start", "requests", "5xx", header}}
+	if r.AppErrors > 0 {
+		table[0] = append(table[0], "app errors")
+	}
 	for _, m := range rows {
 		p95 := "-"
 		if m.P95 > 0 {
 			p95 = ms(m.P95)
 		}
-		table = append(table, []string{m.Start, num(m.Requests), num(m.Errors5xx), p95})
+		row := []string{m.Start, num(m.Requests), num(m.Errors5xx), p95}
+		if r.AppErrors > 0 {
+			row = append(row, num(m.AppErrors))
+		}
+		table = append(table, row)
 	}
 	t.table(table)
 }
@@ -254,6 +261,7 @@ func rebin(ms []Minute) ([]Minute, int) {
 		o := &out[len(out)-1]
 		o.Requests += m.Requests
 		o.Errors5xx += m.Errors5xx
+		o.AppErrors += m.AppErrors
 		o.P95 = max(o.P95, m.P95)
 	}
 	return out, step
