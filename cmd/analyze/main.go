@@ -1,13 +1,3 @@
-// Command analyze reads access or JSON logs (plain, gzip or zstd; files or
-// standard input) and prints one report: latency percentiles, status mix,
-// endpoints, heavy-hitter IPs, user agents, a timeline and incidents.
-//
-// Usage:
-//
-//	analyze [flags] [FILE...]
-//
-// Exit status: 0 on success, 1 when no line could be parsed or an input
-// cannot be read, 2 on bad usage.
 package main
 
 import (
