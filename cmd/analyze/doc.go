@@ -7,7 +7,7 @@
 //	analyze [flags] [FILE...]
 //
 // Exit status: 0 on success, 1 when no line could be parsed or an input
-// cannot be read, 2 on bad usage.
+// cannot be read, 2 on bad usage, 130 when interrupted (Ctrl-C).
 //
 // main.go only wires flags to pipeline.Options and the report writers;
 // progress.go draws the progress line on terminals. Reports go to stdout,

@@ -104,6 +104,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if bar != nil {
 		bar.finish()
 	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "analyze: interrupted")
+		return 130
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		return 1
