@@ -22,7 +22,7 @@ func TestDetectSuccess(t *testing.T) {
 	}
 	file := func(name string) string {
 		t.Helper()
-		data, err := os.ReadFile("testdata/" + name)
+		data, err := os.ReadFile("../../testdata/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -145,7 +145,7 @@ func refNumber(b []byte, scale int64) int64 {
 // readLines returns the lines of testdata file name, without '\n'.
 func readLines(t testing.TB, name string) [][]byte {
 	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
+	data, err := os.ReadFile("../../testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
