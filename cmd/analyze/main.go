@@ -34,7 +34,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Format, "format", "", "input format: common, combined, combined_rt or json (default: detected per input)")
 	fs.StringVar(&o.LogFormat, "log-format", "", "nginx log_format or Apache LogFormat string of the input")
 	fs.StringVar(&o.DurationUnit, "duration-unit", "", "unit of the duration field: s, ms, us or ns (default: from the format)")
-	output := fs.StringP("output", "o", "text", "report format: text, json or notification (the runbook's incident template)")
+	output := fs.StringP("output", "o", "text", "report format: text, json, html (one self-contained page to share) or notification (the runbook's incident template)")
 	rulesFile := fs.String("rules", "", "incident rules file (JSON, see docs/rules.md; default: the runbook's thresholds)")
 	printRules := fs.Bool("print-rules", false, "print the incident rules in effect (defaults merged with --rules) and exit")
 	fs.IntVar(&o.Top, "top", 10, "length of every top-N list")
@@ -78,7 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	write, ok := writers[*output]
 	if !ok {
-		fmt.Fprintf(stderr, "analyze: unknown --output %q: want text, json or notification\n", *output)
+		fmt.Fprintf(stderr, "analyze: unknown --output %q: want text, json, html or notification\n", *output)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -132,6 +132,7 @@ var writers = map[string]func(io.Writer, *report.Report) error{
 	"text":         report.WriteText,
 	"json":         report.WriteJSON,
 	"notification": report.WriteNotification,
+	"html":         report.WriteHTML,
 }
 
 func loadRules(path string) (pipeline.Rules, error) {

@@ -123,6 +123,23 @@ func TestStdin(t *testing.T) {
 	}
 }
 
+// TestHTMLReport checks that -o html writes one self-contained page with
+// the report's sections.
+func TestHTMLReport(t *testing.T) {
+	out, stderr, code := analyze(t, nil, "-o", "html", "../../testdata/apache_logs")
+	if code != 0 {
+		t.Fatalf("unexpected exit status; got %d; want 0; stderr: %s", code, stderr)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "9,125", "66.249.73.135", "</html>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("unexpected HTML report; want it to contain %q", want)
+		}
+	}
+	if strings.Contains(out, "<script") {
+		t.Errorf("unexpected script in the HTML report")
+	}
+}
+
 func TestExitStatus(t *testing.T) {
 	f := func(want int, wantStderr string, args ...string) {
 		t.Helper()

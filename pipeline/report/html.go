@@ -1,0 +1,218 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+//go:embed html.tmpl
+var htmlSource string
+
+// htmlFuncs format values for html.tmpl much as the text report does.
+// The template escapes what they return; visible first spells out the
+// invalid UTF-8 and control characters of log data, so that the page stays
+// valid UTF-8 and shows what the line held.
+var htmlFuncs = template.FuncMap{
+	"num":          num,
+	"pct":          pct,
+	"ms":           msGrouped,
+	"bytes":        bytesHuman,
+	"plural":       plural,
+	"span":         span,
+	"human":        func(s string) string { return visible(humanTime(s)) },
+	"uniqueIPs":    uniqueIPs,
+	"latencyCells": latencyCellsGrouped,
+	"visible":      visible,
+	"uint64":       func(n int) uint64 { return uint64(n) },
+	"sevClass":     sevClass,
+	"sevName":      func(sev string) string { return severityNames[sev] },
+	"counts": func(title string, cs []Count) countList {
+		return countList{Title: title, Counts: cs}
+	},
+}
+
+var parseHTML = sync.OnceValues(func() (*template.Template, error) {
+	return template.New("html").Funcs(htmlFuncs).Parse(htmlSource)
+})
+
+// WriteHTML writes r as one self-contained HTML page for sharing (in a
+// ticket, a chat thread or a mail): no scripts and no external resources,
+// the timeline drawn as inline SVG, every string from the logs escaped. The
+// sections follow the text report, with incidents first.
+func WriteHTML(w io.Writer, r *Report) error {
+	t, err := parseHTML()
+	if err != nil {
+		return fmt.Errorf("cannot parse the HTML template: %w", err)
+	}
+	return t.Execute(w, newHTMLPage(r))
+}
+
+// htmlPage is what html.tmpl renders: the report and the values computed
+// from it.
+type htmlPage struct {
+	*Report
+	Status      []share
+	StatusMix   []share
+	ClassMix    []share
+	Chart       *chart // nil when no minute of the timeline has a time
+	Table       []Minute
+	TableMerged bool // whether Table merges minutes
+	TableTitle  string
+}
+
+// share is one part of a whole: a status code, a status class or a
+// user-agent class. X and W place it in a 1000-wide stacked bar.
+type share struct {
+	Key   string
+	Count uint64
+	Share string
+	Class string
+	X, W  string
+}
+
+type countList struct {
+	Title  string
+	Counts []Count
+}
+
+func newHTMLPage(r *Report) *htmlPage {
+	rc := *r
+	rc.Schema = Schema
+	p := &htmlPage{Report: &rc, Chart: newChart(r)}
+	p.Status, p.StatusMix = statusShares(&r.Requests)
+	classes := make([]share, 0, len(r.UserAgentClasses))
+	for _, c := range r.UserAgentClasses {
+		classes = append(classes, share{Key: c.Key, Count: c.Count, Class: uaClass(c.Key)})
+	}
+	p.ClassMix = stack(classes, r.Requests.Total)
+	if len(r.Timeline) > 0 {
+		rows, step := rebin(r.Timeline)
+		p.Table, p.TableMerged = rows, step > 1
+		p.TableTitle = "Numbers per minute"
+		if step > 1 {
+			p.TableTitle = "Numbers per " + duration(time.Duration(step)*time.Minute) + " (the JSON report has every minute)"
+		}
+	}
+	return p
+}
+
+// statusShares returns one row per status code, in code order, and the
+// mix of status classes.
+func statusShares(q *Requests) (rows, mix []share) {
+	codes := make([]string, 0, len(q.Status))
+	for c := range q.Status {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	byClass := map[string]uint64{}
+	for _, c := range codes {
+		class := statusClass(c)
+		rows = append(rows, share{Key: visible(c), Count: q.Status[c], Share: pct(ratio(q.Status[c], q.Total)), Class: "k-" + class})
+		byClass[class] += q.Status[c]
+	}
+	for _, class := range []string{"2xx", "3xx", "4xx", "5xx", "other"} {
+		if n := byClass[class]; n > 0 {
+			mix = append(mix, share{Key: class, Count: n, Class: "k-" + class})
+		}
+	}
+	return rows, stack(mix, q.Total)
+}
+
+func statusClass(code string) string {
+	if len(code) == 3 && code[0] >= '2' && code[0] <= '5' {
+		return code[:1] + "xx"
+	}
+	return "other"
+}
+
+// uaClass is the CSS class of a user-agent class; unknown names share one.
+func uaClass(class string) string {
+	switch class {
+	case "browser", "bot", "tool", "monitor", "unknown":
+		return "k-" + class
+	}
+	return "k-other"
+}
+
+// stack sets the shares of parts (relative to total, as the text report
+// does) and lays them out side by side in proportion to their counts.
+func stack(parts []share, total uint64) []share {
+	var sum uint64
+	for _, p := range parts {
+		sum += p.Count
+	}
+	var x float64
+	for i := range parts {
+		w := 1000 * ratio(parts[i].Count, sum)
+		parts[i].X, parts[i].W = coord(x), coord(w)
+		parts[i].Share = pct(ratio(parts[i].Count, total))
+		x += w
+	}
+	return parts
+}
+
+// sevClass is the CSS class of a severity badge: red P1 … grey P4.
+func sevClass(sev string) string {
+	switch sev {
+	case "P1", "P2", "P3", "P4":
+		return "sev-" + strings.ToLower(sev)
+	}
+	return "sev-other"
+}
+
+// msGrouped is ms with thousands separated, easier to read in a page of
+// figures: "60,050" rather than "60050".
+func msGrouped(v float64) string {
+	if v < 1000 {
+		return ms(v)
+	}
+	return num(uint64(math.Round(v)))
+}
+
+func latencyCellsGrouped(l Latency) []string {
+	if l.Count == 0 {
+		return []string{"-", "-", "-", "-", "-", "-"}
+	}
+	return []string{msGrouped(l.P50), msGrouped(l.P90), msGrouped(l.P95), msGrouped(l.P99), msGrouped(l.P999), msGrouped(l.Max)}
+}
+
+// visible spells out what a page cannot show of s: invalid UTF-8 as
+// \xNN, control and other non-printable characters as Go escapes (\t,
+// \x1b, \u200b). Printable text, quotes and backslashes stay as they are.
+func visible(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r == utf8.RuneError || !unicode.IsPrint(r) })
+	if i < 0 {
+		return s // Fast path: nothing to spell out.
+	}
+	b := []byte(s[:i])
+	for len(s[i:]) > 0 {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = fmt.Appendf(b, `\x%02x`, s[i])
+		case !unicode.IsPrint(r):
+			q := strconv.QuoteRune(r)
+			b = append(b, q[1:len(q)-1]...)
+		default:
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return string(b)
+}
+
+// coord formats an SVG coordinate to a tenth of a unit, which is finer
+// than a pixel at any sensible size and keeps the page small.
+func coord(v float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
+}
