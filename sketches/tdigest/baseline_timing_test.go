@@ -10,38 +10,25 @@ import (
 // same compression (DefaultCompression) on the same inputs as BenchmarkAdd
 // and BenchmarkQuantile. Run with:
 //
-//	go test -run '^$' -bench Baseline -benchtime 1s -count 6 ./sketches/tdigest | tee baseline.txt
+//	go test -run '^$' -bench 'Add|Quantile' -benchtime 1s -count 6 ./sketches/tdigest | tee baseline.txt
 //	benchstat baseline.txt
 
+// BenchmarkAddBaseline is influx's side of BenchmarkAdd: compare
+// BenchmarkAdd/quantized with BenchmarkAddBaseline/quantized.
 func BenchmarkAddBaseline(b *testing.B) {
 	f := func(name string, samples []int64) {
 		b.Run(name, func(b *testing.B) {
-			b.Run("vigil", func(b *testing.B) {
-				d := New(0)
-				b.ReportAllocs()
-				b.SetBytes(8)
-				i := 0
-				for b.Loop() {
-					d.Add(samples[i&(len(samples)-1)])
-					i++
-				}
-				if d.Count() != uint64(i) {
-					b.Fatalf("unexpected Count; got %d; want %d", d.Count(), i)
-				}
-			})
-			b.Run("influxdata", func(b *testing.B) {
-				d := influx.NewWithCompression(DefaultCompression)
-				b.ReportAllocs()
-				b.SetBytes(8)
-				i := 0
-				for b.Loop() {
-					d.Add(float64(samples[i&(len(samples)-1)]), 1)
-					i++
-				}
-				if d.Count() != float64(i) {
-					b.Fatalf("unexpected Count; got %v; want %d", d.Count(), i)
-				}
-			})
+			d := influx.NewWithCompression(DefaultCompression)
+			b.ReportAllocs()
+			b.SetBytes(8)
+			i := 0
+			for b.Loop() {
+				d.Add(float64(samples[i&(len(samples)-1)]), 1)
+				i++
+			}
+			if d.Count() != float64(i) {
+				b.Fatalf("unexpected Count; got %v; want %d", d.Count(), i)
+			}
 		})
 	}
 	f("quantized", logNormal(1, 1<<16, 50_000, 1, 1000))
