@@ -43,7 +43,7 @@
 // default compression (1000) its p50 on that input is exact, but 46 and 57
 // of its percentiles are still off-step. Its errors against the
 // nearest-rank sample are otherwise of the same order as ours; the tests
-// log both, and BenchmarkAddBaseline and BenchmarkQuantileBaseline compare
+// log both, and BenchmarkAddBaseline (beside BenchmarkAdd) and BenchmarkQuantileBaseline compare
 // their cost.
 //
 // # Quantile definition and error
