@@ -52,7 +52,7 @@ type Aggregate struct {
 	MaxTime    int64
 	Windows    map[int64]*Window
 
-	uaCache map[string]uaInfo
+	uaCache map[string]useragent.Class
 	// uaFront batches the per-line counts of the user-agent summary and
 	// caches each agent's class as its value.
 	uaFront *topk.Front
@@ -87,11 +87,6 @@ func (e *EndpointStats) inWindow(w *Window) *EndpointWindow {
 	return e.lastCounts
 }
 
-type uaInfo struct {
-	class  useragent.Class
-	family string
-}
-
 // NewAggregate returns an empty aggregate configured by o (defaults
 // applied).
 func NewAggregate(o *Options) *Aggregate {
@@ -110,7 +105,7 @@ func NewAggregate(o *Options) *Aggregate {
 		Users:      topk.New(capacity),
 		UniqueIPs:  uniq.New(o.Exact),
 		Windows:    make(map[int64]*Window),
-		uaCache:    make(map[string]uaInfo),
+		uaCache:    make(map[string]useragent.Class),
 	}
 	a.uaFront = topk.NewFront(a.UserAgents, uaFrontSlots)
 	return a
@@ -199,11 +194,10 @@ func (a *Aggregate) addUserAgent(ua []byte, w *Window) useragent.Class {
 	if len(ua) == 0 {
 		ua = dash
 	}
-	class := useragent.Class(0)
-	if v, hit := a.uaFront.Add(ua); hit {
-		class = useragent.Class(v)
-	} else {
-		class = a.userAgent(ua).class
+	v, hit := a.uaFront.Add(ua)
+	class := useragent.Class(v)
+	if !hit {
+		class = a.userAgent(ua)
 		a.uaFront.SetValue(ua, uint32(class))
 	}
 	a.UAClasses[class]++
@@ -274,17 +268,17 @@ func (a *Aggregate) endpoint(method, target []byte) *EndpointStats {
 }
 
 // userAgent classifies ua through a capped cache: user agents repeat, and
-// classification costs far more than a map lookup.
-func (a *Aggregate) userAgent(ua []byte) uaInfo {
-	if info, ok := a.uaCache[string(ua)]; ok {
-		return info
+// classification costs far more than a map lookup. Families are not kept:
+// the report classifies its few listed agents again.
+func (a *Aggregate) userAgent(ua []byte) useragent.Class {
+	if class, ok := a.uaCache[string(ua)]; ok {
+		return class
 	}
-	class, family := useragent.Classify(ua)
-	info := uaInfo{class, family}
+	class, _ := useragent.Classify(ua)
 	if len(a.uaCache) < uaCacheCapacity {
-		a.uaCache[string(ua)] = info
+		a.uaCache[string(ua)] = class
 	}
-	return info
+	return class
 }
 
 // window returns the window holding event time t. Records without a time
@@ -353,7 +347,7 @@ func (a *Aggregate) Merge(o *Aggregate) {
 		a.MinTime = o.MinTime
 	}
 	a.MaxTime = max(a.MaxTime, o.MaxTime)
-	a.absorb(&windowStore{windows: o.Windows})
+	a.absorb(o.Windows)
 }
 
 var dash = []byte("-")

@@ -98,7 +98,7 @@ func Run(ctx context.Context, paths []string, stdin io.Reader, o Options) (*Resu
 		return nil, readErr
 	}
 	res := merge(&o, sources, workers)
-	res.Agg.absorb(store)
+	res.Agg.absorb(store.windows)
 	return res, nil
 }
 

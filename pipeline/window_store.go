@@ -51,10 +51,10 @@ func (a *Aggregate) closeWindows(newest int64) {
 	}
 }
 
-// absorb merges the store's windows into a; it runs once all workers are
-// done.
-func (a *Aggregate) absorb(s *windowStore) {
-	for start, w := range s.windows {
+// absorb merges windows (another aggregate's, or the store's once all
+// workers are done) into a.
+func (a *Aggregate) absorb(windows map[int64]*Window) {
+	for start, w := range windows {
 		if mine := a.Windows[start]; mine != nil {
 			mine.merge(w)
 		} else {
