@@ -218,7 +218,7 @@ func TestWriteHTMLContent(t *testing.T) {
 	f("runbook", "respond within 15 min; escalate to CTO")
 	f("approximate count", `410 <span class="pm">±12</span>`)
 	f("approximate user agent", `300 <span class="pm">±7</span>`)
-	f("HyperLogLog estimate", "~3,481 (HyperLogLog estimate, ±2%)")
+	f("HyperLogLog estimate", "~3,481 (HyperLogLog estimate, about 0.8% standard error)")
 	f("time filter", "Time filter: 2026-03-01T03:00:00Z to 2026-03-01T03:30:00Z")
 	f("filtered lines", "outside the time filter")
 	f("latency", "<b>2,900</b><span>p99</span>")

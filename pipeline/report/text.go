@@ -301,7 +301,7 @@ func uniqueIPs(r *Report) string {
 	if r.UniqueIPsExact {
 		return num(r.UniqueIPs)
 	}
-	return "~" + num(r.UniqueIPs) + " (HyperLogLog estimate, ±2%)"
+	return "~" + num(r.UniqueIPs) + " (HyperLogLog estimate, about 0.8% standard error)"
 }
 
 func num(n uint64) string {
