@@ -31,7 +31,7 @@ var htmlFuncs = template.FuncMap{
 	"span":         span,
 	"human":        func(s string) string { return visible(humanTime(s)) },
 	"uniqueIPs":    uniqueIPs,
-	"latencyCells": latencyCellsGrouped,
+	"latencyCells": func(l Latency) []string { return latencyCells(msGrouped, l) },
 	"visible":      visible,
 	"uint64":       func(n int) uint64 { return uint64(n) },
 	"sevClass":     sevClass,
@@ -177,13 +177,6 @@ func msGrouped(v float64) string {
 		return ms(v)
 	}
 	return num(uint64(math.Round(v)))
-}
-
-func latencyCellsGrouped(l Latency) []string {
-	if l.Count == 0 {
-		return []string{"-", "-", "-", "-", "-", "-"}
-	}
-	return []string{msGrouped(l.P50), msGrouped(l.P90), msGrouped(l.P95), msGrouped(l.P99), msGrouped(l.P999), msGrouped(l.Max)}
 }
 
 // visible spells out what a page cannot show of s: invalid UTF-8 as

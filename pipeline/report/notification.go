@@ -56,19 +56,7 @@ func status(in *Incident, logEnd string) string {
 	if last, err := time.Parse(time.RFC3339, logEnd); err == nil && end.After(last) {
 		return "ongoing at the end of the log (" + humanTime(logEnd) + ")"
 	}
-	return fmt.Sprintf("resolved at %s, after %s", humanTime(in.End), shortDuration(end.Sub(start)))
-}
-
-// shortDuration formats d without zero trailing units: "7m", "1h30m".
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
+	return fmt.Sprintf("resolved at %s, after %s", humanTime(in.End), duration(end.Sub(start)))
 }
 
 func issue(in *Incident) string {

@@ -62,10 +62,10 @@ func TestWriteNotification(t *testing.T) {
 		"Impact: the service is down for most users; clients 192.0.2.77 (4,212); status 401 (4,100 ±3)")
 }
 
-func TestShortDuration(t *testing.T) {
+func TestDuration(t *testing.T) {
 	f := func(d time.Duration, want string) {
 		t.Helper()
-		if got := shortDuration(d); got != want {
+		if got := duration(d); got != want {
 			t.Fatalf("unexpected duration for %q; got %q; want %q", d, got, want)
 		}
 	}

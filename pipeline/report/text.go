@@ -130,11 +130,13 @@ func (t *textWriter) requests(r *Report) {
 	}
 }
 
-func latencyCells(l Latency) []string {
+// latencyCells formats p50, p90, p95, p99, p99.9 and max with format, or
+// "-" for each when there are no durations.
+func latencyCells(format func(float64) string, l Latency) []string {
 	if l.Count == 0 {
 		return []string{"-", "-", "-", "-", "-", "-"}
 	}
-	return []string{ms(l.P50), ms(l.P90), ms(l.P95), ms(l.P99), ms(l.P999), ms(l.Max)}
+	return []string{format(l.P50), format(l.P90), format(l.P95), format(l.P99), format(l.P999), format(l.Max)}
 }
 
 func (t *textWriter) latency(r *Report) {
@@ -144,7 +146,7 @@ func (t *textWriter) latency(r *Report) {
 		return
 	}
 	t.section(fmt.Sprintf("LATENCY (ms) over %s requests, mean %s", num(l.Count), ms(l.Mean)))
-	t.table([][]string{{"p50", "p90", "p95", "p99", "p99.9", "max"}, latencyCells(l)})
+	t.table([][]string{{"p50", "p90", "p95", "p99", "p99.9", "max"}, latencyCells(ms, l)})
 }
 
 func (t *textWriter) endpoints(r *Report) {
@@ -154,7 +156,7 @@ func (t *textWriter) endpoints(r *Report) {
 	t.section("ENDPOINTS by requests")
 	rows := [][]string{{"endpoint", "count", "5xx", "p50", "p90", "p95", "p99", "p99.9", "max"}}
 	for _, e := range r.Endpoints {
-		rows = append(rows, append([]string{clip(e.Endpoint, 60), num(e.Count), num(e.Errors5xx)}, latencyCells(e.Latency)...))
+		rows = append(rows, append([]string{clip(e.Endpoint, 60), num(e.Count), num(e.Errors5xx)}, latencyCells(ms, e.Latency)...))
 	}
 	t.table(rows)
 }
