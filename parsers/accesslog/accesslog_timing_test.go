@@ -54,15 +54,20 @@ var commonPrefix = regexp.MustCompile(`^.*?" [0-9]{3} (?:[0-9]+|-)`)
 // toCommon cuts a combined line after the byte count.
 func toCommon(_ int, line []byte) []byte { return commonPrefix.Find(line) }
 
-func benchParse(b *testing.B, fm *Format, lines [][]byte, wantErr bool) {
+// meanLen is the mean length of lines: the bytes one op (one line) parses.
+func meanLen(lines [][]byte) int64 {
 	var size int
 	for _, line := range lines {
 		size += len(line)
 	}
+	return int64(size / len(lines))
+}
+
+func benchParse(b *testing.B, fm *Format, lines [][]byte, wantErr bool) {
 	p := NewParser(fm, Options{})
 	var r parsers.Record
 	b.ReportAllocs()
-	b.SetBytes(int64(size / len(lines)))
+	b.SetBytes(meanLen(lines))
 	i := 0
 	for b.Loop() {
 		err := p.Parse(lines[i], &r)
@@ -114,12 +119,8 @@ func BenchmarkParse(b *testing.B) {
 	})
 	b.Run("regexp_baseline", func(b *testing.B) {
 		lines := benchLines(b, "apache_logs", withDuration(true))
-		var size int
-		for _, line := range lines {
-			size += len(line)
-		}
 		b.ReportAllocs()
-		b.SetBytes(int64(size / len(lines)))
+		b.SetBytes(meanLen(lines))
 		i := 0
 		for b.Loop() {
 			if r, ok := refParse(lines[i], true, unitS); !ok || r.Status == 0 {
@@ -136,12 +137,8 @@ func BenchmarkParse(b *testing.B) {
 func BenchmarkParseParallel(b *testing.B) {
 	fm := mustNamed(b, "combined_rt")
 	lines := benchLines(b, "apache_logs", withDuration(true))
-	var size int
-	for _, line := range lines {
-		size += len(line)
-	}
 	b.ReportAllocs()
-	b.SetBytes(int64(size / len(lines)))
+	b.SetBytes(meanLen(lines))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		p := NewParser(fm, Options{})
