@@ -41,7 +41,11 @@ func (t *TopK) Merge(o *TopK) {
 		t.errs = append(t.errs, o.errs[j]+tFloor)
 		t.index[k] = int32(len(t.keys) - 1)
 	}
+	if o.capacity != 0 || o.lossy {
+		t.lossy = true
+	}
 	if t.capacity == 0 {
+		t.overBudget()
 		return
 	}
 	if len(t.keys) > t.capacity {

@@ -14,6 +14,8 @@ import (
 // use.
 type TopK struct {
 	capacity int              // 0: exact
+	budget   int              // exact-first: keys kept exactly before bounding
+	bound    int              // the capacity taken once over budget
 	index    map[string]int32 // key → counter, a position in the slices below
 	// Counter i: the true count of keys[i] lies in [counts[i]-errs[i],
 	// counts[i]]. The counts are a dense slice of their own (8 KiB for
@@ -23,6 +25,32 @@ type TopK struct {
 	errs   []uint64
 	heap   minHeap // counters by count, least first; bounded mode only
 	total  uint64
+	lossy  bool // a bounded summary was merged in or the budget overflowed
+}
+
+// NewExactFirst returns an empty TopK that counts exactly while it holds
+// at most budget keys, then keeps the capacity keys with the highest
+// counts (ties by key) and continues as a Space-Saving summary of that
+// capacity: exact answers while the keys fit the budget, bounded memory
+// beyond it. [TopK.Exact] tells which.
+func NewExactFirst(budget, capacity int) *TopK {
+	t := New(0)
+	t.budget, t.bound = max(budget, 1), max(capacity, 1)
+	return t
+}
+
+// Exact reports whether every count is exact (every Err is 0 and no key
+// was ever evicted).
+func (t *TopK) Exact() bool { return t.capacity == 0 && !t.lossy }
+
+// overBudget switches an exact-first TopK past its budget to bounded mode.
+func (t *TopK) overBudget() {
+	if t.budget == 0 || t.capacity != 0 || len(t.keys) <= t.budget {
+		return
+	}
+	t.capacity, t.lossy = t.bound, true
+	t.keepHighest()
+	t.heap.rebuild(t.counts)
 }
 
 // Item is one key and its estimated count: the true count lies in
@@ -62,6 +90,7 @@ func (t *TopK) Add(key []byte, n uint64) {
 	}
 	if t.capacity == 0 || len(t.keys) < t.capacity {
 		t.monitor(string(key), n)
+		t.overBudget()
 		return
 	}
 	// Space-Saving: the new key takes over the least counter. Its true count
@@ -136,4 +165,8 @@ func (t *TopK) Reset() {
 	t.keys, t.counts, t.errs = t.keys[:0], t.counts[:0], t.errs[:0]
 	t.heap.reset()
 	t.total = 0
+	t.lossy = false
+	if t.budget > 0 {
+		t.capacity = 0
+	}
 }
