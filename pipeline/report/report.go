@@ -1,38 +1,73 @@
 package report
 
+import (
+	"time"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
+)
+
 // Schema is the value of Report.Schema for this version of the contract.
 const Schema = "vigil.report/v1"
 
 // Report is the result of analysing one or more logs. Its JSON form is the
-// contract documented in docs/report.md.
+// contract documented in docs/report.md. Times and severities stay typed
+// here; the renderers format them.
 type Report struct {
-	Schema            string        `json:"schema"`
-	Input             Input         `json:"input"`
-	TimeRange         TimeRange     `json:"time_range"`
-	Requests          Requests      `json:"requests"`
-	Latency           Latency       `json:"latency_ms"`
-	Endpoints         []Endpoint    `json:"endpoints"`
-	TopIPs            []Count       `json:"top_ips"`
-	TopAuthFailureIPs []Count       `json:"top_auth_failure_ips"`
-	TopUsers          []Count       `json:"top_users"`
-	UniqueIPs         uint64        `json:"unique_ips"`
-	UniqueIPsExact    bool          `json:"unique_ips_exact"`
-	UserAgents        []UserAgent   `json:"user_agents"`
-	UserAgentClasses  []Count       `json:"user_agent_classes"`
-	Timeline          []Minute      `json:"timeline"`
-	AppErrors         uint64        `json:"app_errors"`
-	Incidents         []Incident    `json:"incidents"`
-	Options           ReportOptions `json:"options"`
+	Schema            string      `json:"schema"`
+	Input             Input       `json:"input"`
+	TimeRange         TimeRange   `json:"time_range"`
+	Requests          Requests    `json:"requests"`
+	Latency           Latency     `json:"latency_ms"`
+	Endpoints         []Endpoint  `json:"endpoints"`
+	TopIPs            []Count     `json:"top_ips"`
+	TopAuthFailureIPs []Count     `json:"top_auth_failure_ips"`
+	TopUsers          []Count     `json:"top_users"`
+	UniqueIPs         uint64      `json:"unique_ips"`
+	UniqueIPsExact    bool        `json:"unique_ips_exact"`
+	UserAgents        []UserAgent `json:"user_agents"`
+	UserAgentClasses  []Count     `json:"user_agent_classes"`
+	// Timeline has one row per TimelineStep of the log that had traffic.
+	Timeline     []TimelineRow `json:"timeline"`
+	TimelineStep time.Duration `json:"-"`
+	AppErrors    uint64        `json:"app_errors"`
+	// Incidents is the final state of the incident tracker: open ones (at
+	// the end of the input) and resolved ones, by severity, then start,
+	// kind and subject.
+	Incidents []incident.Incident `json:"incidents"`
+	Exact     Exactness           `json:"exact"`
+	Options   ReportOptions       `json:"options"`
+}
+
+// Exactness says, per section, whether its numbers are exact (true) or
+// come from a bounded summary with its stated error (false).
+type Exactness struct {
+	// Latency: run-wide percentiles are nearest-rank over every duration.
+	Latency bool `json:"latency_ms"`
+	// Endpoints: no endpoint was folded into "other" and every listed
+	// endpoint's percentiles are exact.
+	Endpoints bool `json:"endpoints"`
+	// TopIPs, TopAuthFailureIPs, TopUsers, UserAgents: exact counts (every
+	// error is 0).
+	TopIPs            bool `json:"top_ips"`
+	TopAuthFailureIPs bool `json:"top_auth_failure_ips"`
+	TopUsers          bool `json:"top_users"`
+	UserAgents        bool `json:"user_agents"`
+	// Timeline: every row's p95 is exact.
+	Timeline bool `json:"timeline"`
 }
 
 // Input summarises what was read.
 type Input struct {
-	Files            []File   `json:"files"`
-	Lines            uint64   `json:"lines"`
-	Parsed           uint64   `json:"parsed"`
-	Malformed        uint64   `json:"malformed"`
-	TooLong          uint64   `json:"too_long"`
-	Filtered         uint64   `json:"filtered"`
+	Files     []File `json:"files"`
+	Lines     uint64 `json:"lines"`
+	Parsed    uint64 `json:"parsed"`
+	Malformed uint64 `json:"malformed"`
+	TooLong   uint64 `json:"too_long"`
+	Filtered  uint64 `json:"filtered"`
+	// Late counts parsed lines older than the close of their window (see
+	// --lateness): they are in every whole-run figure but in no window,
+	// so neither in the timeline nor in incident detection.
+	Late             uint64   `json:"late"`
 	Bytes            uint64   `json:"bytes"`
 	Format           string   `json:"format"`
 	MalformedReasons []Count  `json:"malformed_reasons"`
@@ -46,6 +81,12 @@ type File struct {
 	Format      string `json:"format"`
 	Lines       uint64 `json:"lines"`
 	Bytes       uint64 `json:"bytes"`
+	// Error says why reading stopped early (a damaged compressed file);
+	// the lines read before it are counted. Empty when the file was read
+	// to its end.
+	Error string `json:"error,omitempty"`
+	// Warnings are conditions that did not stop reading.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Sample is one rejected line, truncated, with where it came from and why.
@@ -56,11 +97,11 @@ type Sample struct {
 	Text   string `json:"text"`
 }
 
-// TimeRange is the span of event times of the counted lines, RFC 3339 UTC.
-// Both are empty when no line had a time.
+// TimeRange is the span of event times of the counted lines. Both are
+// zero when no line had a time (JSON: "").
 type TimeRange struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 }
 
 // Requests counts HTTP requests by status.
@@ -73,7 +114,8 @@ type Requests struct {
 
 // Latency summarises request durations in milliseconds. Count is the
 // number of requests that had a duration; the other fields are 0 when it
-// is 0. Quantiles come from a t-digest (see docs/report.md for the error).
+// is 0. Percentiles are nearest-rank when Exact, t-digest estimates
+// otherwise (see docs/report.md for the error).
 type Latency struct {
 	Count uint64  `json:"count"`
 	Mean  float64 `json:"mean"`
@@ -83,6 +125,7 @@ type Latency struct {
 	P99   float64 `json:"p99"`
 	P999  float64 `json:"p999"`
 	Max   float64 `json:"max"`
+	Exact bool    `json:"exact"`
 }
 
 // Endpoint is one endpoint key ("GET /api/properties/{id}").
@@ -93,13 +136,8 @@ type Endpoint struct {
 	Latency   Latency `json:"latency_ms"`
 }
 
-// Count is a key with its count. Error bounds an approximate count:
-// the true count lies in [Count-Error, Count]; 0 means exact.
-type Count struct {
-	Key   string `json:"key"`
-	Count uint64 `json:"count"`
-	Error uint64 `json:"error"`
-}
+// Count is a key with its count; see [incident.Count].
+type Count = incident.Count
 
 // UserAgent is a user-agent string with its class and family.
 type UserAgent struct {
@@ -110,21 +148,24 @@ type UserAgent struct {
 	Family string `json:"family"`
 }
 
-// Minute is one bucket of the timeline.
-type Minute struct {
-	Start     string  `json:"start"`
-	Requests  uint64  `json:"requests"`
-	Errors5xx uint64  `json:"errors_5xx"`
-	P95       float64 `json:"p95_ms"`
-	AppErrors uint64  `json:"app_errors"`
+// TimelineRow is one step of the timeline.
+type TimelineRow struct {
+	Start     time.Time `json:"start"`
+	Requests  uint64    `json:"requests"`
+	Errors5xx uint64    `json:"errors_5xx"`
+	P95       float64   `json:"p95_ms"`
+	AppErrors uint64    `json:"app_errors"`
 }
 
 // ReportOptions records the settings that shaped the report.
 type ReportOptions struct {
-	Top        int    `json:"top"`
-	Exact      bool   `json:"exact"`
-	Since      string `json:"since,omitempty"`
-	Until      string `json:"until,omitempty"`
-	Workers    int    `json:"workers"`
-	WindowSecs int    `json:"window_seconds"`
+	Top   int  `json:"top"`
+	Exact bool `json:"exact"`
+	// Since and Until are the time filter; zero when unbounded (JSON: "",
+	// omitted).
+	Since    time.Time     `json:"since"`
+	Until    time.Time     `json:"until"`
+	Workers  int           `json:"workers"`
+	Window   time.Duration `json:"-"`
+	Lateness time.Duration `json:"-"`
 }
