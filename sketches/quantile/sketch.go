@@ -194,3 +194,16 @@ func (s *Sketch) AppendQuantiles(dst []float64, qs ...float64) []float64 {
 func (s *Sketch) Reset() {
 	*s = Sketch{budget: s.budget, exact: make(map[int64]uint64)}
 }
+
+// Each calls fn with every distinct value and its count in increasing
+// value while exact; past the budget, with the digest's centroid means
+// (rounded), which are estimates.
+func (s *Sketch) Each(fn func(v int64, n uint64)) {
+	if s.exact == nil {
+		s.digest.EachCentroid(func(mean float64, n uint64) { fn(int64(math.Round(mean)), n) })
+		return
+	}
+	for _, v := range s.keys() {
+		fn(v, s.exact[v])
+	}
+}

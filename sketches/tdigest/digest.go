@@ -203,3 +203,13 @@ func (d *Digest) Reset() {
 	d.tab.release()
 	d.cents = d.cents[:0]
 }
+
+// EachCentroid calls fn with the mean and count of every centroid, in
+// increasing mean, after folding in the pending samples. It lets a caller
+// re-bin the distribution (a coarser histogram); the means are estimates.
+func (d *Digest) EachCentroid(fn func(mean float64, n uint64)) {
+	d.flush()
+	for _, c := range d.cents {
+		fn(c.mean, c.n)
+	}
+}
