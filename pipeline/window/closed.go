@@ -40,7 +40,9 @@ type Closed struct {
 	// Latency holds the window's durations (µs) until the engine has
 	// taken what the timeline needs from it; nil afterwards.
 	Latency *quantile.Sketch
-	// Exact reports whether every table of the window was exact.
+	// Exact reports whether every table of the window was exact while
+	// lines were counted (no budget overflowed, no endpoint folded at line
+	// time); folding at close only drops detail below the kept endpoints.
 	Exact bool
 	// Folded counts endpoint keys folded into Other, at line time or at
 	// close.
