@@ -10,32 +10,36 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
 )
 
 //go:embed html.tmpl
 var htmlSource string
 
 // htmlFuncs format values for html.tmpl much as the text report does.
-// The template escapes what they return; visible first spells out the
+// The template escapes what they return; Visible first spells out the
 // invalid UTF-8 and control characters of log data, so that the page stays
 // valid UTF-8 and shows what the line held.
 var htmlFuncs = template.FuncMap{
-	"num":          num,
-	"pct":          pct,
-	"ms":           msGrouped,
-	"bytes":        bytesHuman,
-	"plural":       plural,
-	"span":         span,
-	"human":        func(s string) string { return visible(humanTime(s)) },
-	"uniqueIPs":    uniqueIPs,
-	"latencyCells": func(l Latency) []string { return latencyCells(msGrouped, l) },
-	"visible":      visible,
-	"uint64":       func(n int) uint64 { return uint64(n) },
-	"sevClass":     sevClass,
-	"sevName":      func(sev string) string { return severityNames[sev] },
+	"num":           num,
+	"pct":           pct,
+	"ms":            msGrouped,
+	"bytes":         bytesHuman,
+	"plural":        plural,
+	"span":          span,
+	"stamp":         stamp,
+	"human":         humanTime,
+	"uniqueIPs":     uniqueIPs,
+	"latencyMethod": latencyMethod,
+	"latencyCells":  func(l Latency) []string { return latencyCells(msGrouped, l) },
+	"visible":       Visible,
+	"fileError":     func(f File) string { return fileError(&f) },
+	"lasted":        func(in incident.Incident) string { return duration(in.End.Sub(in.Start)) },
+	"uint64":        func(n int) uint64 { return uint64(n) },
+	"sevClass":      sevClass,
+	"runbook":       func(in incident.Incident) incident.Runbook { return runbook(&in) },
+	"open":          func(in incident.Incident) bool { return in.Status == incident.Open },
 	"counts": func(title string, cs []Count) countList {
 		return countList{Title: title, Counts: cs}
 	},
@@ -47,8 +51,10 @@ var parseHTML = sync.OnceValues(func() (*template.Template, error) {
 
 // WriteHTML writes r as one self-contained HTML page for sharing (in a
 // ticket, a chat thread or a mail): no scripts and no external resources,
-// the timeline drawn as inline SVG, every string from the logs escaped. The
-// sections follow the text report, with incidents first.
+// the timeline drawn as inline SVG, every string from the logs escaped.
+// The first screen says what happened and when: the input summary, the
+// incidents (open ones first), then the timeline with the incidents
+// shaded; the tables of the text report follow.
 func WriteHTML(w io.Writer, r *Report) error {
 	t, err := parseHTML()
 	if err != nil {
@@ -61,13 +67,16 @@ func WriteHTML(w io.Writer, r *Report) error {
 // from it.
 type htmlPage struct {
 	*Report
-	Status      []share
-	StatusMix   []share
-	ClassMix    []share
-	Chart       *chart // nil when no minute of the timeline has a time
-	Table       []Minute
-	TableMerged bool // whether Table merges minutes
-	TableTitle  string
+	// IncidentList is Report.Incidents, open ones first.
+	IncidentList  []incident.Incident
+	OpenIncidents int
+	Status        []share
+	StatusMix     []share
+	ClassMix      []share
+	Chart         *chart // nil when no row of the timeline has a time
+	Table         []TimelineRow
+	TableTitle    string
+	TableP95      string // the p95 column's header
 }
 
 // share is one part of a whole: a status code, a status class or a
@@ -88,7 +97,12 @@ type countList struct {
 func newHTMLPage(r *Report) *htmlPage {
 	rc := *r
 	rc.Schema = Schema
-	p := &htmlPage{Report: &rc, Chart: newChart(r)}
+	p := &htmlPage{Report: &rc, IncidentList: openFirst(r.Incidents), Chart: newChart(r)}
+	for _, in := range r.Incidents {
+		if in.Status == incident.Open {
+			p.OpenIncidents++
+		}
+	}
 	p.Status, p.StatusMix = statusShares(&r.Requests)
 	classes := make([]share, 0, len(r.UserAgentClasses))
 	for _, c := range r.UserAgentClasses {
@@ -96,11 +110,12 @@ func newHTMLPage(r *Report) *htmlPage {
 	}
 	p.ClassMix = stack(classes, r.Requests.Total)
 	if len(r.Timeline) > 0 {
-		rows, step := rebin(r.Timeline)
-		p.Table, p.TableMerged = rows, step > 1
-		p.TableTitle = "Numbers per minute"
-		if step > 1 {
-			p.TableTitle = "Numbers per " + duration(time.Duration(step)*time.Minute) + " (the JSON report has every minute)"
+		base := timelineStep(r)
+		rows, step := rebin(r)
+		p.Table, p.TableTitle, p.TableP95 = rows, "Numbers per "+stepName(base), "p95 ms"
+		if step != base {
+			p.TableTitle = "Numbers per " + stepName(step) + " (the JSON report has every " + stepName(base) + ")"
+			p.TableP95 = "max " + stepName(base) + " p95 ms"
 		}
 	}
 	return p
@@ -117,7 +132,7 @@ func statusShares(q *Requests) (rows, mix []share) {
 	byClass := map[string]uint64{}
 	for _, c := range codes {
 		class := statusClass(c)
-		rows = append(rows, share{Key: visible(c), Count: q.Status[c], Share: pct(ratio(q.Status[c], q.Total)), Class: "k-" + class})
+		rows = append(rows, share{Key: Visible(c), Count: q.Status[c], Share: pct(ratio(q.Status[c], q.Total)), Class: "k-" + class})
 		byClass[class] += q.Status[c]
 	}
 	for _, class := range []string{"2xx", "3xx", "4xx", "5xx", "other"} {
@@ -162,10 +177,10 @@ func stack(parts []share, total uint64) []share {
 }
 
 // sevClass is the CSS class of a severity badge: red P1 … grey P4.
-func sevClass(sev string) string {
+func sevClass(sev incident.Severity) string {
 	switch sev {
-	case "P1", "P2", "P3", "P4":
-		return "sev-" + strings.ToLower(sev)
+	case incident.P1, incident.P2, incident.P3, incident.P4:
+		return "sev-" + strings.ToLower(sev.String())
 	}
 	return "sev-other"
 }
@@ -177,31 +192,6 @@ func msGrouped(v float64) string {
 		return ms(v)
 	}
 	return num(uint64(math.Round(v)))
-}
-
-// visible spells out what a page cannot show of s: invalid UTF-8 as
-// \xNN, control and other non-printable characters as Go escapes (\t,
-// \x1b, \u200b). Printable text, quotes and backslashes stay as they are.
-func visible(s string) string {
-	i := strings.IndexFunc(s, func(r rune) bool { return r == utf8.RuneError || !unicode.IsPrint(r) })
-	if i < 0 {
-		return s // Fast path: nothing to spell out.
-	}
-	b := []byte(s[:i])
-	for len(s[i:]) > 0 {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = fmt.Appendf(b, `\x%02x`, s[i])
-		case !unicode.IsPrint(r):
-			q := strconv.QuoteRune(r)
-			b = append(b, q[1:len(q)-1]...)
-		default:
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return string(b)
 }
 
 // coord formats an SVG coordinate to a tenth of a unit, which is finer

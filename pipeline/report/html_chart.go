@@ -5,14 +5,20 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
 )
 
 // maxChartBars bounds the bars of the timeline chart: longer timelines
-// merge minutes, which keeps a 10,000-minute report well under 100 KB.
+// merge rows, which keeps a 10,000-minute report well under 100 KB.
 const maxChartBars = 600
 
-// chartSteps are the bar widths tried, in minutes, before whole days.
-var chartSteps = []int{1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440}
+// chartSteps are the bar widths tried, before whole days, when the
+// report's own step would draw too many bars.
+var chartSteps = []time.Duration{
+	time.Minute, 2 * time.Minute, 3 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute,
+	20 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+}
 
 // The chart's geometry, in SVG user units (about pixels on a laptop).
 const (
@@ -46,42 +52,40 @@ type bar struct{ X, Y, W, H string }
 // band is an incident's span, labelled with its severity at Mid.
 type band struct{ X, W, Mid, Class, Label, Title string }
 
-// bucket is the sum of the minutes merged into one bar.
+// bucket is the sum of the timeline rows merged into one bar.
 type bucket struct {
 	requests, errors5xx uint64
-	p95                 float64 // the worst minute's
+	p95                 float64 // the worst row's
 }
 
-// newChart draws r.Timeline, merging minutes into at most maxChartBars
-// bars. Minutes whose start is not a time are left out; it returns nil
-// when none is left.
+// newChart draws r.Timeline, one bar per r.TimelineStep, or rows merged
+// into at most maxChartBars bars. Rows without a start are left out; it
+// returns nil when none is left.
 func newChart(r *Report) *chart {
-	starts := make([]time.Time, len(r.Timeline))
 	var first, last time.Time
-	for i, m := range r.Timeline {
-		t, err := time.Parse(time.RFC3339, m.Start)
-		if err != nil {
+	for _, m := range r.Timeline {
+		if m.Start.IsZero() {
 			continue
 		}
-		starts[i] = t
-		if first.IsZero() || t.Before(first) {
-			first = t
+		if first.IsZero() || m.Start.Before(first) {
+			first = m.Start
 		}
-		if t.After(last) {
-			last = t
+		if m.Start.After(last) {
+			last = m.Start
 		}
 	}
 	if first.IsZero() {
 		return nil
 	}
-	step := chartStep(first, last)
+	base := timelineStep(r)
+	step := coarsen(base, first, last, chartSteps, maxChartBars)
 	origin := first.Truncate(step)
 	buckets := make([]bucket, last.Truncate(step).Sub(origin)/step+1)
-	for i, m := range r.Timeline {
-		if starts[i].IsZero() {
+	for _, m := range r.Timeline {
+		if m.Start.IsZero() {
 			continue
 		}
-		b := &buckets[starts[i].Truncate(step).Sub(origin)/step]
+		b := &buckets[m.Start.Truncate(step).Sub(origin)/step]
 		b.requests += m.Requests
 		b.errors5xx += m.Errors5xx
 		b.p95 = max(b.p95, m.P95)
@@ -96,24 +100,8 @@ func newChart(r *Report) *chart {
 	c.bars(buckets, g)
 	c.xTicks(len(buckets), g)
 	c.bands(r.Incidents, g)
-	c.Caption = caption(step, c.P95 != "", len(c.Bands) > 0)
+	c.Caption = caption(base, step, c.P95 != "", len(c.Bands) > 0)
 	return c
-}
-
-// chartStep is the shortest step that draws first … last in at most
-// maxChartBars bars.
-func chartStep(first, last time.Time) time.Duration {
-	fits := func(s time.Duration) bool { return last.Truncate(s).Sub(first.Truncate(s))/s < maxChartBars }
-	for _, m := range chartSteps {
-		if s := time.Duration(m) * time.Minute; fits(s) {
-			return s
-		}
-	}
-	s := 48 * time.Hour
-	for !fits(s) {
-		s += 24 * time.Hour
-	}
-	return s
 }
 
 // geometry maps times and bucket indexes to x coordinates.
@@ -260,30 +248,26 @@ func (c *chart) xTicks(n int, g geometry) {
 	}
 }
 
-// bands shades each incident's span behind the bars.
-func (c *chart) bands(incidents []Incident, g geometry) {
+// bands shades each incident's span behind the bars; an open incident's
+// title says so.
+func (c *chart) bands(incidents []incident.Incident, g geometry) {
 	for _, in := range incidents {
-		start, err1 := time.Parse(time.RFC3339, in.Start)
-		end, err2 := time.Parse(time.RFC3339, in.End)
-		if err1 != nil || err2 != nil {
+		if in.Start.IsZero() || in.End.IsZero() {
 			continue
 		}
-		x := g.x(start)
-		w := max(2, g.x(end)-x)
+		x := g.x(in.Start)
+		w := max(2, g.x(in.End)-x)
 		c.Bands = append(c.Bands, band{
-			X: coord(x), W: coord(w), Mid: coord(x + w/2), Class: sevClass(in.Severity), Label: visible(in.Severity),
-			Title: visible(in.Severity + " " + in.Kind + " " + in.Subject + ": " + in.Summary),
+			X: coord(x), W: coord(w), Mid: coord(x + w/2), Class: sevClass(in.Severity), Label: in.Severity.String(),
+			Title: in.Severity.String() + " " + Visible(string(in.Status)) + " " + Visible(string(in.Kind)) + " " +
+				Visible(in.Subject) + ": " + Visible(in.Summary),
 		})
 	}
 }
 
-// caption says what the chart shows and, when minutes were merged, how.
-func caption(step time.Duration, p95, incidents bool) string {
-	unit := "minute"
-	if step > time.Minute {
-		unit = duration(step)
-	}
-	s := "Requests per " + unit + ", 5xx in red"
+// caption says what the chart shows and, when rows were merged, how.
+func caption(base, step time.Duration, p95, incidents bool) string {
+	s := "Requests per " + stepName(step) + ", 5xx in red"
 	if p95 {
 		s += ", p95 latency as a line on the right axis (log scale)"
 	}
@@ -291,9 +275,13 @@ func caption(step time.Duration, p95, incidents bool) string {
 		s += ", incidents shaded"
 	}
 	s += "."
-	if step > time.Minute {
-		s += " Minutes are merged into " + unit + " bars to keep the chart under " + strconv.Itoa(maxChartBars) +
-			" bars: requests and 5xx summed, p95 the worst minute's. The JSON report has every minute."
+	if step != base {
+		rows, row := "Minutes", "minute"
+		if base != time.Minute {
+			rows, row = "The "+stepName(base)+" rows", "row"
+		}
+		s += " " + rows + " are merged into " + stepName(step) + " bars to keep the chart under " + strconv.Itoa(maxChartBars) +
+			" bars: requests and 5xx summed, p95 the worst " + row + "'s. The JSON report has every " + stepName(base) + "."
 	}
 	return s
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
 )
 
 func TestWriteNotificationEmpty(t *testing.T) {
@@ -17,10 +19,11 @@ func TestWriteNotificationEmpty(t *testing.T) {
 }
 
 func TestWriteNotification(t *testing.T) {
-	f := func(name string, in Incident, logEnd string, want ...string) {
+	f := func(name string, in incident.Incident, logEnd time.Time, want ...string) {
 		t.Helper()
 		var b strings.Builder
-		if err := WriteNotification(&b, &Report{TimeRange: TimeRange{End: logEnd}, Incidents: []Incident{in, in}}); err != nil {
+		r := &Report{TimeRange: TimeRange{Start: in.Start, End: logEnd}, Incidents: []incident.Incident{in, in}}
+		if err := WriteNotification(&b, r); err != nil {
 			t.Fatalf("cannot write notification for %q: %v", name, err)
 		}
 		blocks := strings.Split(b.String(), "\n\n")
@@ -38,14 +41,13 @@ func TestWriteNotification(t *testing.T) {
 			}
 		}
 	}
-	attack := Incident{
-		ID: "0123456789abcdef", Severity: "P1", Kind: "attack", Subject: "192.0.2.77",
-		Start: "2026-03-01T03:12:00Z", End: "2026-03-01T03:19:00Z",
+	attack := newIncident(incident.Incident{
+		ID: "0123456789abcdef", Severity: incident.P1, Kind: incident.Attack, Subject: "192.0.2.77", Status: incident.Resolved,
+		Start: minute(12), End: minute(19),
 		Summary:  "192.0.2.77 made 4,212 failed auth requests (401/403/429) between 03:12 and 03:19",
-		Evidence: Evidence{Clients: []Count{{Key: "192.0.2.77", Count: 4212}}, Status: []Count{{Key: "401", Count: 4100, Error: 3}}},
-		Runbook:  Runbook{Section: "Suspected Attack", RespondWithin: "15 min", Escalation: "escalate to CTO"},
-	}
-	f("resolved attack", attack, "2026-03-01T05:00:00Z",
+		Evidence: incident.Evidence{Clients: []Count{{Key: "192.0.2.77", Count: 4212}}, Status: []Count{{Key: "401", Count: 4100, Error: 3}}},
+	})
+	f("resolved attack", attack, minute(120),
 		"INCIDENT ALERT",
 		"Severity: P1 Critical",
 		"Started: 2026-03-01 03:12 UTC",
@@ -54,12 +56,40 @@ func TestWriteNotification(t *testing.T) {
 		"Impact: accounts are at risk of takeover; clients 192.0.2.77 (4,212); status 401 (4,100 ±3)",
 		"Runbook: Suspected Attack; respond within 15 min, escalate to CTO",
 		"Incident: 0123456789abcdef")
-	f("ongoing attack", attack, "2026-03-01T03:18:30Z",
+	// The status is the tracker's, whatever the times say.
+	f("resolved before the end of the log", attack, minute(18).Add(30*time.Second),
+		"Status: resolved at 2026-03-01 03:19 UTC, after 7m")
+	ongoing := attack
+	ongoing.Status = incident.Open
+	f("ongoing attack", ongoing, minute(18).Add(30*time.Second),
 		"Status: ongoing at the end of the log (2026-03-01 03:18 UTC)")
-	outage := attack
-	outage.Kind, outage.Subject, outage.Severity = "outage", "*", "P1"
-	f("service-wide", outage, "", "Issue: outage (whole service): "+attack.Summary,
+	f("ongoing without a log end", ongoing, time.Time{}, "Status: ongoing")
+	outage := newIncident(attack)
+	outage.Kind, outage.Subject, outage.Severity = incident.Outage, incident.SubjectAll, incident.P1
+	f("service-wide", outage, time.Time{}, "Issue: outage (whole service): "+attack.Summary,
 		"Impact: the service is down for most users; clients 192.0.2.77 (4,212); status 401 (4,100 ±3)")
+	high := attack
+	high.Kind, high.Severity = incident.Latency, incident.P2
+	f("P2 latency", high, time.Time{}, "Severity: P2 High", "Impact: requests are slow; clients 192.0.2.77 (4,212); status 401 (4,100 ±3)",
+		"Runbook: High Response Times (P2); respond within 1 h, escalate to team lead")
+}
+
+// TestWriteNotificationOrder checks that open incidents come first.
+func TestWriteNotificationOrder(t *testing.T) {
+	var b strings.Builder
+	if err := WriteNotification(&b, sampleReport()); err != nil {
+		t.Fatalf("cannot write notification: %v", err)
+	}
+	var got []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if id, ok := strings.CutPrefix(l, "Incident: "); ok {
+			got = append(got, id)
+		}
+	}
+	want := "89abcdef01234567 0123456789abcdef fedcba9876543210"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("unexpected order for %q; got %v; want %s", "sample report", got, want)
+	}
 }
 
 func TestDuration(t *testing.T) {

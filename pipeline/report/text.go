@@ -7,16 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
-// maxTimelineRows bounds the text timeline; longer logs are shown in
-// coarser buckets (the JSON keeps every minute).
-const maxTimelineRows = 48
-
 // WriteText writes r for people: a summary, then one section per question
-// the runbook asks.
+// the runbook asks. Every string from the input is passed through
+// [Visible], so the output holds no control character but newlines.
 func WriteText(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw}
@@ -96,17 +92,29 @@ func (t *textWriter) section(title string) {
 func (t *textWriter) input(r *Report) {
 	in := &r.Input
 	t.printf("vigil report: %s from %s (%s), format %s\n",
-		plural(in.Lines, "line"), plural(uint64(len(in.Files)), "file"), bytesHuman(in.Bytes), in.Format)
+		plural(in.Lines, "line"), plural(uint64(len(in.Files)), "file"), bytesHuman(in.Bytes), Visible(in.Format))
 	t.printf("  parsed %s, malformed %s, too long %s", num(in.Parsed), num(in.Malformed), num(in.TooLong))
 	if in.Filtered > 0 {
 		t.printf(", outside the time filter %s", num(in.Filtered))
 	}
 	t.printf("\n")
-	if r.TimeRange.Start != "" {
-		t.printf("  time range %s to %s (%s)\n", r.TimeRange.Start, r.TimeRange.End, span(r.TimeRange))
+	if in.Late > 0 {
+		t.printf("  late (older than their window's close) %s: in every total, in no timeline row or incident\n", num(in.Late))
 	}
-	if r.Options.Since != "" || r.Options.Until != "" {
-		t.printf("  time filter %s to %s\n", orDash(r.Options.Since), orDash(r.Options.Until))
+	for i := range in.Files {
+		f := &in.Files[i]
+		if f.Error != "" {
+			t.printf("  ERROR %s: %s\n", Visible(f.Path), fileError(f))
+		}
+		for _, w := range f.Warnings {
+			t.printf("  WARNING %s: %s\n", Visible(f.Path), Visible(w))
+		}
+	}
+	if !r.TimeRange.Start.IsZero() {
+		t.printf("  time range %s to %s (%s)\n", stamp(r.TimeRange.Start), stamp(r.TimeRange.End), span(r.TimeRange))
+	}
+	if o := &r.Options; !o.Since.IsZero() || !o.Until.IsZero() {
+		t.printf("  time filter %s to %s\n", stamp(o.Since), stamp(o.Until))
 	}
 }
 
@@ -120,7 +128,7 @@ func (t *textWriter) requests(r *Report) {
 	slices.Sort(codes)
 	rows := [][]string{{"status", "count", "share"}}
 	for _, c := range codes {
-		rows = append(rows, []string{c, num(q.Status[c]), pct(ratio(q.Status[c], q.Total))})
+		rows = append(rows, []string{Visible(c), num(q.Status[c]), pct(ratio(q.Status[c], q.Total))})
 	}
 	if len(codes) > 0 {
 		t.table(rows)
@@ -130,22 +138,13 @@ func (t *textWriter) requests(r *Report) {
 	}
 }
 
-// latencyCells formats p50, p90, p95, p99, p99.9 and max with format, or
-// "-" for each when there are no durations.
-func latencyCells(format func(float64) string, l Latency) []string {
-	if l.Count == 0 {
-		return []string{"-", "-", "-", "-", "-", "-"}
-	}
-	return []string{format(l.P50), format(l.P90), format(l.P95), format(l.P99), format(l.P999), format(l.Max)}
-}
-
 func (t *textWriter) latency(r *Report) {
 	l := r.Latency
 	if l.Count == 0 {
 		t.section("LATENCY: no durations in the input")
 		return
 	}
-	t.section(fmt.Sprintf("LATENCY (ms) over %s requests, mean %s", num(l.Count), ms(l.Mean)))
+	t.section(fmt.Sprintf("LATENCY (%s) in ms over %s requests, mean %s", latencyMethod(r), num(l.Count), ms(l.Mean)))
 	t.table([][]string{{"p50", "p90", "p95", "p99", "p99.9", "max"}, latencyCells(ms, l)})
 }
 
@@ -182,7 +181,7 @@ func (t *textWriter) userAgents(r *Report) {
 	if len(r.UserAgentClasses) > 0 {
 		parts := make([]string, 0, len(r.UserAgentClasses))
 		for _, c := range r.UserAgentClasses {
-			parts = append(parts, fmt.Sprintf("%s %s (%s)", c.Key, num(c.Count), pct(ratio(c.Count, r.Requests.Total))))
+			parts = append(parts, fmt.Sprintf("%s %s (%s)", Visible(c.Key), num(c.Count), pct(ratio(c.Count, r.Requests.Total))))
 		}
 		t.printf("  by class: %s\n", strings.Join(parts, ", "))
 	}
@@ -191,21 +190,24 @@ func (t *textWriter) userAgents(r *Report) {
 	}
 	rows := [][]string{{"user agent", "count", "class", "family"}}
 	for _, u := range r.UserAgents {
-		rows = append(rows, []string{clip(u.Key, 70), approx(u.Count, u.Error), u.Class, u.Family})
+		rows = append(rows, []string{clip(u.Key, 70), approx(u.Count, u.Error), Visible(u.Class), Visible(u.Family)})
 	}
 	t.table(rows)
 }
 
+// timeline writes r.Timeline, its rows merged into coarser ones when
+// there are too many for a screen.
 func (t *textWriter) timeline(r *Report) {
 	if len(r.Timeline) == 0 {
 		return
 	}
-	rows, step := rebin(r.Timeline)
-	title := "TIMELINE per minute"
+	base := timelineStep(r)
+	rows, step := rebin(r)
+	title := "TIMELINE per " + stepName(base)
 	header := "p95 ms"
-	if step > 1 {
-		title = fmt.Sprintf("TIMELINE per %s (JSON has every minute)", duration(time.Duration(step)*time.Minute))
-		header = "max minute p95 ms"
+	if step != base {
+		title = fmt.Sprintf("TIMELINE per %s (JSON has every %s)", stepName(step), stepName(base))
+		header = "max " + stepName(base) + " p95 ms"
 	}
 	t.section(title)
 	table := [][]string{{"start", "requests", "5xx", header}}
@@ -217,7 +219,7 @@ func (t *textWriter) timeline(r *Report) {
 		if m.P95 > 0 {
 			p95 = ms(m.P95)
 		}
-		row := []string{m.Start, num(m.Requests), num(m.Errors5xx), p95}
+		row := []string{stamp(m.Start), num(m.Requests), num(m.Errors5xx), p95}
 		if r.AppErrors > 0 {
 			row = append(row, num(m.AppErrors))
 		}
@@ -226,65 +228,30 @@ func (t *textWriter) timeline(r *Report) {
 	t.table(table)
 }
 
-// rebin merges consecutive minutes so that at most maxTimelineRows rows
-// remain, with a step of 1, 5, 15, 60 minutes or a multiple of a day.
-func rebin(ms []Minute) ([]Minute, int) {
-	first, err1 := time.Parse(time.RFC3339, ms[0].Start)
-	last, err2 := time.Parse(time.RFC3339, ms[len(ms)-1].Start)
-	if err1 != nil || err2 != nil {
-		return ms, 1
-	}
-	minutes := int(last.Sub(first)/time.Minute) + 1
-	step := 1
-	for _, s := range []int{1, 5, 15, 60, 360, 1440} {
-		step = s
-		if minutes/s < maxTimelineRows {
-			break
-		}
-	}
-	for minutes/step >= maxTimelineRows {
-		step += 1440
-	}
-	if step == 1 {
-		return ms, 1
-	}
-	var out []Minute
-	var bucket time.Time
-	for _, m := range ms {
-		at, err := time.Parse(time.RFC3339, m.Start)
-		if err != nil {
-			return ms, 1
-		}
-		b := at.Truncate(time.Duration(step) * time.Minute)
-		if len(out) == 0 || !b.Equal(bucket) {
-			bucket = b
-			out = append(out, Minute{Start: b.Format(time.RFC3339)})
-		}
-		o := &out[len(out)-1]
-		o.Requests += m.Requests
-		o.Errors5xx += m.Errors5xx
-		o.AppErrors += m.AppErrors
-		o.P95 = max(o.P95, m.P95)
-	}
-	return out, step
-}
-
+// incidents writes the incidents still open at the end of the input
+// first, then the resolved ones.
 func (t *textWriter) incidents(r *Report) {
 	t.section(fmt.Sprintf("INCIDENTS %d", len(r.Incidents)))
 	if len(r.Incidents) == 0 {
 		t.printf("  none\n")
 		return
 	}
-	rows := [][]string{{"sev", "kind", "subject", "start", "end", "summary"}}
-	for _, in := range r.Incidents {
-		rows = append(rows, []string{in.Severity, in.Kind, clip(in.Subject, 40), in.Start, in.End, in.Summary})
+	incs := openFirst(r.Incidents)
+	rows := [][]string{{"sev", "status", "kind", "subject", "start", "end", "summary"}}
+	for _, in := range incs {
+		rows = append(rows, []string{in.Severity.String(), Visible(string(in.Status)), Visible(string(in.Kind)),
+			clip(in.Subject, 40), stamp(in.Start), stamp(in.End), Visible(in.Summary)})
 	}
 	t.table(rows)
-	for _, in := range r.Incidents {
-		t.printf("  %s %s: %s; respond within %s, %s\n", in.Severity, in.ID, in.Runbook.Section, in.Runbook.RespondWithin, in.Runbook.Escalation)
+	for i := range incs {
+		in := &incs[i]
+		rb := runbook(in)
+		t.printf("  %s %s: %s; respond within %s, %s\n", in.Severity, Visible(in.ID), rb.Section, rb.RespondWithin, rb.Escalation)
 	}
 }
 
+// malformed writes the rejects by reason and the first rejected lines,
+// quoted with Go escapes (which spell out the same characters as Visible).
 func (t *textWriter) malformed(r *Report) {
 	in := &r.Input
 	if in.Malformed == 0 && in.TooLong == 0 {
@@ -292,114 +259,9 @@ func (t *textWriter) malformed(r *Report) {
 	}
 	t.section("REJECTED LINES")
 	for _, c := range in.MalformedReasons {
-		t.printf("  %s: %s\n", c.Key, num(c.Count))
+		t.printf("  %s: %s\n", Visible(c.Key), approx(c.Count, c.Error))
 	}
 	for _, s := range in.MalformedSamples {
-		t.printf("  %s:%d: %s: %s\n", s.File, s.Line, s.Reason, strconv.Quote(s.Text))
+		t.printf("  %s:%d: %s: %s\n", Visible(s.File), s.Line, Visible(s.Reason), strconv.Quote(s.Text))
 	}
-}
-
-func uniqueIPs(r *Report) string {
-	if r.UniqueIPsExact {
-		return num(r.UniqueIPs)
-	}
-	return "~" + num(r.UniqueIPs) + " (HyperLogLog estimate, about 0.8% standard error)"
-}
-
-func num(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
-func approx(n, errBound uint64) string {
-	if errBound == 0 {
-		return num(n)
-	}
-	return num(n) + " ±" + num(errBound)
-}
-
-func ratio(a, b uint64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
-
-func pct(f float64) string { return strconv.FormatFloat(100*f, 'f', 2, 64) + "%" }
-
-func ms(v float64) string {
-	if v >= 100 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
-}
-
-func plural(n uint64, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return num(n) + " " + word + "s"
-}
-
-func bytesHuman(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return strconv.FormatUint(n, 10) + " B"
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
-}
-
-func span(tr TimeRange) string {
-	a, err1 := time.Parse(time.RFC3339, tr.Start)
-	b, err2 := time.Parse(time.RFC3339, tr.End)
-	if err1 != nil || err2 != nil {
-		return "?"
-	}
-	return duration(b.Sub(a))
-}
-
-// duration formats d as days, hours, minutes and seconds, omitting zero
-// trailing units: "3d11h0m59s", "6h", "15m".
-func duration(d time.Duration) string {
-	if d < time.Minute {
-		return d.String()
-	}
-	var b strings.Builder
-	units := []struct {
-		d    time.Duration
-		name string
-	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}}
-	rest := d.Truncate(time.Second)
-	for _, u := range units {
-		if rest == 0 {
-			break
-		}
-		if n := rest / u.d; n > 0 || b.Len() > 0 {
-			b.WriteString(strconv.FormatInt(int64(n), 10) + u.name)
-			rest -= n * u.d
-		}
-	}
-	return b.String()
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n-1] + "…"
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
