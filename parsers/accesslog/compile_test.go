@@ -193,6 +193,8 @@ func TestOptionsValidate(t *testing.T) {
 	f("ms", true)
 	f("us", true)
 	f("µs", true)
+	// Issue 7: the flag promises ns; accesslog and jsonlog share one table.
+	f("ns", true)
 	f("m", false)
 	f("sec", false)
 }

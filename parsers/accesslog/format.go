@@ -32,11 +32,12 @@ const (
 	unitS
 	unitMS
 	unitUS
+	unitNS
 )
 
 // durationScale is the power of ten that turns a number in the unit into
-// microseconds.
-var durationScale = [...]int{unitS: 6, unitMS: 3, unitUS: 0}
+// microseconds; negative for nanoseconds, which parseFixed divides.
+var durationScale = [...]int{unitS: 6, unitMS: 3, unitUS: 0, unitNS: -3}
 
 // kind says what an item of a Format is and which Record field it fills.
 type kind uint8

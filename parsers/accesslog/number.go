@@ -93,8 +93,16 @@ func sumDurations(v []byte, scale int) (int64, bool) {
 
 // parseFixed parses a non-negative decimal number, digits with at most one
 // '.' between digits, and returns it times 10^scale, truncated toward zero.
-// It fails on anything else and on overflow.
+// It fails on anything else and on overflow. A negative scale divides
+// (nanoseconds to microseconds), truncating.
 func parseFixed(b []byte, scale int) (int64, bool) {
+	if scale < 0 {
+		v, ok := parseFixed(b, 0)
+		for ; scale < 0; scale++ {
+			v /= 10
+		}
+		return v, ok
+	}
 	const limit = (math.MaxInt64 - 9) / 10
 	var v int64
 	i := 0

@@ -58,7 +58,8 @@ var fieldReasons = [...]string{
 // Options configures a [Parser]. The zero value means the defaults.
 type Options struct {
 	// DurationUnit is the unit of every duration field in the line: "s",
-	// "ms" or "us" (also "µs"). It overrides the format's own units.
+	// "ms", "us" (also "µs") or "ns", as [parsers.ParseUnit] reads it. It
+	// overrides the format's own units.
 	// Default: "" = the format's units (%D is µs, $request_time is s, ...);
 	// for a trailing duration in a named or detected format, a number with
 	// a decimal point is seconds and an integer is milliseconds.
@@ -75,23 +76,26 @@ type Options struct {
 // DurationUnit as the default, so callers should validate user input first.
 func (o Options) Validate() error {
 	if _, ok := parseUnit(o.DurationUnit); !ok {
-		return fmt.Errorf("cannot parse duration unit %q; want one of \"s\", \"ms\", \"us\" or \"\"", o.DurationUnit)
+		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
 	return nil
 }
 
+// parseUnit reads a unit name with [parsers.ParseUnit], the one table of
+// unit names, and returns this package's unit.
 func parseUnit(s string) (unit, bool) {
-	switch s {
-	case "":
-		return unitAuto, true
-	case "s":
-		return unitS, true
-	case "ms":
-		return unitMS, true
-	case "us", "µs":
-		return unitUS, true
+	u, ok := parsers.ParseUnit(s)
+	switch u {
+	case parsers.UnitS:
+		return unitS, ok
+	case parsers.UnitMS:
+		return unitMS, ok
+	case parsers.UnitUS:
+		return unitUS, ok
+	case parsers.UnitNS:
+		return unitNS, ok
 	}
-	return unitAuto, false
+	return unitAuto, ok
 }
 
 // Parser parses lines of one [Format] into [parsers.Record]s.

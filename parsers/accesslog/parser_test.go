@@ -134,6 +134,8 @@ func TestParseSuccess(t *testing.T) {
 	f("combined_rt", o, head+` 2`, want(2000000))
 	f("combined", Options{DurationUnit: "us"}, head+` 2500`, want(2500))
 	f("combined", Options{DurationUnit: "s"}, head+` 2`, want(2000000))
+	f("combined", Options{DurationUnit: "ns"}, head+` 2500999`, want(2500))
+	f("combined", Options{DurationUnit: "ns"}, head+` 999.9`, want(0))
 	f("combined_rt", Options{DurationUnit: "ms"}, head+` 0.5`, want(500))
 
 	// common, with and without a duration.

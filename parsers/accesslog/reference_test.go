@@ -102,9 +102,18 @@ func refDash(b []byte) []byte {
 	return b
 }
 
+// refTimeShape is the documented rule for $time_local and %t: exactly
+// "dd/Mon/yyyy:hh:mm:ss ±hhmm", two-digit day, hour, minute and second and
+// one space, as nginx and Apache write it. time.Parse alone is laxer: it
+// takes a one-digit hour and a run of spaces for the one space (issue 12).
+var refTimeShape = regexp.MustCompile(`^[0-9]{2}/[A-Za-z]{3}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}$`)
+
 func refTime(b []byte) (int64, bool) {
 	if string(b) == "-" {
 		return 0, true
+	}
+	if !refTimeShape.Match(b) {
+		return 0, false
 	}
 	t, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(b))
 	// time.Parse takes zone offsets up to +2400 and +2360; the parser

@@ -29,7 +29,10 @@ func (p *Parser) time(it *item, v []byte) (int64, bool) {
 }
 
 // timeLocal parses "dd/Mon/yyyy:hh:mm:ss ±hhmm", Apache's %t and nginx's
-// $time_local. Month names are matched without regard to case.
+// $time_local. Month names are matched without regard to case. The shape
+// is exact, as both servers write it: two digits for day, hour, minute and
+// second and one space before the zone; "1:00:00" or two spaces are
+// rejected, though time.Parse would take them (issue 12).
 func (p *Parser) timeLocal(v []byte) (int64, bool) {
 	if len(v) != timeLocalLen || v[2] != '/' || v[6] != '/' || v[11] != ':' || v[14] != ':' || v[17] != ':' || v[20] != ' ' {
 		return 0, false

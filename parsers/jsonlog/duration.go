@@ -1,36 +1,27 @@
 package jsonlog
 
-import "math"
+import (
+	"math"
 
-// unit is a duration unit: the power of ten that turns a count of it into
-// microseconds.
-type unit int8
-
-const (
-	unitS  unit = 6
-	unitMS unit = 3
-	unitUS unit = 0
-	unitNS unit = -3
-	// unitAuto means "decide from the number": seconds when it has a
-	// fraction or an exponent, else milliseconds.
-	unitAuto unit = math.MinInt8
+	"github.com/vigil-ops/vigil/parsers"
 )
 
-func parseUnit(s string) (unit, bool) {
-	switch s {
-	case "":
-		return unitAuto, true
-	case "s":
-		return unitS, true
-	case "ms":
-		return unitMS, true
-	case "us", "µs":
-		return unitUS, true
-	case "ns":
-		return unitNS, true
-	}
-	return unitAuto, false
-}
+// unit is a duration unit: the power of ten that turns a count of it into
+// microseconds, [parsers.Unit].
+type unit = parsers.Unit
+
+const (
+	unitS  = parsers.UnitS
+	unitMS = parsers.UnitMS
+	unitUS = parsers.UnitUS
+	unitNS = parsers.UnitNS
+	// unitAuto means "decide from the number": seconds when it has a
+	// fraction or an exponent, else milliseconds.
+	unitAuto = parsers.UnitAuto
+)
+
+// parseUnit is [parsers.ParseUnit], the one table of unit names.
+var parseUnit = parsers.ParseUnit
 
 // parseDuration converts the text of a duration value, a JSON number or
 // the contents of a string, to microseconds. num tells which it is. A

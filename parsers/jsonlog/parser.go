@@ -44,7 +44,7 @@ type Options struct {
 // DurationUnit as the default, so callers should validate user input first.
 func (o Options) Validate() error {
 	if _, ok := parseUnit(o.DurationUnit); !ok {
-		return fmt.Errorf("cannot parse duration unit %q; want one of \"s\", \"ms\", \"us\", \"ns\" or \"\"", o.DurationUnit)
+		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
 	return nil
 }
