@@ -1,18 +1,25 @@
-// Package pipeline is vigil's engine: it reads log sources, parses lines
-// into [parsers.Record]s on several workers, aggregates them into mergeable
-// summaries and per-window aggregates, and builds the report.
+// Package pipeline is vigil's engine: it takes batches of lines from
+// sources ([Source]: files, standard input, followed files, Kafka
+// partitions), parses them on several workers, counts them into event-time
+// windows and the whole-run summary, closes windows as the watermark
+// passes them, runs the detectors on each closed window and turns their
+// findings into incident events.
 //
-// Concurrency model: a reader goroutine per input cuts the byte stream into
-// newline-aligned chunks; Options.Workers goroutines parse chunks, each into
-// its own [Aggregate] (no locks on the hot path); at the end the aggregates
-// are merged. Merging is exact for counts and within the digest's error for
-// percentiles, so the result does not depend on the number of workers.
+// Concurrency model: each source's Read runs on a goroutine of its own and
+// hands batches to Options.Workers parsing goroutines. A worker counts a
+// batch into a part of its own (a summary and windows for just those
+// lines; no locks on the hot path) and one merger goroutine merges the
+// parts of each source in input order, so the result is the one a single
+// worker would give: reports are byte-identical whatever the worker count.
 //
-// Memory is bounded by default: heavy hitters are Space-Saving summaries,
-// unique counts are HyperLogLog sketches beyond a threshold, endpoints are
-// capped. Options.Exact switches to exact maps.
+// Watermark: per source, the newest event time seen minus
+// Options.Lateness; a window closes when every source's watermark has
+// passed its end. A line whose window had already closed for its source
+// is late: it counts in the whole-run summary and in InputCounts.Late, in
+// no window.
 //
 // Usage:
 //
-//	rep, err := pipeline.Analyze(ctx, []string{"access.log"}, pipeline.Options{})
+//	res, err := pipeline.Run(ctx, sources, pipeline.Options{Rules: rules})
+//	rep := res.Report()
 package pipeline

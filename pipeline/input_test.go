@@ -1,4 +1,4 @@
-package pipeline
+package pipeline_test
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vigil-ops/vigil/pipeline"
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/klauspost/compress/zstd"
@@ -43,10 +45,10 @@ func TestCompressedInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := runFiles(t, []string{"../testdata/apache_logs"}, Options{})
+	want := runFiles(t, []string{"../testdata/apache_logs"}, pipeline.Options{})
 	f := func(name string, data []byte, compression string) {
 		t.Helper()
-		got := runFiles(t, []string{writeFile(t, name, data)}, Options{})
+		got := runFiles(t, []string{writeFile(t, name, data)}, pipeline.Options{})
 		if got.Input.Files[0].Compression != compression {
 			t.Errorf("unexpected compression for %q; got %q; want %q", name, got.Input.Files[0].Compression, compression)
 		}
@@ -56,10 +58,10 @@ func TestCompressedInputs(t *testing.T) {
 			t.Errorf("unexpected report for %q (-plain +got):\n%s", name, d)
 		}
 	}
-	f("log.gz", gz, compressionGzip)
-	f("no-extension", gz, compressionGzip)
-	f("log.zst", zstdBytes(t, plain), compressionZstd)
-	f("log.txt", plain, compressionNone)
+	f("log.gz", gz, "gzip")
+	f("no-extension", gz, "gzip")
+	f("log.zst", zstdBytes(t, plain), "zstd")
+	f("log.txt", plain, "none")
 }
 
 // TestSeveralFilesOneReport checks that two halves give the whole's counts.
@@ -71,8 +73,8 @@ func TestSeveralFilesOneReport(t *testing.T) {
 	half := bytes.Index(data[len(data)/2:], []byte("\n")) + len(data)/2 + 1
 	a := writeFile(t, "a.log", data[:half])
 	b := writeFile(t, "b.log", data[half:])
-	whole := runFiles(t, []string{"../testdata/apache_logs"}, Options{})
-	parts := runFiles(t, []string{a, b}, Options{})
+	whole := runFiles(t, []string{"../testdata/apache_logs"}, pipeline.Options{})
+	parts := runFiles(t, []string{a, b}, pipeline.Options{})
 	if len(parts.Input.Files) != 2 || parts.Input.Files[0].Lines+parts.Input.Files[1].Lines != whole.Input.Lines {
 		t.Fatalf("unexpected files %+v; want two files adding up to %d lines", parts.Input.Files, whole.Input.Lines)
 	}
@@ -93,7 +95,7 @@ func TestSeveralFilesOneReport(t *testing.T) {
 // and the line numbers of the samples.
 func TestLineHandling(t *testing.T) {
 	long := strings.Repeat("x", 70<<10)
-	huge := strings.Repeat("y", 3*chunkSize)
+	huge := strings.Repeat("y", 3*(1<<20))
 	input := strings.Join([]string{
 		sampleLine + "\r", // 1
 		"",                // 2
@@ -103,7 +105,7 @@ func TestLineHandling(t *testing.T) {
 		"garbage",         // 6
 		sampleLine,        // 7 (no final newline)
 	}, "\n")
-	rep := runBytes(t, []byte(input), Options{Format: "combined", MalformedSamples: 10})
+	rep := runBytes(t, []byte(input), pipeline.Options{Format: "combined", MalformedSamples: 10})
 	in := rep.Input
 	if in.Lines != 7 || in.Parsed != 3 || in.TooLong != 2 || in.Malformed != 2 {
 		t.Fatalf("unexpected counts; got lines %d parsed %d too long %d malformed %d; want 7 3 2 2", in.Lines, in.Parsed, in.TooLong, in.Malformed)
@@ -112,7 +114,7 @@ func TestLineHandling(t *testing.T) {
 	for _, s := range in.MalformedSamples {
 		got = append(got, s.Reason+"@"+strconv.FormatUint(s.Line, 10))
 	}
-	want := []string{reasonEmpty + "@2", reasonTooLong + "@3", reasonTooLong + "@5", in.MalformedSamples[3].Reason + "@6"}
+	want := []string{"empty line" + "@2", "line too long" + "@3", "line too long" + "@5", in.MalformedSamples[3].Reason + "@6"}
 	if d := gocmp.Diff(want, got); d != "" {
 		t.Errorf("unexpected samples (-want +got):\n%s", d)
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package pipeline_test
 
 import (
 	"bufio"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/vigil-ops/vigil/pipeline"
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -53,7 +55,7 @@ func TestJSONReportMatchesReference(t *testing.T) {
 			ips[ip]++
 		}
 	}
-	rep := runFiles(t, paths, Options{Top: 100})
+	rep := runFiles(t, paths, pipeline.Options{Top: 100})
 	if rep.Input.Lines != lines || rep.Input.Parsed != lines || rep.Requests.Total != requests || rep.Input.Format != "json" {
 		t.Errorf("unexpected counts; got lines %d parsed %d requests %d format %q; want %d %d %d json",
 			rep.Input.Lines, rep.Input.Parsed, rep.Requests.Total, rep.Input.Format, lines, lines, requests)
@@ -91,11 +93,11 @@ func TestAppErrorTimeline(t *testing.T) {
 			want[e.Time.UTC().Truncate(time.Minute).Format(time.RFC3339)]++
 		}
 	}
-	rep := runBytes(t, buf.Bytes(), Options{})
+	rep := runBytes(t, buf.Bytes(), pipeline.Options{})
 	got := map[string]uint64{}
 	for _, m := range rep.Timeline {
 		if m.AppErrors > 0 {
-			got[m.Start] = m.AppErrors
+			got[m.Start.Format(time.RFC3339)] = m.AppErrors
 		}
 	}
 	if total == 0 || rep.AppErrors != total {

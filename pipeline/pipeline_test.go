@@ -1,15 +1,16 @@
-package pipeline
+package pipeline_test
 
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"os"
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/vigil-ops/vigil/pipeline"
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -24,24 +25,6 @@ var accessLogs = []string{
 	"../testdata/logfile_shop_access_log.0",
 	"../testdata/logfile_access_log.1",
 	"../testdata/logfile_bad_access_log.0",
-}
-
-func runFiles(t testing.TB, paths []string, o Options) *report.Report {
-	t.Helper()
-	res, err := Run(context.Background(), paths, nil, o)
-	if err != nil {
-		t.Fatalf("cannot analyze %v: %v", paths, err)
-	}
-	return res.Report()
-}
-
-func runBytes(t testing.TB, data []byte, o Options) *report.Report {
-	t.Helper()
-	res, err := Run(context.Background(), []string{"-"}, bytes.NewReader(data), o)
-	if err != nil {
-		t.Fatalf("cannot analyze input: %v", err)
-	}
-	return res.Report()
 }
 
 // topOf returns the n largest counts of m, by count then key, as the
@@ -99,7 +82,7 @@ func TestReportMatchesReference(t *testing.T) {
 		for _, workers := range []int{1, 2, 8} {
 			for _, exact := range []bool{false, true} {
 				name := fmt.Sprintf("%s workers=%d exact=%v", path, workers, exact)
-				rep := runFiles(t, []string{path}, Options{Workers: workers, Exact: exact, Top: 1000})
+				rep := runFiles(t, []string{path}, pipeline.Options{Workers: workers, Exact: exact, Top: 1000})
 				checkAgainstReference(t, name, rep, ref, 1000)
 			}
 		}
@@ -120,7 +103,7 @@ func TestAwkPipeline(t *testing.T) {
 		}
 		want = append(want, report.Count{Key: string(f[1]), Count: n})
 	}
-	rep := runFiles(t, []string{path}, Options{Top: 20})
+	rep := runFiles(t, []string{path}, pipeline.Options{Top: 20})
 	if d := gocmp.Diff(want, rep.TopIPs); d != "" {
 		t.Errorf("unexpected top IPs against awk (-awk +vigil):\n%s", d)
 	}
@@ -141,11 +124,11 @@ func TestGeneratedMillion(t *testing.T) {
 	if ref.parsed != 1_000_000 {
 		t.Fatalf("unexpected reference parse count; got %d; want 1000000", ref.parsed)
 	}
-	exact := runBytes(t, data, Options{Exact: true, Top: 50})
+	exact := runBytes(t, data, pipeline.Options{Exact: true, Top: 50})
 	checkAgainstReference(t, "1M exact", exact, ref, 50)
 	checkPercentiles(t, exact.Latency, ref.durations)
 
-	bounded := runBytes(t, data, Options{Top: 50})
+	bounded := runBytes(t, data, pipeline.Options{Top: 50})
 	checkBounds(t, "top IPs", bounded.TopIPs, ref.ips)
 	checkBounds(t, "top auth-failure IPs", bounded.TopAuthFailureIPs, ref.authIPs)
 	if got, want := float64(bounded.UniqueIPs), float64(len(ref.ips)); math.Abs(got-want)/want > 0.03 {

@@ -1,10 +1,12 @@
-package pipeline
+package pipeline_test
 
 import (
 	"bytes"
 	"context"
 	"sync"
 	"testing"
+
+	"github.com/vigil-ops/vigil/pipeline"
 
 	"github.com/vigil-ops/vigil/bench/loggen"
 )
@@ -41,7 +43,7 @@ func BenchmarkRun(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := Run(context.Background(), []string{"-"}, bytes.NewReader(data), Options{Workers: bc.workers, Exact: bc.exact})
+				res, err := pipeline.Run(context.Background(), []string{"-"}, bytes.NewReader(data), pipeline.Options{Workers: bc.workers, Exact: bc.exact})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,0 +1,171 @@
+package pipeline
+
+import (
+	"cmp"
+	"errors"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
+)
+
+// loop merges parts until every worker and source is done, then closes
+// the remaining windows and ends detection.
+func (m *merger) loop(parts <-chan *part, ended <-chan *sourceState) {
+	for parts != nil || ended != nil {
+		select {
+		case p, ok := <-parts:
+			if !ok {
+				parts = nil
+				continue
+			}
+			st := p.src
+			st.waiting[p.seq] = p
+			m.drain(st)
+		case st, ok := <-ended:
+			if !ok {
+				ended = nil
+				continue
+			}
+			st.finished = true
+			m.drain(st)
+		}
+	}
+	m.closeUpTo(math.MaxInt64)
+	m.emit(m.detector.Close())
+}
+
+// drain merges the waiting parts of st that are next in its order, then
+// closes what the watermark allows.
+func (m *merger) drain(st *sourceState) {
+	for {
+		p := st.waiting[st.next]
+		if p == nil {
+			break
+		}
+		delete(st.waiting, st.next)
+		st.next++
+		m.merge(p)
+		if p.idle {
+			m.closeIdle()
+		}
+	}
+	m.closeUpTo(m.watermark())
+}
+
+// merge adds one part of a source, the next in its order.
+func (m *merger) merge(p *part) {
+	st := p.src
+	// Windows the source's watermark (before this part) or an idle close
+	// had passed are closed: their lines are late.
+	limit := m.closedTo
+	if st.hasTime {
+		limit = max(limit, st.newest-int64(m.opts.Lateness))
+	}
+	for _, start := range slices.Sorted(maps.Keys(p.windows)) {
+		w := p.windows[start]
+		if (m.anyClose || st.hasTime) && start+int64(m.cfg.Size) <= limit {
+			p.counts.Late += w.Lines
+			continue
+		}
+		if mine := m.open[start]; mine != nil {
+			mine.Merge(w)
+		} else {
+			m.open[start] = w
+		}
+	}
+	if p.hasTime && (!st.hasTime || p.maxTime > st.newest) {
+		st.newest, st.hasTime = p.maxTime, true
+	}
+	m.counts.add(&p.counts)
+	st.lines += p.counts.Lines
+	for r, n := range p.reasons {
+		m.reasons[r] += n
+	}
+	for _, s := range p.samples {
+		m.samples = insertSample(m.samples, s, m.opts.MalformedSamples)
+	}
+}
+
+// watermark is the time up to which every source has passed: the least
+// watermark of the sources still running. A running source without a
+// timed line yet holds everything back; ended ones hold nothing.
+func (m *merger) watermark() int64 {
+	wm := int64(math.MaxInt64)
+	for _, st := range m.states {
+		if st.finished && st.next == st.total {
+			continue
+		}
+		if !st.hasTime {
+			return math.MinInt64
+		}
+		wm = min(wm, st.newest-int64(m.opts.Lateness))
+	}
+	return wm
+}
+
+// closeIdle closes every open window: a source went idle, so the last
+// incidents should open and resolve without waiting for more lines.
+func (m *merger) closeIdle() {
+	newest := int64(math.MinInt64)
+	for _, st := range m.states {
+		if st.hasTime {
+			newest = max(newest, st.newest)
+		}
+	}
+	if newest != math.MinInt64 {
+		m.closeUpTo(m.cfg.StartOf(newest) + int64(m.cfg.Size))
+	}
+}
+
+// closeUpTo closes the open windows that end at or before limit, oldest
+// first, and feeds them to the timeline and the detectors.
+func (m *merger) closeUpTo(limit int64) {
+	if limit == math.MinInt64 {
+		return
+	}
+	var starts []int64
+	for s := range m.open {
+		if s+int64(m.cfg.Size) <= limit {
+			starts = append(starts, s)
+		}
+	}
+	slices.Sort(starts)
+	for _, s := range starts {
+		c := m.open[s].Close()
+		delete(m.open, s)
+		m.exact = m.exact && c.Exact
+		m.folded += c.Folded
+		m.timeline.Add(c)
+		c.Latency = nil
+		m.emit(m.detector.Push(c))
+		m.closedTo, m.anyClose = max(m.closedTo, s+int64(m.cfg.Size)), true
+	}
+	if limit != math.MaxInt64 && (!m.anyClose || limit > m.closedTo) {
+		m.closedTo, m.anyClose = max(m.closedTo, limit), true
+	}
+}
+
+func (m *merger) emit(events []incident.Event) {
+	if m.opts.OnEvent == nil {
+		return
+	}
+	for _, e := range events {
+		m.opts.OnEvent(e)
+	}
+}
+
+// insertSample inserts s in order into samples, keeping at most n.
+func insertSample(samples []Sample, s Sample, n int) []Sample {
+	i, _ := slices.BinarySearchFunc(samples, s, func(a, b Sample) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Line, b.Line))
+	})
+	if i >= n {
+		return samples
+	}
+	samples = slices.Insert(samples, i, s)
+	return samples[:min(len(samples), n)]
+}
+
+func asFormatError(err error, fe **FormatError) bool { return errors.As(err, fe) }

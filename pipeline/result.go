@@ -1,0 +1,271 @@
+package pipeline
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/vigil-ops/vigil/parsers/useragent"
+	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/report"
+	"github.com/vigil-ops/vigil/pipeline/summary"
+	"github.com/vigil-ops/vigil/sketches/quantile"
+	"github.com/vigil-ops/vigil/sketches/topk"
+)
+
+// Result is everything an analysis found. [Result.Report] turns it into
+// the report model.
+type Result struct {
+	Options Options
+	Sources []SourceResult
+	Counts  InputCounts
+	Samples []Sample
+	Reasons map[string]uint64
+	Summary *summary.Summary
+	// Timeline is built from the closed windows.
+	Timeline *summary.Timeline
+	// Incidents is the final state of the incident tracker.
+	Incidents []incident.Incident
+	// WindowsExact reports whether every window's tables were exact.
+	WindowsExact bool
+	// WindowFolded counts endpoint keys folded into "other" in windows.
+	WindowFolded uint64
+}
+
+// SourceResult is one source after the run.
+type SourceResult struct {
+	Info   SourceInfo
+	Format string
+	Lines  uint64
+	// Err says why the source stopped early (its lines before are
+	// counted); nil when it was read to its end.
+	Err error
+}
+
+func (m *merger) result() *Result {
+	res := &Result{
+		Options:      *m.opts,
+		Counts:       m.counts,
+		Samples:      m.samples,
+		Reasons:      m.reasons,
+		Summary:      m.sum,
+		Timeline:     m.timeline,
+		Incidents:    m.detector.Incidents(),
+		WindowsExact: m.exact,
+		WindowFolded: m.folded,
+	}
+	for _, st := range m.states {
+		sr := SourceResult{Info: st.src.Info(), Lines: st.lines, Err: st.err}
+		if st.format != nil {
+			sr.Format = st.format.name
+		}
+		res.Sources = append(res.Sources, sr)
+	}
+	return res
+}
+
+// Report builds the report model of r.
+func (r *Result) Report() *report.Report {
+	s := r.Summary
+	o := &r.Options
+	uniqueIPs, uniqueExact := s.UniqueIPsCount()
+	rep := &report.Report{
+		Schema:            report.Schema,
+		Input:             r.input(),
+		Requests:          requests(s),
+		Latency:           latency(s.Latency),
+		Endpoints:         endpoints(s, o.Top),
+		TopIPs:            counts(s.IPs, o.Top),
+		TopAuthFailureIPs: counts(s.AuthIPs, o.Top),
+		TopUsers:          counts(s.Users, o.Top),
+		UniqueIPs:         uniqueIPs,
+		UniqueIPsExact:    uniqueExact,
+		UserAgents:        userAgents(s.UserAgents, o.Top),
+		UserAgentClasses:  uaClasses(s),
+		Timeline:          timeline(r.Timeline),
+		TimelineStep:      r.Timeline.Step,
+		AppErrors:         s.AppErrors,
+		Incidents:         r.Incidents,
+		Exact: report.Exactness{
+			Latency:           s.Latency.Exact(),
+			Endpoints:         s.Folded == 0 && endpointsExact(s),
+			TopIPs:            s.IPs.Exact(),
+			TopAuthFailureIPs: s.AuthIPs.Exact(),
+			TopUsers:          s.Users.Exact(),
+			UserAgents:        s.UserAgents.Exact(),
+			Timeline:          r.Timeline.Exact(),
+		},
+		Options: report.ReportOptions{
+			Top: o.Top, Exact: o.Exact, Workers: o.Workers,
+			Since: o.Since.UTC(), Until: o.Until.UTC(),
+			Window: o.Rules.WindowConfig().WithDefaults().Size, Lateness: o.Lateness,
+		},
+	}
+	if o.Since.IsZero() {
+		rep.Options.Since = time.Time{}
+	}
+	if o.Until.IsZero() {
+		rep.Options.Until = time.Time{}
+	}
+	if s.HasTime {
+		rep.TimeRange = report.TimeRange{Start: utc(s.MinTime), End: utc(s.MaxTime)}
+	}
+	return rep
+}
+
+func utc(ns int64) time.Time { return time.Unix(0, ns).UTC() }
+
+func (r *Result) input() report.Input {
+	in := report.Input{
+		Lines:     r.Counts.Lines,
+		Parsed:    r.Counts.Parsed,
+		Malformed: r.Counts.Malformed,
+		TooLong:   r.Counts.TooLong,
+		Filtered:  r.Counts.Filtered,
+		Late:      r.Counts.Late,
+	}
+	var names []string
+	for _, s := range r.Sources {
+		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Warnings: s.Info.Warnings}
+		if s.Err != nil {
+			f.Error = s.Err.Error()
+		}
+		if f.Format != "" && !slices.Contains(names, f.Format) {
+			names = append(names, f.Format)
+		}
+		in.Bytes += f.Bytes
+		in.Files = append(in.Files, f)
+	}
+	switch len(names) {
+	case 0:
+		in.Format = "none"
+	case 1:
+		in.Format = names[0]
+	default:
+		in.Format = "mixed"
+	}
+	for reason, n := range r.Reasons {
+		in.MalformedReasons = append(in.MalformedReasons, report.Count{Key: reason, Count: n})
+	}
+	sortCounts(in.MalformedReasons)
+	for _, s := range r.Samples {
+		in.MalformedSamples = append(in.MalformedSamples, report.Sample{
+			File: r.Sources[s.Source].Info.Name, Line: s.Line, Reason: s.Reason, Text: s.Text,
+		})
+	}
+	return in
+}
+
+func requests(s *summary.Summary) report.Requests {
+	q := report.Requests{Total: s.Requests, Status: make(map[string]uint64)}
+	for code, n := range s.Status {
+		if n == 0 {
+			continue
+		}
+		key := strconv.Itoa(code)
+		if code == 0 {
+			key = "-"
+		}
+		q.Status[key] = n
+		if code >= 500 && code < 600 {
+			q.Errors5xx += n
+		}
+	}
+	if q.Total > 0 {
+		q.ErrorRate = float64(q.Errors5xx) / float64(q.Total)
+	}
+	return q
+}
+
+var reportQuantiles = []float64{0.5, 0.9, 0.95, 0.99, 0.999}
+
+// latency converts a sketch of microseconds into the report's
+// milliseconds.
+func latency(s *quantile.Sketch) report.Latency {
+	n := s.Count()
+	if n == 0 {
+		return report.Latency{Exact: true}
+	}
+	q := s.AppendQuantiles(make([]float64, 0, len(reportQuantiles)), reportQuantiles...)
+	return report.Latency{
+		Count: n, Mean: ms(s.Mean()),
+		P50: ms(q[0]), P90: ms(q[1]), P95: ms(q[2]), P99: ms(q[3]), P999: ms(q[4]),
+		Max: ms(float64(s.Max())), Exact: s.Exact(),
+	}
+}
+
+// ms converts µs to ms rounded to the µs, which is all the input has, so
+// that JSON shows 12.5 rather than 12.499999999.
+func ms(us float64) float64 { return math.Round(us) / 1000 }
+
+func endpointsExact(s *summary.Summary) bool {
+	for _, e := range s.Endpoints {
+		if !e.Latency.Exact() {
+			return false
+		}
+	}
+	return true
+}
+
+func endpoints(s *summary.Summary, top int) []report.Endpoint {
+	keys := make([]string, 0, len(s.Endpoints))
+	for k := range s.Endpoints {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y string) int {
+		return cmp.Or(cmp.Compare(s.Endpoints[y].Requests, s.Endpoints[x].Requests), cmp.Compare(x, y))
+	})
+	out := make([]report.Endpoint, 0, min(top, len(keys)))
+	for _, k := range keys[:min(top, len(keys))] {
+		e := s.Endpoints[k]
+		out = append(out, report.Endpoint{Endpoint: k, Count: e.Requests, Errors5xx: e.Errors5xx, Latency: latency(e.Latency)})
+	}
+	return out
+}
+
+func counts(t *topk.TopK, n int) []report.Count {
+	items := t.AppendTop(nil, n)
+	out := make([]report.Count, len(items))
+	for i, it := range items {
+		out[i] = report.Count{Key: it.Key, Count: it.Count, Error: it.Err}
+	}
+	return out
+}
+
+func userAgents(t *topk.TopK, n int) []report.UserAgent {
+	items := t.AppendTop(nil, n)
+	out := make([]report.UserAgent, len(items))
+	for i, it := range items {
+		class, family := useragent.Classify([]byte(it.Key))
+		out[i] = report.UserAgent{Key: it.Key, Count: it.Count, Error: it.Err, Class: class.String(), Family: family}
+	}
+	return out
+}
+
+func uaClasses(s *summary.Summary) []report.Count {
+	var out []report.Count
+	for c, n := range s.UAClasses {
+		if n > 0 {
+			out = append(out, report.Count{Key: useragent.Class(c).String(), Count: n})
+		}
+	}
+	sortCounts(out)
+	return out
+}
+
+func timeline(t *summary.Timeline) []report.TimelineRow {
+	rows := t.Rows()
+	out := make([]report.TimelineRow, len(rows))
+	for i, r := range rows {
+		out[i] = report.TimelineRow{Start: utc(r.Start), Requests: r.Requests, Errors5xx: r.Errors5xx, P95: ms(r.P95), AppErrors: r.AppErrs}
+	}
+	return out
+}
+
+func sortCounts(cs []report.Count) {
+	slices.SortFunc(cs, func(x, y report.Count) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Key, y.Key))
+	})
+}

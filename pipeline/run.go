@@ -1,0 +1,185 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/vigil-ops/vigil/pipeline/detect"
+	"github.com/vigil-ops/vigil/pipeline/summary"
+	"github.com/vigil-ops/vigil/pipeline/window"
+)
+
+// sniffBytes is how much of an input format detection looks at.
+const sniffBytes = 64 << 10
+
+// InputCounts are the line counts of an analysis. Lines = Parsed +
+// Malformed + TooLong + Filtered; Late counts parsed lines that were
+// older than their window's close.
+type InputCounts struct {
+	Lines, Parsed, Malformed, TooLong, Filtered, Late uint64
+}
+
+func (c *InputCounts) add(o *InputCounts) {
+	c.Lines += o.Lines
+	c.Parsed += o.Parsed
+	c.Malformed += o.Malformed
+	c.TooLong += o.TooLong
+	c.Filtered += o.Filtered
+	c.Late += o.Late
+}
+
+// Sample is a rejected line kept for the report.
+type Sample struct {
+	Source int
+	Line   uint64
+	Reason string
+	Text   string
+}
+
+// sourceState is the engine's view of one source.
+type sourceState struct {
+	index  int
+	src    Source
+	format *format
+	err    error
+	lines  uint64
+	// Merger state: the next part to merge, parts waiting for it, the
+	// newest event time merged, whether the source has ended.
+	next     uint64
+	waiting  map[uint64]*part
+	hasTime  bool
+	newest   int64
+	finished bool
+	// total is the number of parts the source produced, known once its
+	// Read returned.
+	total uint64
+}
+
+// Run reads sources as one log and returns what was found. It returns an
+// error only when ctx is done or a source's format cannot be detected;
+// other read errors are kept per source in the Result, after the lines
+// read before them are counted.
+func Run(ctx context.Context, sources []Source, o Options) (*Result, error) {
+	o = o.withDefaults()
+	cfg := o.Rules.WindowConfig().WithDefaults()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	states := make([]*sourceState, len(sources))
+	for i, s := range sources {
+		states[i] = &sourceState{index: i, src: s, waiting: make(map[uint64]*part)}
+	}
+	jobs := make(chan job, 2*o.Workers)
+	parts := make(chan *part, 2*o.Workers)
+	ended := make(chan *sourceState, len(sources))
+	var readers sync.WaitGroup
+	for _, st := range states {
+		readers.Go(func() { read(ctx, st, &o, jobs, ended, cancel) })
+	}
+	go func() { readers.Wait(); close(jobs); close(ended) }()
+	var workers sync.WaitGroup
+	ws := make([]*worker, o.Workers)
+	for i := range ws {
+		ws[i] = newWorker(&o, &cfg)
+		workers.Go(func() { ws[i].run(jobs, parts) })
+	}
+	go func() { workers.Wait(); close(parts) }()
+	m := newMerger(&o, &cfg, states)
+	m.loop(parts, ended)
+	// The workers are done (parts is closed): merge their summaries, in
+	// worker order.
+	for _, w := range ws {
+		m.sum.Merge(w.sum)
+	}
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return m.result(), nil
+}
+
+// read runs one source, numbering its batches, detecting its format from
+// the first one, and reports the source ended.
+func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, ended chan<- *sourceState, fail context.CancelCauseFunc) {
+	var seq uint64
+	emit := func(b Batch) error {
+		if st.format == nil && len(b.Data) > 0 {
+			f, err := chooseFormat(o, sniff(b.Data))
+			if err != nil {
+				return fmt.Errorf("%s: %w", st.src.Info().Name, err)
+			}
+			st.format = f
+		}
+		if o.Progress != nil {
+			o.Progress(b.RawBytes, bytes.Count(b.Data, newline))
+		}
+		select {
+		case jobs <- job{src: st, seq: seq, batch: b}:
+			seq++
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	err := st.src.Read(ctx, emit)
+	var fe *FormatError
+	switch {
+	case ctx.Err() != nil:
+	case asFormatError(err, &fe):
+		fail(err)
+	default:
+		st.err = err
+	}
+	st.total = seq
+	ended <- st
+}
+
+var newline = []byte{'\n'}
+
+// sniff returns the start of data for format detection, ending with a
+// newline.
+func sniff(data []byte) []byte {
+	s := data[:min(len(data), sniffBytes)]
+	if len(s) < len(data) {
+		if i := bytes.LastIndexByte(s, '\n'); i >= 0 {
+			return s[:i+1]
+		}
+	}
+	if s[len(s)-1] != '\n' {
+		s = append(bytes.Clone(s), '\n')
+	}
+	return s
+}
+
+// merger merges parts in input order, closes windows behind the
+// watermark, and runs detection. It runs on one goroutine.
+type merger struct {
+	opts     *Options
+	cfg      *window.Config
+	states   []*sourceState
+	counts   InputCounts
+	reasons  map[string]uint64
+	samples  []Sample
+	sum      *summary.Summary
+	open     map[int64]*window.Window
+	closedTo int64 // windows ending at or before closedTo are closed
+	anyClose bool
+	timeline *summary.Timeline
+	detector *detect.Engine
+	folded   uint64
+	exact    bool
+}
+
+func newMerger(o *Options, cfg *window.Config, states []*sourceState) *merger {
+	return &merger{
+		opts:     o,
+		cfg:      cfg,
+		states:   states,
+		reasons:  make(map[string]uint64),
+		sum:      summary.New(summary.Options{Exact: o.Exact}),
+		open:     make(map[int64]*window.Window),
+		timeline: summary.NewTimeline(cfg.Size, o.TimelineStep, 0),
+		detector: detect.New(o.Rules),
+		exact:    true,
+	}
+}

@@ -1,0 +1,290 @@
+package pipeline
+
+import (
+	"bytes"
+	"errors"
+
+	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/endpoint"
+	"github.com/vigil-ops/vigil/parsers/useragent"
+	"github.com/vigil-ops/vigil/pipeline/summary"
+	"github.com/vigil-ops/vigil/pipeline/window"
+)
+
+const (
+	// sampleBytes truncates rejected lines shown in the report.
+	sampleBytes = 200
+	// internCapacity caps a worker's table of endpoint keys (each interned
+	// once, with its kind); past it, keys are copied per use.
+	internCapacity = 1 << 17
+	// uaCacheCapacity caps a worker's cache of user-agent classes.
+	uaCacheCapacity = 4096
+)
+
+const (
+	reasonTooLong = "line too long"
+	reasonEmpty   = "empty line"
+)
+
+// job is one batch of one source, numbered in its source's order.
+type job struct {
+	src   *sourceState
+	seq   uint64
+	batch Batch
+}
+
+// part is what a worker made of one batch: its line counts and its lines
+// counted into windows of their own. The merger merges parts in input
+// order. (The whole-run summary is the worker's own: its exact tables do
+// not depend on which worker counted which line.)
+type part struct {
+	src     *sourceState
+	seq     uint64
+	idle    bool
+	counts  InputCounts
+	windows map[int64]*window.Window
+	// hasTime and maxTime: the newest event time of the batch.
+	hasTime bool
+	maxTime int64
+	reasons map[string]uint64
+	samples []Sample
+}
+
+type endpointInfo struct {
+	key  string
+	kind window.EndpointKind
+}
+
+// worker parses batches into parts. It owns its parsers and caches; it is
+// used by one goroutine.
+type worker struct {
+	opts    *Options
+	cfg     *window.Config
+	sum     *summary.Summary
+	parsers map[*format]lineParser
+	rec     parsers.Record
+	keyBuf  []byte
+	intern  map[string]endpointInfo
+	uaCache map[string]useragent.Class
+	since   int64
+	until   int64
+	late    int64 // Options.Lateness in ns
+	size    int64 // window size in ns
+
+	p *part
+	// newest is the newest event time seen so far in the batch: a line
+	// whose window ended at or before newest - late is late.
+	newest    int64
+	hasNewest bool
+	lastWin   *window.Window
+}
+
+func newWorker(o *Options, cfg *window.Config) *worker {
+	w := &worker{
+		opts:    o,
+		cfg:     cfg,
+		sum:     summary.New(summary.Options{Exact: o.Exact}),
+		parsers: make(map[*format]lineParser),
+		intern:  make(map[string]endpointInfo),
+		uaCache: make(map[string]useragent.Class),
+		late:    int64(o.Lateness),
+		size:    int64(cfg.Size),
+	}
+	if !o.Since.IsZero() {
+		w.since = o.Since.UnixNano()
+	}
+	if !o.Until.IsZero() {
+		w.until = o.Until.UnixNano()
+	}
+	return w
+}
+
+// run parses jobs until in is closed, sending parts to out.
+func (w *worker) run(in <-chan job, out chan<- *part) {
+	for j := range in {
+		out <- w.batch(&j)
+	}
+}
+
+// batch counts the lines of one batch into a new part and releases the
+// batch.
+func (w *worker) batch(j *job) *part {
+	b := &j.batch
+	p := &part{src: j.src, seq: j.seq, idle: b.Idle, windows: make(map[int64]*window.Window, 2), reasons: make(map[string]uint64)}
+	w.p, w.hasNewest, w.lastWin = p, false, nil
+	if len(b.Data) == 0 && b.TooLong == 0 {
+		if b.Done != nil {
+			b.Done()
+		}
+		return p
+	}
+	lineNo := b.Line
+	if b.TooLong > 0 {
+		p.counts.Lines += b.TooLong
+		p.counts.TooLong += b.TooLong
+		p.reasons[reasonTooLong] += b.TooLong
+		w.sample(j.src.index, lineNo-b.TooLong, reasonTooLong, nil)
+	}
+	lp := w.parser(j.src.format)
+	data := b.Data
+	for len(data) > 0 {
+		var line []byte
+		line, data = cutLine(data)
+		w.line(j.src.index, lineNo, lp, line)
+		lineNo++
+	}
+	if b.Done != nil {
+		b.Done()
+	}
+	w.p = nil
+	return p
+}
+
+func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
+	p := w.p
+	p.counts.Lines++
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(line) == 0 {
+		p.counts.Malformed++
+		w.reject(src, lineNo, reasonEmpty, line)
+		return
+	}
+	if err := lp.Parse(line, &w.rec); err != nil {
+		p.counts.Malformed++
+		w.reject(src, lineNo, reasonOf(err), line)
+		return
+	}
+	r := &w.rec
+	t := r.Time
+	if (w.since != 0 || w.until != 0) && (t == 0 || t < w.since || (w.until != 0 && t >= w.until)) {
+		p.counts.Filtered++
+		return
+	}
+	p.counts.Parsed++
+	var win *window.Window
+	if t != 0 {
+		w.sum.AddTime(t)
+		win = w.window(t)
+	}
+	if r.Kind == parsers.KindApp {
+		isErr := isErrorLevel(r.Level)
+		w.sum.AddApp(isErr)
+		if win != nil {
+			win.AddApp(isErr)
+		}
+		return
+	}
+	l := window.Line{Rec: r, UAClass: w.userAgent(r.UserAgent)}
+	l.Endpoint, l.Kind = w.endpoint(r.Method, r.Target)
+	w.sum.Add(&l)
+	if win != nil {
+		win.Add(&l)
+	}
+}
+
+// window returns the part's window holding t, or nil when the line is
+// late within the batch (its window ended lateness before the newest time
+// seen earlier in the batch; the merger checks against earlier batches).
+func (w *worker) window(t int64) *window.Window {
+	p := w.p
+	start := w.cfg.StartOf(t)
+	if w.hasNewest && start+w.size <= w.newest-w.late {
+		p.counts.Late++
+		return nil
+	}
+	if !w.hasNewest || t > w.newest {
+		w.newest, w.hasNewest = t, true
+	}
+	if !p.hasTime || t > p.maxTime {
+		p.maxTime, p.hasTime = t, true
+	}
+	if w.lastWin != nil && w.lastWin.Start == start {
+		return w.lastWin
+	}
+	win := p.windows[start]
+	if win == nil {
+		win = window.New(start, w.cfg)
+		p.windows[start] = win
+	}
+	w.lastWin = win
+	return win
+}
+
+// endpoint returns the interned endpoint key of a request and its kind.
+func (w *worker) endpoint(method, target []byte) (string, window.EndpointKind) {
+	w.keyBuf = endpoint.Append(w.keyBuf[:0], method, target)
+	if e, ok := w.intern[string(w.keyBuf)]; ok {
+		return e.key, e.kind
+	}
+	key := string(w.keyBuf)
+	kind := w.cfg.KindOf(key)
+	if len(w.intern) < internCapacity {
+		w.intern[key] = endpointInfo{key, kind}
+	}
+	return key, kind
+}
+
+// userAgent classifies ua through a capped cache: user agents repeat, and
+// classification costs far more than a map lookup.
+func (w *worker) userAgent(ua []byte) useragent.Class {
+	if class, ok := w.uaCache[string(ua)]; ok {
+		return class
+	}
+	class, _ := useragent.Classify(ua)
+	if len(w.uaCache) < uaCacheCapacity {
+		w.uaCache[string(ua)] = class
+	}
+	return class
+}
+
+func reasonOf(err error) string {
+	var se *parsers.SyntaxError
+	if errors.As(err, &se) {
+		return se.Reason
+	}
+	return err.Error()
+}
+
+func (w *worker) reject(src int, lineNo uint64, reason string, line []byte) {
+	w.p.reasons[reason]++
+	w.sample(src, lineNo, reason, line)
+}
+
+// sample keeps the part's first MalformedSamples rejects.
+func (w *worker) sample(src int, lineNo uint64, reason string, line []byte) {
+	if len(w.p.samples) < w.opts.MalformedSamples {
+		w.p.samples = append(w.p.samples, Sample{Source: src, Line: lineNo, Reason: reason, Text: string(line[:min(len(line), sampleBytes)])})
+	}
+}
+
+func (w *worker) parser(f *format) lineParser {
+	p := w.parsers[f]
+	if p == nil {
+		p = f.newParser()
+		w.parsers[f] = p
+	}
+	return p
+}
+
+// cutLine splits data at its first newline; the last line of data may
+// have none.
+func cutLine(data []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		return data[:i], data[i+1:]
+	}
+	return data, nil
+}
+
+var errorLevels = [][]byte{[]byte("error"), []byte("err"), []byte("fatal"), []byte("critical"), []byte("crit"), []byte("panic"), []byte("emerg"), []byte("alert")}
+
+// isErrorLevel reports whether level is error or worse, ignoring case.
+func isErrorLevel(level []byte) bool {
+	for _, l := range errorLevels {
+		if bytes.EqualFold(level, l) {
+			return true
+		}
+	}
+	return false
+}
