@@ -19,7 +19,7 @@ const (
 // the parser's own scratch buffer) and is valid only until the parser's next
 // Parse call. Anything kept longer must be copied by the caller. Fields that
 // are absent or "-" in the line are nil (byte slices), 0 (Time, Status) or
-// -1 (Bytes, Duration).
+// -1 (Bytes, Duration, Upstream).
 type Record struct {
 	Kind Kind
 	// Time is the event time in Unix nanoseconds, UTC. 0 means the line has
@@ -47,11 +47,28 @@ type Record struct {
 	// Level and Message are set by application-log parsers.
 	Level   []byte
 	Message []byte
+	// Host is the requested host, where the format logs it: the ALB's
+	// request URL, vcombined's %v, Traefik's RequestHost.
+	Host []byte
+	// Upstream is the time spent waiting for the backend, in microseconds,
+	// -1 when absent: ALB target_processing_time, ELB
+	// backend_processing_time, ingress-nginx $upstream_response_time,
+	// Envoy's x-envoy-upstream-service-time, HAProxy Tr, Heroku service.
+	// It is part of Duration, not added to it.
+	Upstream int64
+	// UpstreamStatus is the status code the backend returned, 0 when
+	// absent: ALB target_status_code, ingress-nginx $upstream_status.
+	UpstreamStatus int
+	// ZeroStatus is true when the line logs the status as 0, which Caddy
+	// and Traefik write when no response was sent (the client went away):
+	// the request has the status 0, which a report shows as "0", rather
+	// than no status ("-"). Status is then 0 and Kind is KindHTTP.
+	ZeroStatus bool
 }
 
 // Reset sets r to the empty record: every field absent.
 func (r *Record) Reset() {
-	*r = Record{Bytes: -1, Duration: -1}
+	*r = Record{Bytes: -1, Duration: -1, Upstream: -1}
 }
 
 // SyntaxError reports why a line could not be parsed.

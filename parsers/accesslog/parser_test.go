@@ -30,7 +30,7 @@ func rec(t *testing.T, client, user, tm, method, target, proto string, status in
 	return parsers.Record{
 		Client: b(client), User: b(user), Time: ns,
 		Method: b(method), Target: b(target), Proto: b(proto),
-		Status: status, Bytes: size, Duration: dur,
+		Status: status, Bytes: size, Duration: dur, Upstream: -1,
 		Referer: b(referer), UserAgent: b(ua),
 	}
 }

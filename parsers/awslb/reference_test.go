@@ -1,0 +1,189 @@
+package awslb
+
+import (
+	"bytes"
+	"math/big"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// The reference is a slow, independent reading of the two formats with
+// regexp, time.Parse, net-free string handling and math/big; the tests
+// compare the parser with it line by line.
+
+const (
+	refTok    = `([^ "][^ ]*)`
+	refQ      = `"((?:[^"\\]|\\.)*)"`
+	refTime   = `([^ "][^ ]*)`
+	refSecs   = `(-1|[0-9]+(?:\.[0-9]+)?)`
+	refStatus = `(-|[1-9][0-9][0-9])`
+	refCount  = `([0-9]{1,18})`
+	refAfter  = `(?: +(?:[^ "][^ ]*|"(?:[^"\\]|\\.)*"))*`
+	refCore   = refTime + ` +` + refTok + ` +` + refTok + ` +` + refTok + ` +` + refSecs + ` +` + refSecs + ` +` + refSecs + ` +` + refStatus + ` +` + refStatus + ` +` + refCount + ` +` + refCount + ` +` + refQ
+)
+
+var (
+	refALB  = regexp.MustCompile(`(?s)^(?:http|https|h2|grpcs|ws|wss) +` + refCore + ` +` + refQ + refAfter + ` *$`)
+	refELB  = regexp.MustCompile(`(?s)^` + refCore + `(?: +(?:` + refQ + `|` + refTok + `)` + refAfter + `)? *$`)
+	refURL  = regexp.MustCompile(`(?s)^[^/]+://([^/?]*)(.*)$`)
+	refReq  = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
+	refReq2 = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
+	refReq1 = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
+	refCli  = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
+)
+
+// refParse parses line as format f; ok is false when it does not parse.
+func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
+	r.Reset()
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	re := refALB
+	if f == ELB {
+		re = refELB
+	}
+	m := re.FindSubmatch(line)
+	if m == nil {
+		return r, false
+	}
+	r.Kind = parsers.KindHTTP
+	if r.Time, ok = refISO(m[1]); !ok {
+		return r, false
+	}
+	c := refCli.FindSubmatch(m[3])
+	if c == nil {
+		return r, false
+	}
+	r.Client = c[1]
+	if c[1] == nil {
+		r.Client = c[2]
+	}
+	total := int64(0)
+	for i := 5; i <= 7; i++ {
+		if string(m[i]) == "-1" {
+			total = -1
+			continue
+		}
+		d := refMicros(m[i])
+		if d < 0 {
+			return r, false
+		}
+		if i == 6 {
+			r.Upstream = d
+		}
+		if total >= 0 {
+			total += d
+		}
+	}
+	r.Duration = total
+	r.Status, _ = strconv.Atoi(string(m[8]))
+	r.UpstreamStatus, _ = strconv.Atoi(string(m[9]))
+	r.Bytes, _ = strconv.ParseInt(string(m[11]), 10, 64)
+	var url []byte
+	if q := refReq.FindSubmatch(m[12]); q != nil {
+		r.Method, url, r.Proto = refDash(q[1]), q[2], q[3]
+	} else if q := refReq2.FindSubmatch(m[12]); q != nil {
+		r.Method, url = refDash(q[1]), q[2]
+	} else if q := refReq1.FindSubmatch(m[12]); q != nil {
+		url = q[1]
+	}
+	if string(bytes.Trim(m[12], " ")) == "- - -" {
+		r.Method, url, r.Proto = nil, nil, nil
+	}
+	if u := refURL.FindSubmatch(url); u != nil && len(bytes.SplitN(url, []byte("://"), 2)[0]) > 0 && !bytes.Contains(bytes.SplitN(url, []byte("://"), 2)[0], []byte("/")) {
+		r.Host, r.Target = u[1], u[2]
+		if len(r.Target) == 0 {
+			r.Target = []byte("/")
+		}
+	} else {
+		r.Target = refDash(url)
+	}
+	if len(m) > 13 {
+		r.UserAgent = refDash(m[13])
+		if m[13] == nil && len(m) > 14 {
+			r.UserAgent = refDash(m[14])
+		}
+	}
+	return r, true
+}
+
+var refISOShape = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
+
+// refISO reads the ISO 8601 grammar of parsers.ParseISO8601 (zone
+// required) with a regexp for the shape and time.Parse for the value.
+func refISO(b []byte) (int64, bool) {
+	m := refISOShape.FindSubmatch(b)
+	if m == nil {
+		return 0, false
+	}
+	frac := string(m[3])
+	if len(frac) > 9 {
+		frac = frac[:9]
+	}
+	zone := string(m[4])
+	switch {
+	case zone == "z" || zone == "Z":
+		zone = "Z"
+	case len(zone) == 3:
+		zone += ":00"
+	case len(zone) == 5:
+		zone = zone[:3] + ":" + zone[3:]
+	}
+	if zone != "Z" && (zone[1:3] > "23" || zone[4:6] > "59") {
+		return 0, false
+	}
+	s := string(m[1]) + "T" + string(m[2])
+	if frac != "" {
+		s += "." + frac
+	}
+	t, err := time.Parse(time.RFC3339Nano, s+zone)
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
+func refDash(b []byte) []byte {
+	if len(b) == 0 || string(b) == "-" {
+		return nil
+	}
+	return b
+}
+
+// refMicros converts decimal seconds to microseconds, truncated; -1 when
+// it does not fit.
+func refMicros(b []byte) int64 {
+	x, ok := new(big.Rat).SetString(string(b))
+	if !ok {
+		return -1
+	}
+	x.Mul(x, big.NewRat(1e6, 1))
+	n := new(big.Int).Quo(x.Num(), x.Denom())
+	if !n.IsInt64() {
+		return -1
+	}
+	return n.Int64()
+}
+
+// readLines returns the lines of the shared testdata file name.
+func readLines(t testing.TB, name string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+}
+
+func recordDiff(want, got parsers.Record) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got)
+}
