@@ -55,26 +55,36 @@
 //   - Time: time, ts, timestamp, @timestamp.
 //   - Level: level, lvl, severity.
 //   - Message: msg, message.
-//   - Status: status, status_code; also in "response".
-//   - Method: method, request_method; also in "request".
-//   - Target: request_uri, uri, url, path; also in "request". (The target
+//   - Status: status, status_code, statusCode, DownstreamStatus; also in
+//     "response".
+//   - Method: method, request_method, RequestMethod; also in "request".
+//   - Target: request_uri, uri, url, path, RequestPath; also in "request".
+//     (The target
 //     includes the query string when the logger's field does: prefer the
 //     URI names.)
-//   - Proto: proto, server_protocol; also in "request".
-//   - Client: client_ip, clientip, remote_ip, remote_addr, ip; also in
-//     "request". client_ip comes first: behind a proxy Caddy logs the
+//   - Proto: proto, server_protocol, RequestProtocol; also in "request".
+//   - Client: client_ip, clientip, remote_ip, remote_addr, ip, ClientHost,
+//     remoteAddress; also in "request". client_ip comes first: behind a proxy Caddy logs the
 //     real client there and the proxy in remote_ip.
-//   - UserAgent: user_agent, http_user_agent, ua; also in "request"; then
+//   - UserAgent: user_agent, http_user_agent, ua, request_User-Agent; also
+//     in "request"; then
 //     User-Agent, user-agent in request.headers.
-//   - Referer: referer, referrer, http_referer; also in "request"; then
+//   - Referer: referer, referrer, http_referer, request_Referer; also in
+//     "request"; then
 //     Referer, referer in request.headers.
 //   - User: user_id, user, uid, userId, username.
-//   - Bytes: size, body_bytes_sent, bytes, bytes_sent; also in "response".
+//   - Bytes: size, body_bytes_sent, bytes, bytes_sent,
+//     DownstreamContentSize; also in "response".
 //   - Duration: response_time, duration, latency, elapsed, request_time,
 //     took; each name is followed, in this order, by its forms with a unit
 //     suffix: _s, _sec, _secs, _seconds, _ms, _msec, _millis,
 //     _milliseconds, _us, _usec, _micros, _microseconds, _ns, _nsec,
-//     _nanos, _nanoseconds.
+//     _nanos, _nanoseconds. Then responseTime (pino-http, milliseconds)
+//     and Duration (Traefik, nanoseconds), whose unit is fixed.
+//
+// "request" and "response" also go by "req" and "res" (pino-http,
+// bunyan); the first of the two names that holds an object is used. The
+// Traefik names (DownstreamStatus, ...) follow its JSON access log.
 //
 // # Values
 //
@@ -104,14 +114,17 @@
 // time, status, bytes, duration:
 //
 //   - Time ([ReasonTime]): an RFC 3339 date-time,
-//     YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|±hh:mm), any
+//     YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|±hh:mm|±hhmm|±hh), any
 //     offset, fractions truncated to nanoseconds, years 1678 to 2261 (the
 //     span of int64 nanoseconds); or a number of seconds, milliseconds,
 //     microseconds or nanoseconds since the Unix epoch, by magnitude:
 //     below 1e11 seconds, below 1e14 ms, below 1e17 µs, else ns. Fractions
 //     are exact (Caddy's 1716723772.6014807 is ...772601480700 ns), and
 //     truncated below the nanosecond. Negative numbers are rejected.
-//   - Status ([ReasonStatus]): digits only, 100 to 999, or 0 for none.
+//   - Status ([ReasonStatus]): digits only, 100 to 999, or 0 when no
+//     response was sent (Caddy, Traefik), which sets
+//     [parsers.Record].ZeroStatus on an HTTP line; a string may add a
+//     reason phrase after a space, as bunyan's "200 OK".
 //   - Bytes ([ReasonBytes]): digits only, up to math.MaxInt64.
 //   - Duration ([ReasonDuration]), stored in microseconds, truncated:
 //     a number, or a string holding one, counts the unit of the key's

@@ -54,6 +54,10 @@ type aliasGroup struct {
 	in     levels
 	names  []string
 	suffix bool // the names also take the unit suffixes of durationSuffixes
+	// unit is the unit of the names' durations when unitSet; else a bare
+	// name's unit is decided from the number.
+	unit    unit
+	unitSet bool
 }
 
 // aliasGroups is the whole mapping of keys to fields; doc.go describes it
@@ -64,20 +68,25 @@ var aliasGroups = []aliasGroup{
 	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp"}},
 	{f: fLevel, in: inTop, names: []string{"level", "lvl", "severity"}},
 	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
-	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code"}},
-	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method"}},
-	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path"}},
-	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol"}},
-	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip"}},
-	{f: fUserAgent, in: inTop | inRequest, names: []string{"user_agent", "http_user_agent", "ua"}},
+	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code", "statusCode", "DownstreamStatus"}},
+	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method", "RequestMethod"}},
+	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path", "RequestPath"}},
+	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol", "RequestProtocol"}},
+	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress"}},
+	{f: fUserAgent, in: inTop | inRequest, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},
 	{f: fUserAgent, in: inHeaders, names: []string{"User-Agent", "user-agent"}},
-	{f: fReferer, in: inTop | inRequest, names: []string{"referer", "referrer", "http_referer"}},
+	{f: fReferer, in: inTop | inRequest, names: []string{"referer", "referrer", "http_referer", "request_Referer"}},
 	{f: fReferer, in: inHeaders, names: []string{"Referer", "referer"}},
 	{f: fUser, in: inTop, names: []string{"user_id", "user", "uid", "userId", "username"}},
-	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent"}},
+	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent", "DownstreamContentSize"}},
 	{f: fDuration, in: inTop, suffix: true, names: []string{"response_time", "duration", "latency", "elapsed", "request_time", "took"}},
-	{f: fRequest, in: inTop, names: []string{"request"}},
-	{f: fResponse, in: inTop, names: []string{"response"}},
+	// pino-http's responseTime is in milliseconds, Traefik's Duration in
+	// nanoseconds, whether or not the number has a fraction.
+	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime"}},
+	{f: fDuration, in: inTop, unitSet: true, unit: unitNS, names: []string{"Duration"}},
+	// pino-http and bunyan log the request and response as "req" and "res".
+	{f: fRequest, in: inTop, names: []string{"request", "req"}},
+	{f: fResponse, in: inTop, names: []string{"response", "res"}},
 	{f: fHeaders, in: inRequest, names: []string{"headers"}},
 }
 
@@ -135,7 +144,11 @@ func compileKeys(groups []aliasGroup) *keyTable {
 				continue
 			}
 			for _, name := range g.names {
-				add(g.f, l, name, unitAuto)
+				u := unitAuto
+				if g.unitSet {
+					u = g.unit
+				}
+				add(g.f, l, name, u)
 				if g.suffix {
 					for _, sfx := range durationSuffixes {
 						add(g.f, l, name+sfx.suffix, sfx.unit)

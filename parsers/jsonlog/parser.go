@@ -136,6 +136,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 		r.Kind = parsers.KindHTTP
 	case r.Level != nil || r.Message != nil:
 		r.Kind = parsers.KindApp
+		r.ZeroStatus = false
 	default:
 		return p.fail(start, ReasonNoFields)
 	}
@@ -207,6 +208,7 @@ func (p *Parser) fill(r *parsers.Record) string {
 		if r.Status, ok = parseStatus(s); !ok {
 			return ReasonStatus
 		}
+		r.ZeroStatus = r.Status == 0
 	}
 	if s, _, _ := p.number(fBytes); s != nil {
 		if r.Bytes, ok = parseCount(s); !ok {

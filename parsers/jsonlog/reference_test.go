@@ -38,6 +38,8 @@ type result struct {
 	User      string
 	Bytes     int64
 	Duration  int64
+	// ZeroStatus: the line logs status 0 (no response sent).
+	ZeroStatus bool
 }
 
 // String lists the fields that are present, for readable comparisons.
@@ -70,6 +72,9 @@ func (r result) String() string {
 	text("user", r.User)
 	num("bytes", r.Bytes, -1)
 	num("duration", r.Duration, -1)
+	if r.ZeroStatus {
+		b.WriteString(" status=0")
+	}
 	return b.String()
 }
 
@@ -88,7 +93,7 @@ func resultOf(r *parsers.Record, err error) result {
 		Kind: r.Kind, Time: r.Time, Level: s(r.Level), Message: s(r.Message),
 		Status: r.Status, Method: s(r.Method), Target: s(r.Target), Proto: s(r.Proto),
 		Client: s(r.Client), UserAgent: s(r.UserAgent), Referer: s(r.Referer),
-		User: s(r.User), Bytes: r.Bytes, Duration: r.Duration,
+		User: s(r.User), Bytes: r.Bytes, Duration: r.Duration, ZeroStatus: r.ZeroStatus,
 	}
 }
 
@@ -165,16 +170,25 @@ var (
 		{"_us _usec _micros _microseconds", "us"},
 		{"_ns _nsec _nanos _nanoseconds", "ns"},
 	}
-	refNumber   = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
-	refDigits   = regexp.MustCompile(`^[0-9]+$`)
-	refRFC3339  = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):([0-9]{2}))$`)
-	refHostPort = regexp.MustCompile(`^(?:\[([^\[\]]+)\]|([^:\[\]]+)):[0-9]+$`)
+	refNumber       = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+	refDigits       = regexp.MustCompile(`^[0-9]+$`)
+	refRFC3339      = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2})(?::?([0-9]{2}))?)$`)
+	refStatusReason = regexp.MustCompile(`^([1-9][0-9]{2}) .`)
+	refHostPort     = regexp.MustCompile(`^(?:\[([^\[\]]+)\]|([^:\[\]]+)):[0-9]+$`)
 )
 
 // refMap maps a decoded line onto a result.
 func refMap(top map[string]any, durationUnit string) result {
-	req, _ := top["request"].(map[string]any)
-	resp, _ := top["response"].(map[string]any)
+	// The first of the names that holds an object.
+	object := func(names ...string) map[string]any {
+		for _, n := range names {
+			if o, ok := top[n].(map[string]any); ok {
+				return o
+			}
+		}
+		return nil
+	}
+	req, resp := object("request", "req"), object("response", "res")
 	var hdr map[string]any
 	if req != nil {
 		hdr, _ = req["headers"].(map[string]any)
@@ -207,17 +221,17 @@ func refMap(top map[string]any, durationUnit string) result {
 		r.Level = [...]string{"trace", "debug", "info", "warn", "error", "fatal"}[n/10-1]
 	}
 	r.Message = text(false, values("msg message", top))
-	r.Method = text(false, values("method request_method", top, req))
-	r.Target = text(false, values("request_uri uri url path", top, req))
-	r.Proto = text(false, values("proto server_protocol", top, req))
-	r.Client = text(false, values("client_ip clientip remote_ip remote_addr ip", top, req))
+	r.Method = text(false, values("method request_method RequestMethod", top, req))
+	r.Target = text(false, values("request_uri uri url path RequestPath", top, req))
+	r.Proto = text(false, values("proto server_protocol RequestProtocol", top, req))
+	r.Client = text(false, values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress", top, req))
 	if m := refHostPort.FindStringSubmatch(r.Client); m != nil {
 		r.Client = m[1] + m[2]
 	}
-	r.UserAgent = text(false, values("user_agent http_user_agent ua", top, req), values("User-Agent user-agent", hdr))
-	r.Referer = text(false, values("referer referrer http_referer", top, req), values("Referer referer", hdr))
+	r.UserAgent = text(false, values("user_agent http_user_agent ua request_User-Agent", top, req), values("User-Agent user-agent", hdr))
+	r.Referer = text(false, values("referer referrer http_referer request_Referer", top, req), values("Referer referer", hdr))
 	r.User = text(true, values("user_id user uid userId username", top))
-	if line, ok := refText(top["request"], false); ok {
+	if line := text(false, values("request req", top)); line != "" {
 		refRequestLine(&r, line)
 	}
 
@@ -227,15 +241,20 @@ func refMap(top map[string]any, durationUnit string) result {
 			return result{Reason: ReasonTime}
 		}
 	}
-	if s, _, ok := refNumeric(values("status status_code", top, resp)); ok {
+	zero := false
+	if s, num, ok := refNumeric(values("status status_code statusCode DownstreamStatus", top, resp)); ok {
+		// bunyan's "200 OK": a status and its reason phrase.
+		if m := refStatusReason.FindStringSubmatch(s); m != nil && !num {
+			s = m[1]
+		}
 		n, err := strconv.Atoi(s)
 		if !refDigits.MatchString(s) || err != nil || n != 0 && (n < 100 || n > 999) {
 			return result{Reason: ReasonStatus}
 		}
-		r.Status = n
+		r.Status, zero = n, n == 0
 	}
 	r.Bytes = -1
-	if s, _, ok := refNumeric(values("size body_bytes_sent bytes bytes_sent", top, resp)); ok {
+	if s, _, ok := refNumeric(values("size body_bytes_sent bytes bytes_sent DownstreamContentSize", top, resp)); ok {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if !refDigits.MatchString(s) || err != nil {
 			return result{Reason: ReasonBytes}
@@ -252,6 +271,7 @@ func refMap(top map[string]any, durationUnit string) result {
 	switch {
 	case r.Status != 0 || r.Method != "" || r.Target != "":
 		r.Kind = parsers.KindHTTP
+		r.ZeroStatus = zero
 	case r.Level != "" || r.Message != "":
 		r.Kind = parsers.KindApp
 	default:
@@ -385,6 +405,16 @@ func refDurationValue(top map[string]any, override string) (s string, num bool, 
 					return s, num, override, true
 				}
 				return s, num, units[i], true
+			}
+		}
+	}
+	for _, fixed := range [][2]string{{"responseTime", "ms"}, {"Duration", "ns"}} {
+		if v, present := top[fixed[0]]; present {
+			if s, num, ok := refNumeric([]any{v}); ok {
+				if override != "" {
+					return s, num, override, true
+				}
+				return s, num, fixed[1], true
 			}
 		}
 	}

@@ -52,7 +52,7 @@ const (
 )
 
 // parseRFC3339 parses an RFC 3339 date-time,
-// YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|('+'|'-')hh:mm), by
+// YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|±hh:mm|±hhmm|±hh), by
 // hand: time.Parse would allocate for the string and is slower. Fractions
 // beyond nanoseconds are truncated. Leap seconds (ss = 60) are rejected, as
 // time.Parse does.
@@ -103,24 +103,10 @@ func fraction(s []byte) (nsec int64, rest []byte, ok bool) {
 	return nsec * int64(pow10[9-digits]), s[n:], true
 }
 
-// zoneOffset reads "Z", "z" or "±hh:mm" (all of s) as seconds east of UTC.
-func zoneOffset(s []byte) (int64, bool) {
-	if len(s) == 1 && (s[0] == 'Z' || s[0] == 'z') {
-		return 0, true
-	}
-	if len(s) != len("+07:00") || s[0] != '+' && s[0] != '-' || s[3] != ':' {
-		return 0, false
-	}
-	h, m := num2(s[1:3]), num2(s[4:6])
-	if h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, false
-	}
-	off := h*3600 + m*60
-	if s[0] == '-' {
-		off = -off
-	}
-	return off, true
-}
+// zoneOffset reads a zone designator (all of s): "Z", "z", ±hh:mm, or
+// ±hhmm and ±hh as zap's ISO 8601 encoder and Java write them; see
+// [parsers.ParseZone].
+func zoneOffset(s []byte) (int64, bool) { return parsers.ParseZone(s) }
 
 // num2 parses two ASCII digits, -1 if they are not.
 func num2(s []byte) int64 {

@@ -105,9 +105,13 @@ func orNonEmpty(a, b []byte) []byte {
 	return b
 }
 
-// parseStatus parses a status code: digits whose value is 0 (no status)
-// or 100 to 999.
+// parseStatus parses a status code: digits whose value is 0 (no response
+// was sent) or 100 to 999; or, in a string, three such digits followed by
+// a space and a reason phrase, as bunyan writes "200 OK".
 func parseStatus(s []byte) (int, bool) {
+	if len(s) > 4 && s[3] == ' ' && s[0] != '0' {
+		s = s[:3]
+	}
 	n, ok := parseCount(s)
 	if !ok || n != 0 && (n < 100 || n > 999) {
 		return 0, false
