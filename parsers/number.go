@@ -14,14 +14,14 @@ func ParseFixed(b []byte, scale int) (int64, bool) {
 		}
 		return v, ok
 	}
-	const limit = (math.MaxInt64 - 9) / 10
 	var v int64
 	i := 0
 	for ; i < len(b) && isDigit(b[i]); i++ {
-		if v > limit {
+		d := int64(b[i] - '0')
+		if v > (math.MaxInt64-d)/10 {
 			return 0, false
 		}
-		v = v*10 + int64(b[i]-'0')
+		v = v*10 + d
 	}
 	if i == 0 {
 		return 0, false
@@ -35,10 +35,11 @@ func ParseFixed(b []byte, scale int) (int64, bool) {
 				return 0, false
 			}
 			if scale > 0 {
-				if v > limit {
+				d := int64(b[i] - '0')
+				if v > (math.MaxInt64-d)/10 {
 					return 0, false
 				}
-				v = v*10 + int64(b[i]-'0')
+				v = v*10 + d
 				scale--
 			}
 		}

@@ -1,0 +1,80 @@
+// Package logfmt parses logfmt lines, key=value pairs as written by Go's
+// log/slog text handler, logrus's text formatter, Grafana and the Heroku
+// router, into [parsers.Record]s without allocating.
+//
+// # Lines
+//
+// A line is a sequence of pairs separated by runs of spaces: key=value,
+// key="quoted value" or a bare key (a flag, with no value). A key is a run
+// of bytes other than space, '=' and '"'. A bare value is a run of bytes
+// other than space and '"'; a quoted value ends at the first '"' that a
+// backslash does not escape and must be followed by a space or the end of
+// the line. Anything else is [ReasonSyntax]. A line with no key=value pair
+// is [ReasonNoPairs].
+//
+// Quoted values have their escapes \" \\ \n \r and \t decoded (into the
+// parser's buffer, only when a backslash is present and only for the
+// fields that are kept); any other backslash is kept as written.
+//
+// A leading bare key that is an ISO 8601 time with a zone is the time
+// when no time key is present: `heroku logs` and syslog-style prefixes
+// ("2024-01-02T03:04:05.123456+00:00 heroku[router]: at=info ...") put the
+// time there.
+//
+// # Keys
+//
+// The same names as the JSON parser's, best first; a later key of the same
+// rank replaces an earlier one (a repeated key keeps its last value):
+//
+//   - Time: time, ts, t, timestamp, @timestamp.
+//   - Level: level, lvl, severity.
+//   - Message: msg, message.
+//   - Status: status, status_code.
+//   - Method: method, request_method.
+//   - Target: request_uri, uri, url, path.
+//   - Proto: proto, server_protocol.
+//   - Client: client_ip, clientip, remote_ip, remote_addr, ip, fwd (the
+//     Heroku router's; the first address of a list).
+//   - Host: host.
+//   - UserAgent: user_agent, http_user_agent, ua.
+//   - Referer: referer, referrer, http_referer.
+//   - User: user_id, user, uid, userId, username.
+//   - Bytes: size, body_bytes_sent, bytes, bytes_sent.
+//   - Duration: response_time, duration, latency, elapsed, request_time,
+//     took, each followed by its unit-suffixed forms (_s, _sec, _secs,
+//     _seconds, _ms, _msec, _millis, _milliseconds, _us, _usec, _micros,
+//     _microseconds, _ns, _nsec, _nanos, _nanoseconds).
+//   - Heroku router: with no duration key, connect + service is the
+//     duration and service the Upstream, when service is a Go duration
+//     ("23ms"); a service that is not one (service=payments) is ignored.
+//
+// # Values
+//
+//   - Time ([ReasonTime]): ISO 8601 with a zone (parsers.ParseISO8601), or
+//     an epoch number read by magnitude: below 1e11 seconds, below 1e14
+//     milliseconds, below 1e17 microseconds, else nanoseconds.
+//   - Status ([ReasonStatus]): 100 to 999, or 0 when no response was sent
+//     (ZeroStatus). A value that is not all digits (logrus's
+//     status=Pending) is not an HTTP status and is ignored.
+//   - Bytes ([ReasonBytes]): digits.
+//   - Duration ([ReasonDuration]), in microseconds: a number counts the
+//     unit of the key's suffix, or of [Options].DurationUnit when set;
+//     without either it is seconds when written with a '.' and
+//     milliseconds when an integer. Anything else must be a Go duration
+//     ("12.3ms", "1m2s").
+//   - Text: "" and "-" are absent.
+//
+// # Kind
+//
+// A line with a status (or status 0), a method or a target is
+// [parsers.KindHTTP]; else a line with a level or a message is
+// [parsers.KindApp]; else it is rejected as [ReasonNoFields].
+//
+// # Concurrency and cost
+//
+// A [Parser] is not safe for concurrent use: each goroutine needs its own.
+// Parse allocates nothing once its buffer has grown to the longest
+// escaped text; Record fields alias the line or that buffer and are valid
+// until the next Parse. Errors are *[parsers.SyntaxError] values owned by
+// the parser, valid until the next Parse.
+package logfmt

@@ -1,0 +1,51 @@
+package logfmt
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// FuzzParse checks that the parser never panics, agrees with the regexp
+// reference (record or reason), and returns fields within the line or its
+// buffer.
+func FuzzParse(f *testing.F) {
+	for _, name := range samples {
+		for _, line := range readLines(f, name) {
+			f.Add(line, false)
+		}
+	}
+	f.Add([]byte(`ts=1e3 a= b="\\" status=0 fwd=",x" duration_ns=1.5`+"\r"), true)
+	f.Fuzz(func(t *testing.T, line []byte, ms bool) {
+		unit := ""
+		if ms {
+			unit = "ms"
+		}
+		var r parsers.Record
+		err := NewParser(Options{DurationUnit: unit}).Parse(line, &r)
+		ref, reason := refParse(line, unit)
+		if err != nil {
+			var se *parsers.SyntaxError
+			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(line) {
+				t.Fatalf("unexpected error for %q; got %#v", line, err)
+			}
+			if se.Reason != reason {
+				t.Fatalf("unexpected reason for %q; got %q; reference %q", line, se.Reason, reason)
+			}
+			return
+		}
+		if reason != "" {
+			t.Fatalf("unexpected success for %q; reference rejects: %s", line, reason)
+		}
+		if d := recordDiff(ref, r); d != "" {
+			t.Fatalf("unexpected record for %q (-reference +got):\n%s", line, d)
+		}
+		for _, s := range [][]byte{r.Client, r.Method, r.Target, r.Host, r.UserAgent, r.Level} {
+			if len(s) > 0 && !bytes.Contains(line, s) && !bytes.ContainsRune(s, '\\') && bytes.IndexAny(s, "\"\n\r\t\\") < 0 {
+				t.Fatalf("unexpected field %q for %q: not in the line", s, line)
+			}
+		}
+	})
+}

@@ -1,0 +1,179 @@
+package logfmt
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// Reasons a line is rejected: the Reason of the [parsers.SyntaxError] that
+// [Parser.Parse] returns, fit for a counter label.
+const (
+	ReasonEmpty    = "empty line"
+	ReasonSyntax   = "cannot parse logfmt"
+	ReasonNoPairs  = "no key=value pairs"
+	ReasonNoFields = "no known fields"
+	ReasonTime     = "cannot parse time"
+	ReasonStatus   = "cannot parse status"
+	ReasonBytes    = "cannot parse bytes"
+	ReasonDuration = "cannot parse duration"
+)
+
+// Options configures a [Parser]. The zero value means the defaults.
+type Options struct {
+	// DurationUnit is the unit of every duration written as a number, as
+	// [parsers.ParseUnit] reads it. It overrides the key's suffix.
+	// Default: "" = the key's suffix; without one, seconds for a number
+	// with a '.', milliseconds for an integer.
+	DurationUnit string
+}
+
+// Validate reports whether o is valid.
+func (o Options) Validate() error {
+	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
+		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
+	}
+	return nil
+}
+
+// value is the value of the best key seen for a field.
+type value struct {
+	v      []byte
+	at     int
+	rank   uint8
+	quoted bool
+	unit   parsers.Unit
+	set    bool
+}
+
+// Parser parses logfmt lines; see the package documentation. It is not
+// safe for concurrent use.
+type Parser struct {
+	unit   parsers.Unit
+	vals   [numFields]value
+	buf    []byte
+	err    parsers.SyntaxError
+	first  []byte // the first bare key, for a leading time
+	nPairs int
+}
+
+// NewParser returns a parser with options o; an invalid DurationUnit is
+// taken as the default.
+func NewParser(o Options) *Parser {
+	u, _ := parsers.ParseUnit(o.DurationUnit)
+	return &Parser{unit: u}
+}
+
+// Parse fills r from line, after resetting it; a trailing '\r' is ignored.
+// The byte-slice fields of r alias line or p's buffer and are valid until
+// the next Parse. On failure it returns a *[parsers.SyntaxError] owned by
+// p, valid until the next Parse; r must then be ignored.
+func (p *Parser) Parse(line []byte, r *parsers.Record) error {
+	r.Reset()
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(bytes.TrimLeft(line, " ")) == 0 {
+		return p.fail(0, ReasonEmpty)
+	}
+	p.vals = [numFields]value{}
+	p.buf = p.buf[:0]
+	p.first, p.nPairs = nil, 0
+	if pos, ok := p.scan(line); !ok {
+		return p.fail(pos, ReasonSyntax)
+	}
+	if p.nPairs == 0 {
+		return p.fail(0, ReasonNoPairs)
+	}
+	if reason, at := p.fill(r); reason != "" {
+		return p.fail(at, reason)
+	}
+	switch {
+	case r.Status != 0 || r.ZeroStatus || r.Method != nil || r.Target != nil:
+		r.Kind = parsers.KindHTTP
+	case r.Level != nil || r.Message != nil:
+		r.Kind = parsers.KindApp
+	default:
+		return p.fail(0, ReasonNoFields)
+	}
+	return nil
+}
+
+func (p *Parser) fail(pos int, reason string) error {
+	p.err = parsers.SyntaxError{Pos: pos, Reason: reason}
+	return &p.err
+}
+
+// scan reads the pairs of line and keeps the best value of each field.
+// On a syntax error it returns where it stopped.
+func (p *Parser) scan(line []byte) (int, bool) {
+	pos := 0
+	for {
+		for pos < len(line) && line[pos] == ' ' {
+			pos++
+		}
+		if pos == len(line) {
+			return pos, true
+		}
+		start := pos
+		for pos < len(line) && line[pos] != ' ' && line[pos] != '=' && line[pos] != '"' {
+			pos++
+		}
+		if pos == start {
+			return pos, false
+		}
+		key := line[start:pos]
+		if pos == len(line) || line[pos] == ' ' {
+			if p.first == nil && p.nPairs == 0 && start == skipSpaces(line) {
+				p.first = key
+			}
+			continue
+		}
+		if line[pos] == '"' {
+			return pos, false
+		}
+		pos++ // '='
+		vstart, quoted := pos, false
+		var v []byte
+		if pos < len(line) && line[pos] == '"' {
+			end := parsers.QuotedEnd(line, pos+1)
+			if end < 0 || end+1 < len(line) && line[end+1] != ' ' {
+				return pos, false
+			}
+			v, pos, quoted = line[pos+1:end], end+1, true
+		} else {
+			for pos < len(line) && line[pos] != ' ' {
+				if line[pos] == '"' {
+					return pos, false
+				}
+				pos++
+			}
+			v = line[vstart:pos]
+		}
+		p.nPairs++
+		p.keep(key, v, vstart, quoted)
+	}
+}
+
+func skipSpaces(line []byte) int {
+	i := 0
+	for i < len(line) && line[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// keep stores v as the value of key's field when key ranks at least as
+// well as the one kept.
+func (p *Parser) keep(key, v []byte, at int, quoted bool) {
+	f, rank, u := lookup(key)
+	if f == fNone {
+		return
+	}
+	old := &p.vals[f]
+	if old.set && old.rank < rank {
+		return
+	}
+	*old = value{v: v, at: at, rank: rank, quoted: quoted, unit: u, set: true}
+}

@@ -1,0 +1,117 @@
+package logfmt
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+var samples = []string{"logfile_logfmt.0", "gen_slog_text.log", "gen_heroku_router.log"}
+
+// TestParseFiles compares the parser with the reference on every sample
+// line; all of them parse.
+func TestParseFiles(t *testing.T) {
+	p := NewParser(Options{})
+	for _, name := range samples {
+		for i, line := range readLines(t, name) {
+			var r parsers.Record
+			if err := p.Parse(line, &r); err != nil {
+				t.Fatalf("unexpected error for %s:%d; got %v; want nil", name, i+1, err)
+			}
+			ref, reason := refParse(line, "")
+			if reason != "" {
+				t.Fatalf("reference rejects %s:%d: %s", name, i+1, reason)
+			}
+			if d := recordDiff(ref, r); d != "" {
+				t.Fatalf("unexpected record for %s:%d (-reference +got):\n%s", name, i+1, d)
+			}
+		}
+	}
+}
+
+func TestParseSuccess(t *testing.T) {
+	type want struct {
+		kind           parsers.Kind
+		status         int
+		zero           bool
+		method, target string
+		client, host   string
+		level, msg     string
+		dur, up        int64
+		time           int64
+	}
+	f := func(line string, w want) {
+		t.Helper()
+		var r parsers.Record
+		if err := NewParser(Options{}).Parse([]byte(line), &r); err != nil {
+			t.Fatalf("unexpected error for %q; got %v; want nil", line, err)
+		}
+		got := want{r.Kind, r.Status, r.ZeroStatus, string(r.Method), string(r.Target), string(r.Client), string(r.Host), string(r.Level), string(r.Message), r.Duration, r.Upstream, r.Time}
+		if got != w {
+			t.Fatalf("unexpected record for %q; got %+v; want %+v", line, got, w)
+		}
+	}
+	// Heroku router: connect + service, service as upstream, fwd list.
+	f(`2026-03-01T10:00:00.5+00:00 heroku[router]: at=info method=GET path="/" host=a.herokuapp.com fwd="1.2.3.4, 10.0.0.1" dyno=web.1 connect=1ms service=23ms status=200 bytes=13 protocol=https`,
+		want{kind: parsers.KindHTTP, status: 200, method: "GET", target: "/", client: "1.2.3.4", host: "a.herokuapp.com", dur: 24000, up: 23000, time: 1772359200500000000})
+	// slog text: Go durations; a service that is not a duration is ignored.
+	f(`time=2026-03-01T10:00:00Z level=INFO msg="a \"b\"" status=404 duration=1.5ms service=payments`,
+		want{kind: parsers.KindHTTP, status: 404, level: "INFO", msg: `a "b"`, dur: 1500, up: -1, time: 1772359200000000000})
+	// Numbers: a fraction is seconds, an integer ms, a suffix wins.
+	f(`msg=x duration=0.25`, want{kind: parsers.KindApp, msg: "x", dur: 250000, up: -1})
+	f(`msg=x duration=25`, want{kind: parsers.KindApp, msg: "x", dur: 25000, up: -1})
+	f(`msg=x elapsed=9 latency_us=25`, want{kind: parsers.KindApp, msg: "x", dur: 25, up: -1})
+	f(`msg=x took_ns=2500`, want{kind: parsers.KindApp, msg: "x", dur: 2, up: -1})
+	// logrus: status=Pending is not an HTTP status; flags are skipped.
+	f(`time="2021-09-15T21:17:10Z" level=error msg=m status=Pending flag`, want{kind: parsers.KindApp, level: "error", msg: "m", dur: -1, up: -1, time: 1631740630000000000})
+	// Status 0: no response sent.
+	f(`method=GET path=/ status=0`, want{kind: parsers.KindHTTP, zero: true, method: "GET", target: "/", dur: -1, up: -1})
+	// t and ts; epoch numbers.
+	f(`t=1700000000 msg=x`, want{kind: parsers.KindApp, msg: "x", dur: -1, up: -1, time: 1700000000000000000})
+	f(`ts=1700000000123 lvl=info`, want{kind: parsers.KindApp, level: "info", dur: -1, up: -1, time: 1700000000123000000})
+}
+
+func TestParseFailure(t *testing.T) {
+	f := func(line, reason string) {
+		t.Helper()
+		var r parsers.Record
+		err := NewParser(Options{}).Parse([]byte(line), &r)
+		var se *parsers.SyntaxError
+		if !errors.As(err, &se) || se.Reason != reason {
+			t.Fatalf("unexpected error for %q; got %v; want %q", line, err, reason)
+		}
+	}
+	f("", ReasonEmpty)
+	f("   ", ReasonEmpty)
+	f(`127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326`, ReasonSyntax)
+	f(`{"msg":"json"}`, ReasonSyntax)
+	f(`msg="unterminated`, ReasonSyntax)
+	f(`msg="a"b`, ReasonSyntax)
+	f(`msg=a"b`, ReasonSyntax)
+	f(`just some words`, ReasonNoPairs)
+	f(`a=1 b=2`, ReasonNoFields)
+	f(`time=yesterday msg=x`, ReasonTime)
+	f(`time=2026-03-01T10:00:00 msg=x`, ReasonTime)
+	f(`status=99 path=/`, ReasonStatus)
+	f(`bytes=1k path=/`, ReasonBytes)
+	f(`duration=fast path=/`, ReasonDuration)
+	f(`duration=-1ms path=/`, ReasonDuration)
+}
+
+func TestParseAllocs(t *testing.T) {
+	p := NewParser(Options{})
+	var lines [][]byte
+	for _, name := range samples {
+		lines = append(lines, readLines(t, name)...)
+	}
+	lines = append(lines, []byte(`msg="x\ty" ua="a\"b"`), []byte(`junk "x`), []byte(`status=1 path=/`))
+	var r parsers.Record
+	if n := testing.AllocsPerRun(20, func() {
+		for _, line := range lines {
+			_ = p.Parse(line, &r)
+		}
+	}); n >= 1 {
+		t.Fatalf("unexpected allocations; got %v per run; want 0", n)
+	}
+}

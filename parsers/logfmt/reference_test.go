@@ -1,0 +1,301 @@
+package logfmt
+
+import (
+	"bytes"
+	"math/big"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// The reference reads the grammar with regexp and the mapping with maps
+// built from the lists of doc.go, time.Parse, time.ParseDuration and
+// math/big; it shares no code with the parser.
+
+var (
+	refLine    = regexp.MustCompile(`(?s)^ *(?:[^ ="]+(?:=(?:"(?:[^"\\]|\\.)*"|[^ "]*))?(?: +|$))*$`)
+	refPair    = regexp.MustCompile(`(?s)([^ ="]+)(?:(=)("(?:[^"\\]|\\.)*"|[^ "]*))?`)
+	refNum     = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?$`)
+	refDigitsR = regexp.MustCompile(`^[0-9]*$`)
+	refISOR    = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
+	refUnesc   = strings.NewReplacer(`\"`, `"`, `\\`, `\`, `\n`, "\n", `\r`, "\r", `\t`, "\t")
+)
+
+type refName struct {
+	field string
+	rank  int
+	unit  string
+}
+
+var refNames = func() map[string]refName {
+	m := map[string]refName{}
+	for field, names := range map[string]string{
+		"time": "time ts t timestamp @timestamp", "level": "level lvl severity", "msg": "msg message",
+		"status": "status status_code", "method": "method request_method", "target": "request_uri uri url path",
+		"proto": "proto server_protocol", "client": "client_ip clientip remote_ip remote_addr ip fwd", "host": "host",
+		"ua": "user_agent http_user_agent ua", "referer": "referer referrer http_referer",
+		"user": "user_id user uid userId username", "bytes": "size body_bytes_sent bytes bytes_sent",
+		"connect": "connect", "service": "service",
+	} {
+		for i, n := range strings.Fields(names) {
+			m[n] = refName{field, i, ""}
+		}
+	}
+	rank := 0
+	for _, base := range strings.Fields("response_time duration latency elapsed request_time took") {
+		for _, su := range []struct{ sfx, unit string }{{"", ""},
+			{"_s", "s"}, {"_sec", "s"}, {"_secs", "s"}, {"_seconds", "s"},
+			{"_ms", "ms"}, {"_msec", "ms"}, {"_millis", "ms"}, {"_milliseconds", "ms"},
+			{"_us", "us"}, {"_usec", "us"}, {"_micros", "us"}, {"_microseconds", "us"},
+			{"_ns", "ns"}, {"_nsec", "ns"}, {"_nanos", "ns"}, {"_nanoseconds", "ns"}} {
+			m[base+su.sfx] = refName{"duration", rank, su.unit}
+			rank++
+		}
+	}
+	return m
+}()
+
+type refVal struct {
+	v      string
+	quoted bool
+	rank   int
+	unit   string
+}
+
+// refParse returns the record and "" or the reason of the rejection.
+func refParse(line []byte, unit string) (parsers.Record, string) {
+	var r parsers.Record
+	r.Reset()
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(bytes.Trim(line, " ")) == 0 {
+		return r, ReasonEmpty
+	}
+	if !refLine.Match(line) {
+		return r, ReasonSyntax
+	}
+	vals := map[string]refVal{}
+	pairs, first := 0, ""
+	for i, m := range refPair.FindAllSubmatch(line, -1) {
+		if m[2] == nil {
+			if i == 0 {
+				first = string(m[1])
+			}
+			continue
+		}
+		pairs++
+		n, ok := refNames[string(m[1])]
+		if !ok {
+			continue
+		}
+		v := refVal{v: string(m[3]), rank: n.rank, unit: n.unit}
+		if strings.HasPrefix(v.v, `"`) {
+			v.v, v.quoted = v.v[1:len(v.v)-1], true
+		}
+		if old, ok := vals[n.field]; ok && old.rank < n.rank {
+			continue
+		}
+		vals[n.field] = v
+	}
+	if pairs == 0 {
+		return r, ReasonNoPairs
+	}
+	text := func(f string) []byte {
+		v, ok := vals[f]
+		if !ok || v.v == "" || v.v == "-" {
+			return nil
+		}
+		if v.quoted {
+			return []byte(refUnesc.Replace(v.v))
+		}
+		return []byte(v.v)
+	}
+	num := func(f string) (string, bool) {
+		v, ok := vals[f]
+		return v.v, ok && v.v != "" && v.v != "-"
+	}
+	r.Level, r.Message, r.Method, r.Target = text("level"), text("msg"), text("method"), text("target")
+	r.Proto, r.Host, r.UserAgent, r.Referer, r.User = text("proto"), text("host"), text("ua"), text("referer"), text("user")
+	if c := text("client"); c != nil {
+		if i := bytes.IndexByte(c, ','); i >= 0 {
+			c = bytes.Trim(c[:i], " ")
+			if len(c) == 0 || string(c) == "-" {
+				c = nil
+			}
+		}
+		r.Client = c
+	}
+	var ok bool
+	if s, present := num("time"); present {
+		if r.Time, ok = refTime(s); !ok {
+			return r, ReasonTime
+		}
+	} else if first != "" {
+		r.Time, _ = refISO(first)
+	}
+	if s, present := num("status"); present && refDigitsR.MatchString(s) {
+		switch {
+		case s == "0":
+			r.ZeroStatus = true
+		case len(s) == 3 && s[0] != '0':
+			r.Status = int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0')
+		default:
+			return r, ReasonStatus
+		}
+	}
+	if s, present := num("bytes"); present {
+		if !refDigitsR.MatchString(s) || len(s) > 18 {
+			return r, ReasonBytes
+		}
+		r.Bytes = refScale(s, 0)
+	}
+	if s, present := num("duration"); present {
+		u := vals["duration"].unit
+		if unit != "" {
+			u = unit
+		}
+		if r.Duration, ok = refDuration(s, u); !ok {
+			return r, ReasonDuration
+		}
+	} else if s, present := num("service"); present {
+		if svc, ok := refGoDuration(s); ok {
+			r.Upstream, r.Duration = svc, svc
+			if c, present := num("connect"); present {
+				if cd, ok := refGoDuration(c); ok && cd <= 1<<62 && svc <= 1<<62 {
+					r.Duration += cd
+				}
+			}
+		}
+	}
+	switch {
+	case r.Status != 0 || r.ZeroStatus || r.Method != nil || r.Target != nil:
+		r.Kind = parsers.KindHTTP
+	case r.Level != nil || r.Message != nil:
+		r.Kind = parsers.KindApp
+	default:
+		return r, ReasonNoFields
+	}
+	return r, ""
+}
+
+func refTime(s string) (int64, bool) {
+	if refNum.MatchString(s) {
+		whole := refScale(strings.Split(s, ".")[0], 0)
+		exp := map[bool]int64{true: 9}[true]
+		switch {
+		case whole < 0:
+			return 0, false
+		case whole < 1e11:
+			exp = 9
+		case whole < 1e14:
+			exp = 6
+		case whole < 1e17:
+			exp = 3
+		default:
+			exp = 0
+		}
+		n := refScale(s, exp)
+		return n, n >= 0
+	}
+	return refISO(s)
+}
+
+func refISO(s string) (int64, bool) {
+	m := refISOR.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	frac, zone := m[3], m[4]
+	if len(frac) > 9 {
+		frac = frac[:9]
+	}
+	switch {
+	case zone == "z" || zone == "Z":
+		zone = "Z"
+	case len(zone) == 3:
+		zone += ":00"
+	case len(zone) == 5:
+		zone = zone[:3] + ":" + zone[3:]
+	}
+	if zone != "Z" && (zone[1:3] > "23" || zone[4:6] > "59") {
+		return 0, false
+	}
+	v := m[1] + "T" + m[2]
+	if frac != "" {
+		v += "." + frac
+	}
+	t, err := time.Parse(time.RFC3339Nano, v+zone)
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
+func refDuration(s, unit string) (int64, bool) {
+	if !refNum.MatchString(s) {
+		return refGoDuration(s)
+	}
+	if unit == "" {
+		unit = "ms"
+		if strings.Contains(s, ".") {
+			unit = "s"
+		}
+	}
+	n := refScale(s, map[string]int64{"s": 6, "ms": 3, "us": 0, "µs": 0, "ns": -3}[unit])
+	return n, n >= 0
+}
+
+// refGoDuration is time.ParseDuration in µs, without a sign. (It lets two
+// components of 2^63 ns wrap to 0, which the parser rejects; the tests do
+// not go there.)
+func refGoDuration(s string) (int64, bool) {
+	if strings.HasPrefix(s, "-") {
+		return 0, false
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, false
+	}
+	return int64(d / time.Microsecond), true
+}
+
+// refScale returns decimal s times 10^exp, truncated; -1 when it does not
+// fit an int64.
+func refScale(s string, exp int64) int64 {
+	x, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return -1
+	}
+	if exp >= 0 {
+		x.Mul(x, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(exp), nil)))
+	} else {
+		x.Quo(x, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(-exp), nil)))
+	}
+	n := new(big.Int).Quo(x.Num(), x.Denom())
+	if !n.IsInt64() {
+		return -1
+	}
+	return n.Int64()
+}
+
+func readLines(t testing.TB, name string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+}
+
+func recordDiff(want, got parsers.Record) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got)
+}
