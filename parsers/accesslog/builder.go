@@ -85,7 +85,7 @@ func (b *builder) delimit(i int) error {
 		it.stop = next.lit[0]
 	}
 	it.quoted = prev != nil && prev.kind == kLiteral && prev.lit[len(prev.lit)-1] == '"' && it.stop == '"'
-	if it.stop2 == 0 && (it.kind == kStatus || it.kind == kBytes || it.kind == kDuration) {
+	if it.stop2 == 0 && (it.kind == kStatus || it.kind == kStatus0 || it.kind == kBytes || it.kind == kDuration) {
 		it.stop2 = it.stop // short: scan with a plain loop
 	}
 	return nil
@@ -114,6 +114,7 @@ const (
 	slotDuration
 	slotReferer
 	slotUserAgent
+	slotHost
 )
 
 var kindSlots = [...]slot{
@@ -136,6 +137,8 @@ var kindSlots = [...]slot{
 	kTail:         slotDuration,
 	kReferer:      slotReferer,
 	kUserAgent:    slotUserAgent,
+	kStatus0:      slotStatus,
+	kHost:         slotHost,
 }
 
 // chooseStored keeps, for each Record field, the first field that fills

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,17 @@ func parseWith(t *testing.T, compile func(string) (*Format, error), format strin
 	return r
 }
 
+// withUpstream sets the Upstream that $upstream_response_time fills.
+func withUpstream(r parsers.Record, us int64) parsers.Record {
+	r.Upstream = us
+	return r
+}
+
+func withHost(r parsers.Record, host string) parsers.Record {
+	r.Host = []byte(host)
+	return r
+}
+
 func TestCompileNginxSuccess(t *testing.T) {
 	f := func(format string, o Options, line string, want parsers.Record) {
 		t.Helper()
@@ -44,7 +56,7 @@ func TestCompileNginxSuccess(t *testing.T) {
 	// Opaque variables, quoted or not; braces; ISO time and split request.
 	f(`${remote_addr} $host "$http_cookie" [$time_iso8601] "$request_method $request_uri $server_protocol" $status $bytes_sent rt=$request_time ua="$http_user_agent"`, o,
 		`::1 example.com "a=1; b=\"2\"" [2019-01-22T03:56:14+03:30] "GET /x?y HTTP/2.0" 404 512 rt=0.001 ua="Go-http-client/1.1"`,
-		rec(t, "::1", "", "2019-01-22T00:26:14Z", "GET", "/x?y", "HTTP/2.0", 404, 512, 1000, "", "Go-http-client/1.1"))
+		withHost(rec(t, "::1", "", "2019-01-22T00:26:14Z", "GET", "/x?y", "HTTP/2.0", 404, 512, 1000, "", "Go-http-client/1.1"), "example.com"))
 	// $msec; $uri?$args joins into the target; "-" args do not.
 	f(`$msec $remote_addr "$request_method $uri?$args" $status $body_bytes_sent`, o,
 		`1548116774.123 10.0.0.1 "GET /search?q=go&page=2" 200 -`,
@@ -56,13 +68,13 @@ func TestCompileNginxSuccess(t *testing.T) {
 	// $request_time.
 	f(`$remote_addr [$time_local] "$request" $status $body_bytes_sent $upstream_response_time`, o,
 		`10.0.0.1 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 502 0 0.010, 0.020 : 0.005`,
-		rec(t, "10.0.0.1", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 502, 0, 35000, "", ""))
+		withUpstream(rec(t, "10.0.0.1", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 502, 0, 35000, "", ""), 35000))
 	f(`$remote_addr [$time_local] "$request" $status $body_bytes_sent $upstream_response_time`, o,
 		`10.0.0.1 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 502 0 -, -`,
 		rec(t, "10.0.0.1", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 502, 0, -1, "", ""))
 	f(`$remote_addr [$time_local] "$request" $status $body_bytes_sent $upstream_response_time $request_time`, o,
 		`10.0.0.1 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200 0 0.010, 0.020 0.040`,
-		rec(t, "10.0.0.1", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 200, 0, 40000, "", ""))
+		withUpstream(rec(t, "10.0.0.1", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 200, 0, 40000, "", ""), 30000))
 	// X-Forwarded-For: the client only when asked, or when there is no
 	// $remote_addr.
 	const xff = `$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_x_forwarded_for"`
@@ -158,7 +170,7 @@ func TestCompileFailure(t *testing.T) {
 	f(CompileApache, `%h \n`, prefix+`unsupported escape; want \", \\ or \t at position 3`)
 	f(CompileApache, `%h%u`, prefix+"two fields need a separator between them at position 2")
 	f(CompileApache, `%%`, prefix+"format has no fields at position 0")
-	f(func(s string) (*Format, error) { return Named(s) }, "nginx", `cannot find log format "nginx"; known formats: common, combined, combined_rt`)
+	f(func(s string) (*Format, error) { return Named(s) }, "nginx", `cannot find log format "nginx"; known formats: traefik_clf, ingress_nginx, ingress_nginx_realip_alt, ingress_nginx_realip, ingress_nginx_realip_noreqid, envoy, vcombined, combined, combined_rt, common`)
 }
 
 func TestFormatName(t *testing.T) {
@@ -241,6 +253,9 @@ func TestCompiledRoundTrip(t *testing.T) {
 		for _, want := range records {
 			if !hasUser {
 				want.User = nil
+			}
+			if strings.Contains(format, "$upstream_response_time") {
+				want.Upstream = want.Duration
 			}
 			s := render(want, time.Unix(0, want.Time).UTC(), want.Duration)
 			var r parsers.Record

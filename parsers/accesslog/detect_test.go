@@ -43,11 +43,20 @@ func TestDetectSuccess(t *testing.T) {
 	f(combined, "combined", 1)
 	f("\n\n"+combined+"\r\n\n", "combined", 1)
 	// Units of a trailing duration: one fraction makes them seconds.
-	fm := f(combined+" 1500\n"+combined+" 2\n", "combined + duration (ms, assumed)", 2)
+	// Issue 10: integers alone may be a counter or a byte count, never
+	// assumed to be milliseconds; --duration-unit gives their unit.
+	const ignored = "combined + trailing integer ignored (unit unknown: not taken as a duration; give --duration-unit)"
+	fm := f(combined+" 1500\n"+combined+" 2\n", ignored, 2)
 	var r parsers.Record
-	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 0.5"), &r); err != nil || r.Duration != 500 {
-		t.Fatalf("unexpected duration for 0.5 in %s; got %d, %v; want 500", fm.Name(), r.Duration, err)
+	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 1500"), &r); err != nil || r.Duration != -1 {
+		t.Fatalf("unexpected duration for 1500 in %s; got %d, %v; want -1", fm.Name(), r.Duration, err)
 	}
+	if err := NewParser(fm, Options{DurationUnit: "ms"}).Parse([]byte(combined+" 1500"), &r); err != nil || r.Duration != 1500000 {
+		t.Fatalf("unexpected duration for 1500 ms in %s; got %d, %v; want 1500000", fm.Name(), r.Duration, err)
+	}
+	// ingress-nginx lines cut after $request_length: the byte count is not
+	// a latency.
+	f(combined+" 512\n"+combined+" 733\n", ignored, 2)
 	fm = f(combined+" 2\n"+combined+" 0.250\n"+combined+" -\n", "combined + request_time (s)", 3)
 	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 2"), &r); err != nil || r.Duration != 2e6 {
 		t.Fatalf("unexpected duration for 2 in %s; got %d, %v; want 2000000", fm.Name(), r.Duration, err)
@@ -64,9 +73,9 @@ func TestDetectFailure(t *testing.T) {
 			t.Fatalf("unexpected error for %q; got %v; want %s", sample, err, want)
 		}
 	}
-	f("", "cannot detect log format: no line of 0 parses as combined or common")
-	f("\n \n", "cannot detect log format: no line of 0 parses as combined or common")
-	f(`{"level":"info","ts":1716723772.6014807}`+"\nfoo\n", "cannot detect log format: no line of 2 parses as combined or common")
+	f("", "cannot detect log format: no line of 0 parses as an access-log format ("+knownNames()+")")
+	f("\n \n", "cannot detect log format: no line of 0 parses as an access-log format ("+knownNames()+")")
+	f(`{"level":"info","ts":1716723772.6014807}`+"\nfoo\n", "cannot detect log format: no line of 2 parses as an access-log format ("+knownNames()+")")
 	f("2015-01-13 00:32:17 100.79.192.81 GET /robots.txt - 80 - 157.55.39.146 Mozilla/5.0 - 404 0 2 1405 242 283\n",
-		"cannot detect log format: no line of 1 parses as combined or common")
+		"cannot detect log format: no line of 1 parses as an access-log format ("+knownNames()+")")
 }

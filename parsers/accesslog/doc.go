@@ -3,13 +3,16 @@
 // without allocating.
 //
 // A [Format] is a compiled sequence of literal separators and typed fields.
-// Get one by name ([Named]: "common", "combined", "combined_rt"), compile
+// Get one by name ([Named]: "common", "combined", "combined_rt" and the
+// built-in formats of proxies that [Formats] lists: Traefik CLF,
+// ingress-nginx upstreaminfo old and new, Envoy, Apache vcombined), compile
 // one from the server's configuration ([CompileNginx], [CompileApache]), or
-// let [Detect] pick a named one from the first lines of a file. The named
-// formats are lenient, for the logs found in the wild: runs of spaces
+// let [Detect] pick a named one from the first lines of a file. Common and
+// combined are lenient, for the logs found in the wild: runs of spaces
 // separate fields, the ident and user fields may be missing, any number of
 // extra quoted fields may follow the user agent, and a duration may end the
-// line.
+// line. A detected trailing integer is not taken as a duration (it may be
+// a counter or a byte count) unless the unit is given.
 //
 // A [Parser] parses lines of one Format. Every []byte field of the Record
 // it fills aliases the line; numbers are parsed straight from bytes and

@@ -1,6 +1,9 @@
 package accesslog
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Format is a compiled log format: a sequence of literal separators and
 // typed fields. Get one from [Named], [CompileNginx], [CompileApache] or
@@ -33,11 +36,15 @@ const (
 	unitMS
 	unitUS
 	unitNS
+	// unitIgnore: a trailing integer whose unit is unknown (a request
+	// counter, a byte count or a duration): checked, not stored, unless
+	// Options.DurationUnit names the unit.
+	unitIgnore
 )
 
 // durationScale is the power of ten that turns a number in the unit into
 // microseconds; negative for nanoseconds, which parseFixed divides.
-var durationScale = [...]int{unitS: 6, unitMS: 3, unitUS: 0, unitNS: -3}
+var durationScale = [...]int{unitS: 6, unitMS: 3, unitUS: 0, unitNS: -3, unitIgnore: 3}
 
 // kind says what an item of a Format is and which Record field it fills.
 type kind uint8
@@ -66,6 +73,9 @@ const (
 	kReferer           // $http_referer, %{Referer}i
 	kUserAgent         // $http_user_agent, %{User-Agent}i
 	kTail              // lenient tail: extra quoted fields, optional duration
+	kOpaqueList        // $upstream_addr, $upstream_status: "a, b : c", unchecked
+	kStatus0           // a status that may be 0, no response sent (Envoy, Traefik)
+	kHost              // $host, %v: the virtual host
 )
 
 // item is one element of a Format.
@@ -99,7 +109,9 @@ type item struct {
 //   - "combined": common plus "%{Referer}i" "%{User-agent}i", then any
 //     number of extra quoted fields and an optional trailing duration;
 //   - "combined_rt": combined whose trailing duration is nginx's
-//     $request_time, in seconds.
+//     $request_time, in seconds;
+//   - the built-in formats of [Formats]: "traefik_clf", "ingress_nginx"
+//     and its older variants, "envoy", "vcombined". These are strict.
 //
 // All are lenient: runs of spaces separate fields, and 0 to 2 tokens may
 // stand for ident and user between the client and the time. A token alone
@@ -116,7 +128,12 @@ func Named(name string) (*Format, error) {
 	case "combined_rt":
 		return combinedRTFormat, nil
 	}
-	return nil, fmt.Errorf("cannot find log format %q; known formats: common, combined, combined_rt", name)
+	for i, b := range builtins {
+		if b.name == name {
+			return builtinFormats[i], nil
+		}
+	}
+	return nil, fmt.Errorf("cannot find log format %q; known formats: %s", name, knownNames())
 }
 
 var (
@@ -170,6 +187,20 @@ func withTailUnit(f *Format, u unit) *Format {
 		g.name += " + request_time (s)"
 	case unitMS:
 		g.name += " + duration (ms, assumed)"
+	case unitIgnore:
+		g.name += " + trailing integer ignored (unit unknown: not taken as a duration; give --duration-unit)"
 	}
 	return &g
+}
+
+// knownNames lists the names Named knows, for messages.
+func knownNames() string {
+	var b strings.Builder
+	for i, info := range Formats() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(info.Name)
+	}
+	return b.String()
 }

@@ -6,26 +6,30 @@ var nginxVars = map[string]struct {
 	kind kind
 	unit unit
 }{
-	"remote_addr":            {kind: kClient},
-	"http_x_forwarded_for":   {kind: kForwardedFor},
-	"remote_user":            {kind: kUser},
-	"time_local":             {kind: kTimeLocal},
-	"time_iso8601":           {kind: kTimeISO},
-	"msec":                   {kind: kEpoch, unit: unitS},
-	"request":                {kind: kRequest},
-	"request_method":         {kind: kMethod},
-	"request_uri":            {kind: kTarget},
-	"uri":                    {kind: kPath},
-	"args":                   {kind: kArgs},
-	"query_string":           {kind: kArgs},
-	"server_protocol":        {kind: kProto},
-	"status":                 {kind: kStatus},
-	"body_bytes_sent":        {kind: kBytes},
-	"bytes_sent":             {kind: kBytes},
-	"http_referer":           {kind: kReferer},
-	"http_user_agent":        {kind: kUserAgent},
-	"request_time":           {kind: kDuration, unit: unitS},
-	"upstream_response_time": {kind: kUpstream, unit: unitS},
+	"remote_addr":              {kind: kClient},
+	"http_x_forwarded_for":     {kind: kForwardedFor},
+	"remote_user":              {kind: kUser},
+	"time_local":               {kind: kTimeLocal},
+	"time_iso8601":             {kind: kTimeISO},
+	"msec":                     {kind: kEpoch, unit: unitS},
+	"request":                  {kind: kRequest},
+	"request_method":           {kind: kMethod},
+	"request_uri":              {kind: kTarget},
+	"uri":                      {kind: kPath},
+	"args":                     {kind: kArgs},
+	"query_string":             {kind: kArgs},
+	"server_protocol":          {kind: kProto},
+	"status":                   {kind: kStatus},
+	"body_bytes_sent":          {kind: kBytes},
+	"bytes_sent":               {kind: kBytes},
+	"http_referer":             {kind: kReferer},
+	"http_user_agent":          {kind: kUserAgent},
+	"request_time":             {kind: kDuration, unit: unitS},
+	"upstream_response_time":   {kind: kUpstream, unit: unitS},
+	"upstream_addr":            {kind: kOpaqueList},
+	"upstream_status":          {kind: kOpaqueList},
+	"upstream_response_length": {kind: kOpaqueList},
+	"host":                     {kind: kHost},
 }
 
 // CompileNginx compiles the value of an nginx log_format directive, without
@@ -46,6 +50,21 @@ var nginxVars = map[string]struct {
 // fill the same Record field, the first wins. See [Format] for how fields
 // end.
 func CompileNginx(logFormat string) (*Format, error) {
+	return compileVars(logFormat, "nginx log_format '"+logFormat+"'", nginxVar0)
+}
+
+// nginxVar0 returns the kind and unit of nginx variable name.
+func nginxVar0(name string) (kind, unit) {
+	v, ok := nginxVars[name]
+	if !ok {
+		return kOpaque, unitAuto
+	}
+	return v.kind, v.unit
+}
+
+// compileVars compiles logFormat in nginx syntax, with vars giving the
+// kind of each variable, into a Format named name.
+func compileVars(logFormat, name string, vars func(string) (kind, unit)) (*Format, error) {
 	var b builder
 	for i := 0; i < len(logFormat); {
 		if logFormat[i] != '$' {
@@ -53,18 +72,15 @@ func CompileNginx(logFormat string) (*Format, error) {
 			i++
 			continue
 		}
-		name, next, err := nginxVar(logFormat, i)
+		v, next, err := nginxVar(logFormat, i)
 		if err != nil {
 			return nil, err
 		}
-		v, ok := nginxVars[name]
-		if !ok {
-			v.kind = kOpaque
-		}
-		b.field(v.kind, v.unit, i)
+		k, u := vars(v)
+		b.field(k, u, i)
 		i = next
 	}
-	return b.finish("nginx log_format '" + logFormat + "'")
+	return b.finish(name)
 }
 
 // nginxVar reads the variable at s[i], "$name" or "${name}", and returns

@@ -53,6 +53,9 @@ var fieldReasons = [...]string{
 	kReferer:      ReasonReferer,
 	kUserAgent:    ReasonUserAgent,
 	kTail:         ReasonDuration,
+	kOpaqueList:   ReasonField,
+	kStatus0:      ReasonStatus,
+	kHost:         ReasonField,
 }
 
 // Options configures a [Parser]. The zero value means the defaults.
@@ -248,13 +251,21 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		if it.store {
 			r.Proto = dash(v)
 		}
-	case kStatus:
+	case kStatus, kStatus0:
+		if it.kind == kStatus0 && len(v) == 1 && v[0] == '0' {
+			r.ZeroStatus = it.store
+			break
+		}
 		s, ok := parseStatus(v)
 		if !ok {
 			return ReasonStatus
 		}
 		if it.store {
 			r.Status = s
+		}
+	case kHost:
+		if it.store {
+			r.Host = dash(v)
 		}
 	case kBytes:
 		n, ok := parseBytes(v)
@@ -268,6 +279,9 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		d, ok := p.duration(it, v)
 		if !ok {
 			return ReasonDuration
+		}
+		if it.kind == kUpstream && r.Upstream < 0 {
+			r.Upstream = d
 		}
 		if it.store {
 			r.Duration = d

@@ -39,7 +39,7 @@ func valueEnd(line []byte, pos int, it *item) int {
 		return timeLocalEnd(line, pos, it.stop)
 	case it.stop2 != 0:
 		return loopEnd(line, pos, it.stop, it.stop2)
-	case it.kind == kUpstream || it.kind == kForwardedFor:
+	case it.kind == kUpstream || it.kind == kForwardedFor || it.kind == kOpaqueList:
 		return listEnd(line, pos, it.stop)
 	}
 	return tokenEnd(line, pos, it.stop)
@@ -162,7 +162,9 @@ func (p *Parser) tail(line []byte, pos int, it *item, r *parsers.Record) (int, s
 		if !ok {
 			return pos, ReasonDuration
 		}
-		r.Duration = d
+		if it.unit != unitIgnore || p.unit != unitAuto {
+			r.Duration = d
+		}
 		pos = end
 	}
 	return pos, ""

@@ -1,0 +1,112 @@
+package accesslog
+
+// Built-in formats of proxies and controllers whose access logs look like
+// combined with more fields after it. They are written in nginx syntax
+// with a few variables of their own (builtinVars) and compiled once.
+
+// builtinVars are the variables of the built-in specs beyond nginx's.
+var builtinVars = map[string]struct {
+	kind kind
+	unit unit
+}{
+	"ident_user":  {kind: kIdentUser},              // lenient "%l %u"
+	"duration_ms": {kind: kDuration, unit: unitMS}, // Traefik's "12ms", Envoy's %DURATION%
+	"upstream_ms": {kind: kUpstream, unit: unitMS}, // Envoy's x-envoy-upstream-service-time
+	"status0":     {kind: kStatus0},                // a status that may be 0
+	"bytes_in":    {kind: kOpaque},                 // bytes received, checked for shape
+}
+
+func builtinVar(name string) (kind, unit) {
+	if v, ok := builtinVars[name]; ok {
+		return v.kind, v.unit
+	}
+	return nginxVar0(name)
+}
+
+// builtin is a named built-in format.
+type builtin struct {
+	name, spec, description, example string
+}
+
+// builtins lists the built-in formats, most specific first: Detect
+// prefers the earlier of two formats that parse as many lines.
+var builtins = []builtin{
+	{
+		name:        "traefik_clf",
+		spec:        `$remote_addr - $remote_user [$time_local] "$request" $status0 $body_bytes_sent "$http_referer" "$http_user_agent" $request_count "$router" "$server_url" ${duration_ms}ms`,
+		description: `Traefik access log, CLF: combined, then the request counter, "router" "server URL" and the duration in ms`,
+		example:     `192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET /api/orders HTTP/1.1" 200 512 "-" "curl/8.5.0" 42 "api@docker" "http://172.18.0.3:8080" 12ms`,
+	},
+	{
+		name:        "ingress_nginx",
+		spec:        `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id`,
+		description: `ingress-nginx controller, default "upstreaminfo" log format (0.25 and later)`,
+		example:     `192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET /api/orders HTTP/1.1" 200 512 "-" "curl/8.5.0" 91 0.012 [shop-api-80] [] 10.244.1.7:8080 512 0.011 200 4d1c6bd5a3e14a7f9d2b1c0e8f7a6b5c`,
+	},
+	{
+		name:        "ingress_nginx_realip_alt",
+		spec:        `$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id`,
+		description: `ingress-nginx "upstreaminfo" of the 0.2x releases with "- [$the_real_ip] -" and the alternative upstream`,
+		example:     `192.0.2.10 - [192.0.2.10] - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0" 91 0.012 [shop-web-80] [] 10.244.1.7:8080 512 0.011 200 4d1c6bd5a3e14a7f9d2b1c0e8f7a6b5c`,
+	},
+	{
+		name:        "ingress_nginx_realip",
+		spec:        `$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id`,
+		description: `ingress-nginx "upstreaminfo" of the 0.1x-0.2x releases: "- [$the_real_ip] -", then $req_id`,
+		example:     `192.0.2.10 - [192.0.2.10] - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0" 91 0.012 [shop-web-80] 10.244.1.7:8080 512 0.011 200 4d1c6bd5a3e14a7f9d2b1c0e8f7a6b5c`,
+	},
+	{
+		name:        "ingress_nginx_realip_noreqid",
+		spec:        `$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status`,
+		description: `ingress-nginx "upstreaminfo" of the oldest releases, without $req_id`,
+		example:     `192.0.2.10 - [192.0.2.10] - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0" 91 0.012 [shop-web-80] 10.244.1.7:8080 512 0.011 200`,
+	},
+	{
+		name:        "envoy",
+		spec:        `[$time_iso8601] "$request" $status0 $response_flags $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host"`,
+		description: `Envoy's default access log format (status 0: no response sent)`,
+		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - 0 512 13 11 "192.0.2.10" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "shop.example.com" "10.244.1.7:8080"`,
+	},
+	{
+		name:        "vcombined",
+		spec:        `$host:$server_port $remote_addr $ident_user[$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`,
+		description: `Apache vhost_combined (Debian's default): %v:%p, then combined`,
+		example:     `shop.example.com:443 192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"`,
+	},
+}
+
+// builtinFormats are the compiled builtins, in the same order.
+var builtinFormats = func() []*Format {
+	fs := make([]*Format, len(builtins))
+	for i, b := range builtins {
+		f, err := compileVars(b.spec, b.name, builtinVar)
+		if err != nil {
+			panic("BUG: built-in format " + b.name + ": " + err.Error())
+		}
+		fs[i] = f
+	}
+	return fs
+}()
+
+// Info describes a named format for listings: its name, a sentence and
+// an example line.
+type Info struct {
+	Name, Description, Example string
+}
+
+// Formats lists the named formats, the lenient ones last, each with an
+// example line that it parses.
+func Formats() []Info {
+	infos := make([]Info, 0, len(builtins)+3)
+	for _, b := range builtins {
+		infos = append(infos, Info{b.name, b.description, b.example})
+	}
+	return append(infos,
+		Info{"combined", `NCSA combined (nginx, Apache), lenient: extra quoted fields, a trailing duration (a decimal is seconds; an integer is ignored unless --duration-unit names its unit)`,
+			`192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"`},
+		Info{"combined_rt", `combined ending in nginx's $request_time, in seconds`,
+			`192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0" 0.012`},
+		Info{"common", `NCSA common log format, lenient as combined`,
+			`192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512`},
+	)
+}

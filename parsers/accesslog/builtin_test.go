@@ -1,0 +1,175 @@
+package accesslog
+
+import (
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// TestBuiltinExamples checks that every named format parses its own
+// example and that Detect picks it from the example alone.
+func TestBuiltinExamples(t *testing.T) {
+	for _, info := range Formats() {
+		fm, err := Named(info.Name)
+		if err != nil {
+			t.Fatalf("unexpected error for %q; got %v", info.Name, err)
+		}
+		var r parsers.Record
+		if err := NewParser(fm, Options{}).Parse([]byte(info.Example), &r); err != nil || r.Status == 0 || r.Method == nil {
+			t.Fatalf("unexpected result for the example of %s; got %v, %+v", info.Name, err, r)
+		}
+		got, _, err := Detect([]byte(info.Example + "\n"))
+		want := info.Name
+		if want == "combined_rt" {
+			want = "combined + request_time (s)"
+		}
+		if err != nil || got.Name() != want {
+			t.Fatalf("unexpected detection of the example of %s; got %v, %v", info.Name, got, err)
+		}
+	}
+}
+
+// TestBuiltinFiles detects each generated sample and checks its records.
+func TestBuiltinFiles(t *testing.T) {
+	type want struct {
+		status   int
+		zero     bool
+		target   string
+		client   string
+		host     string
+		dur, up  int64
+		ua       string
+		bytes    int64
+		hasTime  bool
+		kindHTTP bool
+	}
+	f := func(file, format string, wants ...want) {
+		t.Helper()
+		lines := readLines(t, file)
+		fm, n, err := Detect(joinLines(lines))
+		if err != nil || fm.Name() != format || n != len(lines) {
+			t.Fatalf("unexpected detection of %s; got %v, %d lines, %v; want %s, %d lines", file, fm, n, err, format, len(lines))
+		}
+		p := NewParser(fm, Options{})
+		for i, line := range lines {
+			var r parsers.Record
+			if err := p.Parse(line, &r); err != nil {
+				t.Fatalf("unexpected error for %s:%d; got %v", file, i+1, err)
+			}
+			w := wants[i]
+			got := want{r.Status, r.ZeroStatus, string(r.Target), string(r.Client), string(r.Host), r.Duration, r.Upstream, string(r.UserAgent), r.Bytes, r.Time != 0, r.Kind == parsers.KindHTTP}
+			w.hasTime, w.kindHTTP = true, true
+			if got != w {
+				t.Fatalf("unexpected record for %s:%d; got %+v; want %+v", file, i+1, got, w)
+			}
+		}
+	}
+	f("gen_traefik_clf.log", "traefik_clf",
+		want{status: 200, target: "/api/orders", client: "192.0.2.10", dur: 12000, up: -1, ua: "curl/8.5.0", bytes: 512},
+		want{status: 502, target: "/api/payments/7/charge", client: "198.51.100.7", dur: 30001000, up: -1, ua: "Mozilla/5.0 (X11; Linux x86_64)", bytes: 21},
+		want{status: 404, target: "/favicon.ico", client: "203.0.113.9", dur: 0, up: -1, ua: "Mozilla/5.0", bytes: 19},
+		want{zero: true, target: "/slow", client: "203.0.113.9", dur: 2001000, up: -1, ua: "curl/8.5.0", bytes: 0})
+	f("gen_ingress_nginx.log", "ingress_nginx",
+		want{status: 200, target: "/api/orders", client: "192.0.2.10", dur: 12000, up: 11000, ua: "curl/8.5.0", bytes: 512},
+		want{status: 502, target: "/api/payments/7/charge", client: "198.51.100.7", dur: 1503000, up: 1502000, ua: "Mozilla/5.0 (X11; Linux x86_64)", bytes: 150},
+		want{status: 404, target: "/nope", client: "203.0.113.9", dur: 0, up: -1, ua: "Mozilla/5.0", bytes: 146})
+	f("gen_ingress_nginx_0x.log", "ingress_nginx_realip",
+		want{status: 200, target: "/", client: "192.0.2.10", dur: 12000, up: 11000, ua: "curl/8.5.0", bytes: 512},
+		want{status: 503, target: "/api", client: "198.51.100.7", dur: 0, up: -1, ua: "okhttp/4.12.0", bytes: 190})
+	f("gen_envoy.log", "envoy",
+		want{status: 200, target: "/api/orders", client: "192.0.2.10", host: "shop.example.com", dur: 13000, up: 11000, ua: "curl/8.5.0", bytes: 512},
+		want{status: 503, target: "/api/payments/7/charge", client: "198.51.100.7", host: "shop.example.com", dur: 1004000, up: -1, ua: "okhttp/4.12.0", bytes: 91},
+		want{zero: true, target: "/stream", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0})
+	f("gen_vcombined.log", "vcombined",
+		want{status: 200, target: "/", client: "192.0.2.10", host: "shop.example.com", dur: -1, up: -1, ua: "curl/8.5.0", bytes: 512},
+		want{status: 304, target: "/feed.xml", client: "198.51.100.7", host: "blog.example.com", dur: -1, up: -1, ua: "Feedly/1.0", bytes: -1})
+}
+
+func joinLines(lines [][]byte) []byte {
+	var b []byte
+	for _, l := range lines {
+		b = append(append(b, l...), '\n')
+	}
+	return b
+}
+
+func TestBuiltinAllocs(t *testing.T) {
+	for i, fm := range builtinFormats {
+		p := NewParser(fm, Options{})
+		lines := [][]byte{[]byte(builtins[i].example), []byte(builtins[i].example[:len(builtins[i].example)/2])}
+		var r parsers.Record
+		if n := testing.AllocsPerRun(20, func() {
+			for _, l := range lines {
+				_ = p.Parse(l, &r)
+			}
+		}); n >= 1 {
+			t.Fatalf("unexpected allocations for %s; got %v; want 0", fm.Name(), n)
+		}
+	}
+}
+
+// FuzzParseBuiltin checks that the built-in formats never panic, return
+// known errors, and fill records with sub-slices of the line. (The
+// lenient formats are compared with a regexp reference in FuzzParse; the
+// built-ins are compiled by the same builder as --log-format, which
+// FuzzCompile covers.)
+func FuzzParseBuiltin(f *testing.F) {
+	for _, name := range []string{"gen_traefik_clf.log", "gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "gen_envoy.log", "gen_vcombined.log"} {
+		for _, line := range readLines(f, name) {
+			f.Add(line)
+		}
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		for _, fm := range builtinFormats {
+			var r parsers.Record
+			if err := NewParser(fm, Options{}).Parse(line, &r); err != nil {
+				checkError(t, line, err)
+				continue
+			}
+			checkWithin(t, line, r)
+			if len(r.Host) > 0 {
+				checkWithin(t, line, parsers.Record{Client: r.Host})
+			}
+		}
+	})
+}
+
+// BenchmarkParseBuiltin measures each built-in format on its generated
+// sample, valid and cut in half (invalid).
+//
+//	go test -run '^$' -bench ParseBuiltin -count 6 ./parsers/accesslog | benchstat -
+func BenchmarkParseBuiltin(b *testing.B) {
+	for _, c := range []struct{ file, format string }{
+		{"gen_traefik_clf.log", "traefik_clf"}, {"gen_ingress_nginx.log", "ingress_nginx"},
+		{"gen_envoy.log", "envoy"}, {"gen_vcombined.log", "vcombined"},
+	} {
+		fm, err := Named(c.format)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines := readLines(b, c.file)
+		for _, valid := range []bool{true, false} {
+			name := c.format
+			if !valid {
+				name += "_invalid"
+			}
+			b.Run(name, func(b *testing.B) {
+				p := NewParser(fm, Options{})
+				var r parsers.Record
+				b.ReportAllocs()
+				b.SetBytes(int64(len(lines[0])))
+				i := 0
+				for b.Loop() {
+					line := lines[i%len(lines)]
+					if !valid {
+						line = line[:len(line)/2]
+					}
+					if err := p.Parse(line, &r); (err == nil) != valid {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
