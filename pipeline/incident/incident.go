@@ -33,6 +33,9 @@ type Incident struct {
 	Summary   string    `json:"summary"`
 	Evidence  Evidence  `json:"evidence"`
 	Runbook   Runbook   `json:"runbook"`
+	// SupersededBy is set only on the last event of a superseded incident:
+	// the ID of the service-wide incident that covers it (see [Tracker]).
+	SupersededBy string `json:"superseded_by,omitempty"`
 }
 
 // Peak is the worst value the incident's measure reached, and when.
