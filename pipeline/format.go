@@ -7,7 +7,9 @@ import (
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/accesslog"
+	"github.com/vigil-ops/vigil/parsers/awslb"
 	"github.com/vigil-ops/vigil/parsers/jsonlog"
+	"github.com/vigil-ops/vigil/parsers/logfmt"
 )
 
 // lineParser is what the workers need of a format parser.
@@ -21,25 +23,40 @@ type lineParser interface {
 type format struct {
 	name      string
 	newParser func() lineParser
+	// evidence says how the format was chosen, for the report: "given
+	// with --format", or "detected: 100 of 100 sample lines".
+	evidence string
+	// perSource is set for a format whose parser keeps state from line to
+	// line of one input (a directive changes how later lines read): the
+	// input's lines must go to one parser, in order. No built-in format
+	// sets it yet.
+	perSource bool
 }
 
-// sniffLines is how many complete lines format detection looks at.
-const sniffLines = 100
+// Detection looks at up to sniffLines lines of the sample, skipping empty
+// lines and lines of maxSniffLine bytes or more (a line cut where the
+// sample ends looks like one). When two formats of different families
+// parse as many of those lines, it reads on, up to tieLines lines, to tell
+// them apart, and reports the input as ambiguous when it cannot.
+const (
+	sniffLines   = 100
+	tieLines     = 1000
+	maxSniffLine = 64 << 10
+)
 
 // chooseFormat returns the format o asks for, or the one that parses the
-// most of sample's first lines.
+// most of sample's first lines. sample may be the whole first batch of an
+// input: detection bounds its own work (at most tieLines lines, each
+// under maxSniffLine bytes, are parsed).
 func chooseFormat(o *Options, sample []byte) (*format, error) {
+	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
+		return nil, fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
+	}
 	switch {
 	case o.LogFormat != "":
 		return compileLogFormat(o)
-	case o.Format == "json":
-		return jsonFormat(o)
 	case o.Format != "":
-		f, err := accesslog.Named(o.Format)
-		if err != nil {
-			return nil, fmt.Errorf("%w (or json)", err)
-		}
-		return accessFormat(f, o)
+		return namedFormat(o)
 	}
 	return detectFormat(o, sample)
 }
@@ -57,81 +74,251 @@ func compileLogFormat(o *Options) (*format, error) {
 	if err != nil {
 		return nil, err
 	}
-	return accessFormat(f, o)
+	return accessFormat(f, o, "given with --log-format")
 }
 
-func accessFormat(f *accesslog.Format, o *Options) (*format, error) {
+// namedFormat returns the format o.Format names.
+func namedFormat(o *Options) (*format, error) {
+	for _, fam := range families {
+		if fam.name == o.Format {
+			fm := fam.make(o)
+			fm.evidence = "given with --format"
+			return fm, nil
+		}
+	}
+	f, err := accesslog.Named(o.Format)
+	if err != nil {
+		return nil, fmt.Errorf("cannot find format %q; known formats: %s", o.Format, strings.Join(formatNames(), ", "))
+	}
+	return accessFormat(f, o, "given with --format")
+}
+
+func accessFormat(f *accesslog.Format, o *Options, evidence string) (*format, error) {
 	opts := accesslog.Options{DurationUnit: o.DurationUnit}
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &format{name: f.Name(), newParser: func() lineParser { return accesslog.NewParser(f, opts) }}, nil
+	return &format{name: f.Name(), evidence: evidence, newParser: func() lineParser { return accesslog.NewParser(f, opts) }}, nil
 }
 
-func jsonFormat(o *Options) (*format, error) {
-	opts := jsonlog.Options{DurationUnit: o.DurationUnit}
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	return &format{name: "json", newParser: func() lineParser { return jsonlog.NewParser(opts) }}, nil
+// family is a format, or a group of formats detected together, other
+// than the access-log formats of package accesslog.
+type family struct {
+	name string
+	make func(o *Options) *format
 }
 
-// detectFormat tries the access-log formats and JSON on the first lines of
-// sample and keeps whichever parses more of them.
+// families lists them in the order detection prefers them on a tie: the
+// strict formats first, the most permissive (logfmt) last. The access-log
+// formats come between the strict ones and JSON.
+var families = []family{
+	{"aws_alb", func(*Options) *format {
+		return &format{name: "aws_alb", newParser: func() lineParser { return awslb.NewParser(awslb.ALB) }}
+	}},
+	{"aws_elb", func(*Options) *format {
+		return &format{name: "aws_elb", newParser: func() lineParser { return awslb.NewParser(awslb.ELB) }}
+	}},
+	{"json", func(o *Options) *format {
+		opts := jsonlog.Options{DurationUnit: o.DurationUnit}
+		return &format{name: "json", newParser: func() lineParser { return jsonlog.NewParser(opts) }}
+	}},
+	{"logfmt", func(o *Options) *format {
+		opts := logfmt.Options{DurationUnit: o.DurationUnit}
+		return &format{name: "logfmt", newParser: func() lineParser { return logfmt.NewParser(opts) }}
+	}},
+}
+
+// accessRank is where the access-log formats rank among families.
+const accessRank = 2
+
+// detectFormat tries every format on the sample's lines and keeps the one
+// that parses the most; see the constants above for ties.
 func detectFormat(o *Options, sample []byte) (*format, error) {
-	af, accessOK, accessErr := accesslog.Detect(sample)
-	jf, err := jsonFormat(o)
+	lines := judgeLines(sample, tieLines)
+	judged := lines[:min(len(lines), sniffLines)]
+	cands, err := candidates(o, judged)
 	if err != nil {
 		return nil, err
 	}
-	jsonOK := countParsed(jf.newParser(), sample)
-	switch {
-	case accessErr == nil && accessOK >= jsonOK:
-		return accessFormat(af, o)
-	case jsonOK > 0:
-		return jf, nil
+	best, second := top2(cands, judged)
+	if best.n == 0 {
+		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3)}
 	}
-	return nil, &FormatError{Tried: "access-log formats (common, combined and variants) and JSON lines", Sample: firstLines(sample, 3)}
+	if second.n == best.n && len(lines) > len(judged) {
+		// A tie on the first lines: let the later ones decide.
+		best, second = top2(cands, lines)
+		judged = lines
+	}
+	if second.n == best.n {
+		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3),
+			Ambiguous: []string{best.f.name, second.f.name}}
+	}
+	best.f.evidence = fmt.Sprintf("detected: %d of %d sample lines", best.n, len(judged))
+	return best.f, nil
 }
 
-// FormatError says that no known format parses the start of an input.
+// candidate is a format tried on the sample and how many lines it parsed.
+type candidate struct {
+	f *format
+	n int
+}
+
+// candidates builds one format per family, the access-log one from
+// accesslog.Detect (which also fixes a trailing number's unit), in
+// family order.
+func candidates(o *Options, judged [][]byte) ([]candidate, error) {
+	var cands []candidate
+	for i, fam := range families {
+		if i == accessRank {
+			if af, _, err := accesslog.Detect(joinLines(judged)); err == nil {
+				f, err := accessFormat(af, o, "")
+				if err != nil {
+					return nil, err
+				}
+				cands = append(cands, candidate{f: f})
+			}
+		}
+		cands = append(cands, candidate{f: fam.make(o)})
+	}
+	return cands, nil
+}
+
+// top2 counts the lines each candidate parses and returns the best two,
+// the earlier candidate winning a tie for first place.
+func top2(cands []candidate, lines [][]byte) (best, second candidate) {
+	var r parsers.Record
+	for i := range cands {
+		p := cands[i].f.newParser()
+		n := 0
+		for _, line := range lines {
+			if p.Parse(line, &r) == nil {
+				n++
+			}
+		}
+		cands[i].n = n
+		switch {
+		case best.f == nil || n > best.n:
+			best, second = cands[i], best
+		case second.f == nil || n > second.n:
+			second = cands[i]
+		}
+	}
+	return best, second
+}
+
+// judgeLines returns up to n lines of sample to judge: complete lines (a last
+// line without '\n' counts only when it is the only line), neither empty
+// nor of maxSniffLine bytes or more, without their "\r".
+func judgeLines(sample []byte, n int) [][]byte {
+	var lines [][]byte
+	complete := 0
+	for len(sample) > 0 && len(lines) < n {
+		line, rest, ok := bytes.Cut(sample, []byte("\n"))
+		if !ok && complete > 0 {
+			break
+		}
+		complete++
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(bytes.TrimSpace(line)) > 0 && len(line) < maxSniffLine {
+			lines = append(lines, line)
+		}
+		sample = rest
+	}
+	return lines
+}
+
+func joinLines(lines [][]byte) []byte {
+	var b []byte
+	for _, l := range lines {
+		b = append(append(b, l...), '\n')
+	}
+	return b
+}
+
+// FormatError says that no known format parses the start of an input, or
+// that two parse it equally well.
 type FormatError struct {
 	Tried  string
 	Sample []string
+	// Ambiguous names the two formats that parse as many lines, when
+	// that is why none was chosen.
+	Ambiguous []string
 }
 
 func (e *FormatError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "cannot detect the log format: tried %s (give --format or --log-format); the first lines are:", e.Tried)
+	if len(e.Ambiguous) == 2 {
+		fmt.Fprintf(&b, "cannot detect the log format: %s and %s parse as many of the first lines (give --format); the first lines are:", e.Ambiguous[0], e.Ambiguous[1])
+	} else {
+		fmt.Fprintf(&b, "cannot detect the log format: tried %s (give --format or --log-format); the first lines are:", e.Tried)
+	}
 	for _, line := range e.Sample {
 		fmt.Fprintf(&b, "\n  %.200q", line)
 	}
 	return b.String()
 }
 
-func countParsed(p lineParser, sample []byte) int {
-	var r parsers.Record
-	ok := 0
-	for _, line := range firstLines(sample, sniffLines) {
-		if p.Parse([]byte(line), &r) == nil {
-			ok++
-		}
-	}
-	return ok
+func triedNames() string {
+	return strings.Join(formatNames(), ", ")
 }
 
-// firstLines returns up to n complete, non-empty lines of sample.
+// firstLines returns up to n non-empty lines of sample, over-long ones
+// included, each cut to 256 bytes: what a message shows.
 func firstLines(sample []byte, n int) []string {
 	var lines []string
-	for len(lines) < n {
-		i := bytes.IndexByte(sample, '\n')
-		if i < 0 {
-			break
+	for len(sample) > 0 && len(lines) < n {
+		line, rest, _ := bytes.Cut(sample, []byte("\n"))
+		if line = bytes.TrimRight(line, "\r"); len(bytes.TrimSpace(line)) > 0 {
+			lines = append(lines, string(line[:min(len(line), 256)]))
 		}
-		if line := bytes.TrimRight(sample[:i], "\r"); len(line) > 0 {
-			lines = append(lines, string(line))
-		}
-		sample = sample[i+1:]
+		sample = rest
 	}
 	return lines
+}
+
+// FormatInfo describes a built-in format for --list-formats.
+type FormatInfo struct {
+	// Name is what --format takes and what detection reports (the
+	// access-log formats may add a suffix, e.g. "combined + request_time
+	// (s)").
+	Name string
+	// Description is one sentence: what writes it and what it maps.
+	Description string
+	// Example is a line of the format.
+	Example string
+}
+
+// Formats lists every built-in format, in the order detection prefers
+// them on a tie.
+func Formats() []FormatInfo {
+	var infos []FormatInfo
+	for i, fam := range families {
+		if i == accessRank {
+			for _, a := range accesslog.Formats() {
+				infos = append(infos, FormatInfo{a.Name, a.Description, a.Example})
+			}
+		}
+		infos = append(infos, familyInfo[fam.name])
+	}
+	return infos
+}
+
+func formatNames() []string {
+	var names []string
+	for _, f := range Formats() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// familyInfo describes the families.
+var familyInfo = map[string]FormatInfo{
+	"aws_alb": {"aws_alb", "AWS Application Load Balancer access log (http, https, h2, grpcs, ws, wss); duration = request + target + response processing time, target time as upstream",
+		`h2 2026-03-01T10:00:00.123456Z app/prod-web/50dc6c495c0c9188 203.0.113.10:51544 10.0.1.17:8080 0.001 0.043 0.000 200 200 812 5120 "GET https://shop.example.com:443/api/orders/12345 HTTP/2.0" "curl/8.5.0" TLS_AES_128_GCM_SHA256 TLSv1.3 arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/73e2d6bc24d8a067 "Root=1-65e1a7a0-1a2b3c4d5e6f708192a3b4c5" "shop.example.com" "-" 1 2026-03-01T10:00:00.079000Z "forward" "-" "-" "10.0.1.17:8080" "200" "-" "-" TID_1a2b3c4d5e6f7081`},
+	"aws_elb": {"aws_elb", "AWS Classic Load Balancer access log; duration = request + backend + response processing time",
+		`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`},
+	"json": {"json", "JSON lines: Caddy, zap, logrus, slog, pino(-http), bunyan, Traefik JSON, nginx JSON log_format; application lines count as such",
+		`{"level":"info","ts":1716723772.6,"msg":"handled request","request":{"remote_ip":"10.5.1.1","method":"GET","uri":"/"},"duration":0.0175,"size":3768,"status":200}`},
+	"logfmt": {"logfmt", "key=value lines: Go log/slog text, logrus text, Heroku router (connect + service); the JSON field names",
+		`2026-03-01T10:00:00.012345+00:00 heroku[router]: at=info method=GET path="/" host=app.herokuapp.com fwd="203.0.113.10" dyno=web.1 connect=1ms service=23ms status=200 bytes=7773 protocol=https`},
 }

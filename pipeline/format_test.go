@@ -1,0 +1,170 @@
+package pipeline
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// These tests touch only format.go: format choice and detection.
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestDetectSamples detects every shared sample with no flags.
+func TestDetectSamples(t *testing.T) {
+	f := func(file, want string) {
+		t.Helper()
+		fm, err := chooseFormat(&Options{}, readTestdata(t, file))
+		if err != nil {
+			t.Fatalf("unexpected error for %s; got %v; want format %q", file, err, want)
+		}
+		if fm.name != want {
+			t.Fatalf("unexpected format for %s; got %q; want %q", file, fm.name, want)
+		}
+		if !strings.HasPrefix(fm.evidence, "detected: ") {
+			t.Fatalf("unexpected evidence for %s; got %q", file, fm.evidence)
+		}
+	}
+	f("apache_logs", "combined")
+	f("logfile_shop_access_log.0", "combined")
+	f("logfile_caddy_log.1", "json")
+	f("logfile_caddy_log.0", "json")
+	f("lnav_alb_sample.log", "aws_alb")
+	f("gen_alb.log", "aws_alb")
+	f("lnav_elb_sample.log", "aws_elb")
+	f("logfile_logfmt.0", "logfmt")
+	f("gen_slog_text.log", "logfmt")
+	f("gen_heroku_router.log", "logfmt")
+	f("gen_traefik_clf.log", "traefik_clf")
+	f("gen_ingress_nginx.log", "ingress_nginx")
+	f("gen_ingress_nginx_0x.log", "ingress_nginx_realip")
+	f("gen_envoy.log", "envoy")
+	f("gen_vcombined.log", "vcombined")
+}
+
+// TestDetectLongFirstLine: issue 12, a valid log whose first line is over
+// 64 KiB was rejected whole; over-long lines are skipped, the rest judged.
+func TestDetectLongFirstLine(t *testing.T) {
+	long := `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /` + strings.Repeat("a", 70<<10) + ` HTTP/1.0" 200 1 "-" "curl/8.0"`
+	line := `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "curl/8.0"`
+	fm, err := chooseFormat(&Options{}, []byte(long+"\n"+line+"\n"+line+"\n"))
+	if err != nil || fm.name != "combined" || fm.evidence != "detected: 2 of 2 sample lines" {
+		t.Fatalf("unexpected result for a long first line; got %v, %v; want combined from 2 lines", fm, err)
+	}
+	// Only the long line: the error shows it (cut), not an empty list.
+	_, err = chooseFormat(&Options{}, []byte(long+"\n"))
+	var fe *FormatError
+	if !errors.As(err, &fe) || len(fe.Sample) != 1 || len(fe.Sample[0]) != 256 {
+		t.Fatalf("unexpected error for one long line; got %v; want a FormatError showing the line", err)
+	}
+}
+
+func TestDetectFailure(t *testing.T) {
+	f := func(sample string, ambiguous ...string) {
+		t.Helper()
+		_, err := chooseFormat(&Options{}, []byte(sample))
+		var fe *FormatError
+		if !errors.As(err, &fe) {
+			t.Fatalf("unexpected error for %.100q; got %v; want a FormatError", sample, err)
+		}
+		if strings.Join(fe.Ambiguous, ",") != strings.Join(ambiguous, ",") {
+			t.Fatalf("unexpected ambiguity for %.100q; got %q; want %q", sample, fe.Ambiguous, ambiguous)
+		}
+	}
+	f("")
+	f("\n\n")
+	f("hello world\nno format here\n")
+	// Half JSON, half logfmt, all the way: reported, not guessed.
+	half := strings.Repeat(`{"msg":"a","level":"info"}`+"\n"+`level=info msg=b`+"\n", 100)
+	f(half, "json", "logfmt")
+}
+
+func TestDetectTieBrokenLater(t *testing.T) {
+	half := strings.Repeat(`{"msg":"a","level":"info"}`+"\n"+`level=info msg=b`+"\n", 50)
+	later := strings.Repeat(`{"msg":"c","level":"warn"}`+"\n", 20)
+	fm, err := chooseFormat(&Options{}, []byte(half+later))
+	if err != nil || fm.name != "json" || fm.evidence != "detected: 70 of 120 sample lines" {
+		t.Fatalf("unexpected result; got %+v, %v; want json from 70 of 120 lines", fm, err)
+	}
+}
+
+// TestDetectTrailingInteger: issue 10, a combined log ending in a counter
+// or a byte count is not read as durations in ms.
+func TestDetectTrailingInteger(t *testing.T) {
+	const line = `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "curl/8.0" `
+	fm, err := chooseFormat(&Options{}, []byte(line+"512\n"+line+"733\n"))
+	if err != nil || !strings.Contains(fm.name, "trailing integer ignored") {
+		t.Fatalf("unexpected format; got %v, %v; want the trailing integer ignored", fm, err)
+	}
+	var r parsers.Record
+	if err := fm.newParser().Parse([]byte(line+"512"), &r); err != nil || r.Duration != -1 {
+		t.Fatalf("unexpected duration; got %d, %v; want -1", r.Duration, err)
+	}
+	fm, err = chooseFormat(&Options{DurationUnit: "ms"}, []byte(line+"512\n"))
+	if err != nil || fm.newParser().Parse([]byte(line+"512"), &r) != nil || r.Duration != 512000 {
+		t.Fatalf("unexpected duration with --duration-unit ms; got %d, %v", r.Duration, err)
+	}
+}
+
+// TestFormats checks the --list-formats entries: unique names, each
+// accepted by --format, each example parsed by its own format and
+// detected as it.
+func TestFormats(t *testing.T) {
+	seen := map[string]bool{}
+	for _, info := range Formats() {
+		if seen[info.Name] || info.Description == "" || info.Example == "" {
+			t.Fatalf("unexpected entry %+v; want a unique name, a description and an example", info)
+		}
+		seen[info.Name] = true
+		fm, err := chooseFormat(&Options{Format: info.Name}, nil)
+		if err != nil {
+			t.Fatalf("unexpected error for --format %s; got %v", info.Name, err)
+		}
+		var r parsers.Record
+		if err := fm.newParser().Parse([]byte(info.Example), &r); err != nil {
+			t.Fatalf("unexpected error for the example of %s; got %v", info.Name, err)
+		}
+		got, err := chooseFormat(&Options{}, []byte(info.Example+"\n"))
+		want := info.Name
+		if want == "combined_rt" {
+			want = "combined + request_time (s)"
+		}
+		if err != nil || got.name != want {
+			t.Fatalf("unexpected detection of the example of %s; got %v, %v", info.Name, got, err)
+		}
+	}
+	for _, name := range []string{"aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined"} {
+		if !seen[name] {
+			t.Fatalf("unexpected list: %s missing", name)
+		}
+	}
+}
+
+func TestChooseFormatFlags(t *testing.T) {
+	if _, err := chooseFormat(&Options{Format: "nope"}, nil); err == nil || !strings.Contains(err.Error(), "aws_alb") {
+		t.Fatalf("unexpected error for an unknown format; got %v; want the known names", err)
+	}
+	// Issue 7: ns is a unit for every format.
+	for _, name := range []string{"combined", "json", "logfmt", "aws_alb"} {
+		if _, err := chooseFormat(&Options{Format: name, DurationUnit: "ns"}, nil); err != nil {
+			t.Fatalf("unexpected error for --format %s --duration-unit ns; got %v", name, err)
+		}
+	}
+	if _, err := chooseFormat(&Options{DurationUnit: "m"}, []byte("x\n")); err == nil {
+		t.Fatal("unexpected success for --duration-unit m")
+	}
+	fm, err := chooseFormat(&Options{LogFormat: `$remote_addr $status`}, nil)
+	if err != nil || fm.evidence != "given with --log-format" {
+		t.Fatalf("unexpected result for --log-format; got %v, %v", fm, err)
+	}
+}
