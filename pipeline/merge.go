@@ -67,10 +67,12 @@ func (m *merger) merge(p *part) {
 		w := p.windows[start]
 		if (m.anyClose || st.hasTime) && start+int64(m.cfg.Size) <= limit {
 			p.counts.Late += w.Lines
+			m.pool.put(w)
 			continue
 		}
 		if mine := m.open[start]; mine != nil {
 			mine.Merge(w)
+			m.pool.put(w)
 		} else {
 			m.open[start] = w
 		}

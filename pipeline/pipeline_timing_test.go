@@ -2,7 +2,6 @@ package pipeline_test
 
 import (
 	"bytes"
-	"context"
 	"sync"
 	"testing"
 
@@ -43,10 +42,7 @@ func BenchmarkRun(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := pipeline.Run(context.Background(), []string{"-"}, bytes.NewReader(data), pipeline.Options{Workers: bc.workers, Exact: bc.exact})
-				if err != nil {
-					b.Fatal(err)
-				}
+				res := run(b, []string{"-"}, data, pipeline.Options{Workers: bc.workers, Exact: bc.exact})
 				if res.Counts.Parsed != 1_000_000 {
 					b.Fatalf("unexpected parsed; got %d; want 1000000", res.Counts.Parsed)
 				}

@@ -80,12 +80,13 @@ func Run(ctx context.Context, sources []Source, o Options) (*Result, error) {
 	go func() { readers.Wait(); close(jobs); close(ended) }()
 	var workers sync.WaitGroup
 	ws := make([]*worker, o.Workers)
+	pool := &windowPool{cfg: &cfg}
 	for i := range ws {
-		ws[i] = newWorker(&o, &cfg)
+		ws[i] = newWorker(&o, &cfg, pool)
 		workers.Go(func() { ws[i].run(jobs, parts) })
 	}
 	go func() { workers.Wait(); close(parts) }()
-	m := newMerger(&o, &cfg, states)
+	m := newMerger(&o, &cfg, states, pool)
 	m.loop(parts, ended)
 	// The workers are done (parts is closed): merge their summaries, in
 	// worker order.
@@ -168,10 +169,12 @@ type merger struct {
 	detector *detect.Engine
 	folded   uint64
 	exact    bool
+	pool     *windowPool
 }
 
-func newMerger(o *Options, cfg *window.Config, states []*sourceState) *merger {
+func newMerger(o *Options, cfg *window.Config, states []*sourceState, pool *windowPool) *merger {
 	return &merger{
+		pool:     pool,
 		opts:     o,
 		cfg:      cfg,
 		states:   states,

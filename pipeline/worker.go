@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"errors"
+	"sync"
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/endpoint"
@@ -53,6 +54,7 @@ type part struct {
 type endpointInfo struct {
 	key  string
 	kind window.EndpointKind
+	id   int32
 }
 
 // worker parses batches into parts. It owns its parsers and caches; it is
@@ -61,6 +63,7 @@ type worker struct {
 	opts    *Options
 	cfg     *window.Config
 	sum     *summary.Summary
+	pool    *windowPool
 	parsers map[*format]lineParser
 	rec     parsers.Record
 	keyBuf  []byte
@@ -79,10 +82,11 @@ type worker struct {
 	lastWin   *window.Window
 }
 
-func newWorker(o *Options, cfg *window.Config) *worker {
+func newWorker(o *Options, cfg *window.Config, pool *windowPool) *worker {
 	w := &worker{
 		opts:    o,
 		cfg:     cfg,
+		pool:    pool,
 		sum:     summary.New(summary.Options{Exact: o.Exact}),
 		parsers: make(map[*format]lineParser),
 		intern:  make(map[string]endpointInfo),
@@ -177,7 +181,7 @@ func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
 		return
 	}
 	l := window.Line{Rec: r, UAClass: w.userAgent(r.UserAgent)}
-	l.Endpoint, l.Kind = w.endpoint(r.Method, r.Target)
+	l.Endpoint, l.Kind, l.ID = w.endpoint(r.Method, r.Target)
 	w.sum.Add(&l)
 	if win != nil {
 		win.Add(&l)
@@ -205,25 +209,28 @@ func (w *worker) window(t int64) *window.Window {
 	}
 	win := p.windows[start]
 	if win == nil {
-		win = window.New(start, w.cfg)
+		win = w.pool.get(start)
 		p.windows[start] = win
 	}
 	w.lastWin = win
 	return win
 }
 
-// endpoint returns the interned endpoint key of a request and its kind.
-func (w *worker) endpoint(method, target []byte) (string, window.EndpointKind) {
+// endpoint returns the interned endpoint key of a request, its kind and
+// its id in this worker (-1 past internCapacity).
+func (w *worker) endpoint(method, target []byte) (string, window.EndpointKind, int32) {
 	w.keyBuf = endpoint.Append(w.keyBuf[:0], method, target)
 	if e, ok := w.intern[string(w.keyBuf)]; ok {
-		return e.key, e.kind
+		return e.key, e.kind, e.id
 	}
 	key := string(w.keyBuf)
 	kind := w.cfg.KindOf(key)
-	if len(w.intern) < internCapacity {
-		w.intern[key] = endpointInfo{key, kind}
+	if len(w.intern) >= internCapacity {
+		return key, kind, -1
 	}
-	return key, kind
+	id := int32(len(w.intern))
+	w.intern[key] = endpointInfo{key, kind, id}
+	return key, kind, id
 }
 
 // userAgent classifies ua through a capped cache: user agents repeat, and
@@ -288,3 +295,22 @@ func isErrorLevel(level []byte) bool {
 	}
 	return false
 }
+
+// windowPool recycles the windows of parts that the merger merged into an
+// open window: a part holds one or two windows, and making their tables
+// anew for every batch is most of the engine's allocation.
+type windowPool struct {
+	cfg  *window.Config
+	pool sync.Pool
+}
+
+func (p *windowPool) get(start int64) *window.Window {
+	if w, ok := p.pool.Get().(*window.Window); ok {
+		w.Reset(start)
+		return w
+	}
+	return window.New(start, p.cfg)
+}
+
+// put recycles w, which was merged into another window.
+func (p *windowPool) put(w *window.Window) { p.pool.Put(w) }

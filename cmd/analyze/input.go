@@ -28,10 +28,10 @@ func openSources(paths []string, stdin io.Reader, follow bool, idle time.Duratio
 	return sources, nil
 }
 
-// analyze runs the engine on the inputs of c: to their end, or with
+// runEngine runs the engine on the inputs of c: to their end, or with
 // --follow until ctx is done (then it finishes the run and returns its
 // result, so that the final report is printed).
-func analyze(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) (*pipeline.Result, error) {
+func runEngine(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) (*pipeline.Result, error) {
 	sources, err := openSources(c.paths, stdin, c.follow, c.idle)
 	if err != nil {
 		return nil, err

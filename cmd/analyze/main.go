@@ -153,7 +153,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(stderr, sig, err)
 		}
 	}
-	res, err := analyze(ctx, c, stdin, stdout, stderr)
+	res, err := runEngine(ctx, c, stdin, stdout, stderr)
 	if err != nil {
 		return fail(stderr, sig, err)
 	}

@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/vigil-ops/vigil/pipeline/report"
 )
@@ -97,8 +99,8 @@ func TestJSONReport(t *testing.T) {
 	f("lines", rep.Input.Lines, uint64(10000))
 	f("malformed", rep.Input.Malformed, uint64(1))
 	f("format", rep.Input.Format, "combined")
-	f("time range start", rep.TimeRange.Start, "2015-05-17T10:05:00Z")
-	f("time range end", rep.TimeRange.End, "2015-05-20T21:05:59Z")
+	f("time range start", rep.TimeRange.Start, time.Date(2015, 5, 17, 10, 5, 0, 0, time.UTC))
+	f("time range end", rep.TimeRange.End, time.Date(2015, 5, 20, 21, 5, 59, 0, time.UTC))
 	f("status 200", rep.Requests.Status["200"], uint64(9125))
 	f("5xx", rep.Requests.Errors5xx, uint64(3))
 	f("malformed sample line", rep.Input.MalformedSamples[0].Line, uint64(8899))
@@ -153,12 +155,25 @@ func TestExitStatus(t *testing.T) {
 	f(2, "cannot parse --since", "--since", "yesterday", "../../testdata/apache_logs")
 	f(2, "cannot parse duration unit", "--duration-unit", "hours", "../../testdata/apache_logs")
 	f(2, "cannot compile log format", "--log-format", "%h %{Referer", "../../testdata/apache_logs")
-	f(2, "cannot find log format \"nope\"", "--format", "nope", "../../testdata/apache_logs")
+	f(2, "cannot find format \"nope\"", "--format", "nope", "../../testdata/apache_logs")
 	f(2, "empty time range", "--since", "2015-05-20T00:00:00Z", "--until", "2015-05-19T00:00:00Z", "../../testdata/apache_logs")
 	f(1, "cannot open input", "does-not-exist.log")
 	f(1, "cannot detect the log format", "../../testdata/logfile_w3c_big.0")
 	f(1, "no line could be parsed as combined", "--format", "combined", "../../testdata/logfile_haproxy.0")
 	f(1, "cannot find the end of standard input", "--since", "1h")
+	f(2, "--top wants 1 or more", "--top", "0", "../../testdata/apache_logs")
+	f(2, "--top wants 1 or more", "--top", "-1", "../../testdata/apache_logs")
+	f(2, "cannot use --workers 0", "--workers", "0", "../../testdata/apache_logs")
+	f(2, "cannot use --workers -1", "--workers", "-1", "../../testdata/apache_logs")
+	f(2, "cannot use 1000000 workers", "--workers", "1000000", "../../testdata/apache_logs")
+	empty := filepath.Join(t.TempDir(), "empty.log")
+	os.WriteFile(empty, nil, 0o644)
+	f(1, "the input is empty", empty)
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f(1, "it is not a regular file", "--since", "1h", fifo)
 }
 
 // TestSinceLastHour checks --since 1h (the runbook's "errors in the last
@@ -181,8 +196,8 @@ func TestSinceLastHour(t *testing.T) {
 	if got := rep.Input.Parsed; strings.TrimSpace(string(want)) != strings.TrimSpace(jsonNumber(got)) {
 		t.Errorf("unexpected lines in the last hour; got %d; want %s", got, want)
 	}
-	if rep.Options.Since != "2015-05-20T20:05:59Z" {
-		t.Errorf("unexpected since; got %q; want 2015-05-20T20:05:59Z", rep.Options.Since)
+	if want := time.Date(2015, 5, 20, 20, 5, 59, 0, time.UTC); !rep.Options.Since.Equal(want) {
+		t.Errorf("unexpected since; got %v; want %v", rep.Options.Since, want)
 	}
 }
 

@@ -78,6 +78,8 @@ type Summary struct {
 	// MaxTime are then the earliest and latest, Unix nanoseconds.
 	HasTime          bool
 	MinTime, MaxTime int64
+
+	byID []*Endpoint
 }
 
 // Endpoint is the whole-run summary of one endpoint key.
@@ -131,7 +133,7 @@ func (s *Summary) Add(l *window.Line) {
 		status = 0
 	}
 	s.Status[status]++
-	e := s.endpoint(l.Endpoint, l.Kind)
+	e := s.endpointOf(l)
 	e.Requests++
 	if window.StatusClass(status) == 5 {
 		e.Errors5xx++
@@ -159,6 +161,25 @@ func (s *Summary) Add(l *window.Line) {
 }
 
 var dash = []byte("-")
+
+// endpointOf returns the summary of l's endpoint through the id cache
+// (see window.Line.ID); a Summary that counts lines is one caller's.
+func (s *Summary) endpointOf(l *window.Line) *Endpoint {
+	id := int(l.ID)
+	if id >= 0 && id < len(s.byID) {
+		if e := s.byID[id]; e != nil {
+			return e
+		}
+	}
+	e := s.endpoint(l.Endpoint, l.Kind)
+	if id >= 0 && id < 1<<20 {
+		if id >= len(s.byID) {
+			s.byID = append(s.byID, make([]*Endpoint, id+1-len(s.byID))...)
+		}
+		s.byID[id] = e
+	}
+	return e
+}
 
 func (s *Summary) endpoint(key string, kind window.EndpointKind) *Endpoint {
 	if e := s.Endpoints[key]; e != nil {
@@ -203,6 +224,7 @@ func (s *Summary) fold() {
 		n--
 	}
 	s.Endpoints[window.Other] = other
+	clear(s.byID) // folded endpoints are gone: no cached pointer may outlive them
 }
 
 func (e *Endpoint) merge(o *Endpoint) {

@@ -10,7 +10,7 @@ import (
 
 func add(s *Summary, key string, kind window.EndpointKind, n int) {
 	r := parsers.Record{Status: 404, Duration: 1000, Client: []byte("10.0.0.1")}
-	l := window.Line{Rec: &r, Endpoint: key, Kind: kind}
+	l := window.Line{Rec: &r, Endpoint: key, Kind: kind, ID: -1}
 	for range n {
 		s.Add(&l)
 	}

@@ -42,7 +42,10 @@ type Line struct {
 	// string the caller will not modify (an interned copy).
 	Endpoint string
 	Kind     EndpointKind
-	UAClass  useragent.Class
+	// ID is the caller's small integer for Endpoint (ids are per caller:
+	// a window counted by one caller only), or -1 for none.
+	ID      int32
+	UAClass useragent.Class
 }
 
 // Window counts the lines whose event time falls in [Start, Start+Size).
@@ -53,8 +56,8 @@ type Window struct {
 	Start int64
 	// Counts are the window's tallies, shared with the closed form.
 	Counts
-	// Codes counts requests by exact status code.
-	Codes map[int]uint64
+	// codes counts requests by exact status code (index 0: no status).
+	codes [1000]uint64
 	// Latency holds the durations (µs) of the window's requests.
 	Latency *quantile.Sketch
 	// Endpoints holds per-endpoint counts by endpoint key.
@@ -67,6 +70,10 @@ type Window struct {
 	Folded uint64
 
 	cfg *Config
+	// byID caches Endpoints by the caller's endpoint id (Line.ID): most
+	// lines of a window hit an endpoint seen before, and an index is
+	// cheaper than hashing the key again.
+	byID []*EndpointCounts
 }
 
 // Counts are the plain tallies of a window.
@@ -109,7 +116,6 @@ type EndpointCounts struct {
 func New(start int64, cfg *Config) *Window {
 	return &Window{
 		Start:              start,
-		Codes:              make(map[int]uint64),
 		Latency:            quantile.New(latencyBudget),
 		Endpoints:          make(map[string]*EndpointCounts),
 		Clients:            topk.NewExactFirst(keyBudget, keyCapacity),
@@ -149,14 +155,14 @@ func (w *Window) Add(l *Line) {
 	w.Requests++
 	class := StatusClass(r.Status)
 	w.Status[class]++
-	w.Codes[r.Status]++
+	w.codes[max(0, min(r.Status, len(w.codes)-1))]++
 	auth := IsAuthFailure(r.Status)
 	if auth {
 		w.AuthFailures++
 	} else if r.Status == 404 {
 		w.NotFound++
 	}
-	e := w.endpoint(l.Endpoint, l.Kind)
+	e := w.endpointOf(l)
 	e.Requests++
 	if class == 5 {
 		e.Errors5xx++
@@ -218,6 +224,24 @@ func (w *Window) addKind(l *Line, class int, auth bool) {
 	}
 }
 
+// endpointOf returns the counts of l's endpoint, through the id cache.
+func (w *Window) endpointOf(l *Line) *EndpointCounts {
+	id := int(l.ID)
+	if id >= 0 && id < len(w.byID) {
+		if e := w.byID[id]; e != nil {
+			return e
+		}
+	}
+	e := w.endpoint(l.Endpoint, l.Kind)
+	if id >= 0 && id < 1<<16 {
+		if id >= len(w.byID) {
+			w.byID = append(w.byID, make([]*EndpointCounts, id+1-len(w.byID))...)
+		}
+		w.byID[id] = e
+	}
+	return e
+}
+
 // endpoint returns the counts of key, creating them; past endpointBudget
 // keys, a key no rule names counts under Other.
 func (w *Window) endpoint(key string, kind EndpointKind) *EndpointCounts {
@@ -266,12 +290,30 @@ func (e *EndpointCounts) merge(o *EndpointCounts) {
 	e.SlowAlert += o.SlowAlert
 }
 
+// Reset empties w for reuse as the window starting at start, keeping its
+// memory. Only a window that was merged into another (not closed) may be
+// reset: a closed window shares its tables with its Closed form.
+func (w *Window) Reset(start int64) {
+	w.Start = start
+	w.Counts = Counts{}
+	w.codes = [len(w.codes)]uint64{}
+	w.Latency.Reset()
+	clear(w.Endpoints)
+	w.Clients.Reset()
+	w.AuthFailureClients.Reset()
+	w.ExportUsers.Reset()
+	w.ExportClients.Reset()
+	w.Folded = 0
+	clear(w.byID)
+	w.byID = w.byID[:0]
+}
+
 // Merge adds o into w; both cover the same interval. w shares o's key
 // strings; o must not be used afterwards.
 func (w *Window) Merge(o *Window) {
 	w.Counts.merge(&o.Counts)
-	for c, n := range o.Codes {
-		w.Codes[c] += n
+	for c, n := range o.codes {
+		w.codes[c] += n
 	}
 	w.Latency.Merge(o.Latency)
 	for _, k := range sortedKeys(o.Endpoints) {

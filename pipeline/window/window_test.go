@@ -10,7 +10,7 @@ import (
 )
 
 func line(status int, ms int64, client, key string, kind EndpointKind) *Line {
-	return &Line{Rec: &parsers.Record{Status: status, Duration: ms * 1000, Client: []byte(client)}, Endpoint: key, Kind: kind, UAClass: useragent.Browser}
+	return &Line{Rec: &parsers.Record{Status: status, Duration: ms * 1000, Client: []byte(client)}, Endpoint: key, Kind: kind, ID: -1, UAClass: useragent.Browser}
 }
 
 func TestAddMergeClose(t *testing.T) {
