@@ -1,247 +1,205 @@
-package pipeline
+package detect
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"time"
 
-	"github.com/vigil-ops/vigil/pipeline/report"
-	"github.com/vigil-ops/vigil/sketches/topk"
+	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
-// Incidents detects the incidents of r's windows under rules (zero fields:
-// defaults; see [Detect]). The rules must be the ones whose
-// [Rules.WindowOptions] configured the run: the windows counted slow
-// requests and classified endpoints with them.
-func (r *Result) Incidents(rules Rules) []report.Incident {
-	if rules.WindowOptions(r.Options.Windows) != r.Options.Windows {
-		panic("BUG: rules do not match the windows: set Options.Windows to Rules.WindowOptions before Run")
-	}
-	ws := make([]*Window, 0, len(r.Agg.Windows))
-	for _, w := range r.Agg.Windows {
-		ws = append(ws, w)
-	}
-	return Detect(ws, r.Options.Windows.Size, rules)
-}
-
-// Detect finds the incidents in windows, each covering [Start, Start+size)
-// and given in any order, under rules (zero fields: defaults). Minutes
-// without traffic between windows count as empty windows; a gap longer
-// than rules.MaxGap splits the log into parts detected separately.
+// Engine detects incidents in a stream of closed windows, one window at a
+// time, and tracks their lifecycle with an [incident.Tracker]. Its memory
+// and its cost per window depend on the rules and the traffic of the
+// recent windows, not on how many windows came before: it keeps a ring of
+// the last windows (the baseline horizon) and, per rule and subject, the
+// state of the current run of bad windows.
 //
-// Incidents are sorted by severity, then start, kind and subject. The
-// windows are only read, and the same windows give the same incidents.
-// Windows counted by any number of workers have the same counts; their
-// heavy-hitter summaries (attack, exfiltration, evidence clients) agree
-// within their error bounds.
-func Detect(windows []*Window, size time.Duration, rules Rules) []report.Incident {
-	rules = rules.withDefaults()
-	sorted := slices.Clone(windows)
-	slices.SortFunc(sorted, func(a, b *Window) int { return cmp.Compare(a.Start, b.Start) })
-	var out []report.Incident
-	for _, t := range segments(sorted, int64(size), int64(rules.MaxGap)) {
-		d := newDetection(t, rules)
-		d.detect()
-		out = d.appendIncidents(out)
-	}
-	slices.SortFunc(out, func(a, b report.Incident) int {
-		return cmp.Or(cmp.Compare(a.Severity, b.Severity), cmp.Compare(a.Start, b.Start),
-			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Subject, b.Subject))
-	})
-	return out
-}
-
-// segment is a run of consecutive windows: window i starts at
-// start + i*size. Gaps hold one shared empty window.
-type segment struct {
-	start, size int64
-	windows     []*Window
-}
-
-func (t *segment) at(i int) int64 { return t.start + int64(i)*t.size }
-
-// segments cuts sorted windows into segments at gaps longer than maxGap.
-func segments(sorted []*Window, size, maxGap int64) []*segment {
-	var empty *Window
-	var out []*segment
-	for _, w := range sorted {
-		if n := len(out); n > 0 {
-			t := out[n-1]
-			end := t.at(len(t.windows))
-			if w.Start-end <= maxGap {
-				if empty == nil && w.Start > end {
-					empty = newWindow(0)
-				}
-				for s := end; s < w.Start; s += size {
-					t.windows = append(t.windows, empty)
-				}
-				t.windows = append(t.windows, w)
-				continue
-			}
-		}
-		out = append(out, &segment{start: w.Start, size: size, windows: []*Window{w}})
-	}
-	return out
-}
-
-// detection runs the detectors over one segment and collects their hits:
-// windows where a rule broke, by tier (kind and severity) and subject.
-type detection struct {
-	t     *segment
-	rules Rules
-	// z is the normal quantile of rules.Confidence.
-	z float64
-	// minutes is the window size in minutes, to scale per-minute rules.
-	minutes float64
+// An Engine is not safe for concurrent use: feed it from one goroutine.
+type Engine struct {
+	rules   Rules
+	size    time.Duration
+	z       float64 // normal quantile of rules.Confidence
+	minutes float64 // window size in minutes, to scale per-minute rules
 	// baseline is the length of trailing baselines, in windows.
 	baseline int
-	patterns patterns
-	kindOf   map[string]endpointKind
-	tiers    []tier
-	hits     map[hitKey][]hit
-	// Endpoints found failing (payments) or slow in each window: their
-	// requests are explained, and left out of the service-wide measures.
-	failingPayments, slowEndpoints hotSet
-	items                          []topk.Item
+	// ring holds the last windows: window j at ring[j%len(ring)], its
+	// closed form for the last detail windows only.
+	ring   []entry
+	detail int
+	// tiers are the rules' tiers in the order runs advance: severity,
+	// then kind rank, so that a cover opens before what it covers.
+	tiers []*tier
+	// The tiers by detector; nil when their rule is off.
+	payment, endpointSlow, failures, collapse *tier
+	errAlert, errWarn, slowAlert, slowWarn    *tier
+	attackTier, exfilTier, authTier           *tier
+	burstTiers                                [numBursts]*tier
+	// series holds the runs of bad windows by tier and subject; tracks
+	// the incidents they make, by kind and subject.
+	series  map[seriesKey]*series
+	tracks  map[trackKey]*track
+	tracker *incident.Tracker
+	// empty stands for a window without traffic.
+	empty *window.Closed
+	// origin is the start of window 0 of the segment; n is the number of
+	// windows of the segment so far; last the start of the last pushed.
+	origin, last    time.Time
+	n               int
+	started, closed bool
+	sinceSweep      int
+	// Buffers reused from window to window.
+	events   []incident.Event
+	scratch  []float64
+	subjects []string
+	dirty    []*track
 }
 
-// tier is one severity of one kind of incident.
-type tier struct {
-	kind      string
-	sev       int // 1 for P1 … 4 for P4
-	threshold float64
-	// minRun is the shortest run of windows that makes an incident.
-	minRun int
-	// relative marks a threshold that is a factor over the baseline.
-	relative bool
-	// describe writes the incident's one-line summary.
-	describe func(d *detection, in *incident) string
-}
-
-type hitKey struct {
-	tier    int
-	subject string
-}
-
-// hit is one window where a tier's rule broke: the measured value and,
-// for baseline rules, the baseline it was compared with.
-type hit struct {
-	i           int
-	value, base float64
-}
-
-// hotSet lists endpoint keys by window index.
-type hotSet map[int][]string
-
-// addAll adds key to the windows whose value is not 0.
-func (h hotSet) addAll(key string, values []float64) {
-	for i, v := range values {
-		if v != 0 {
-			h[i] = append(h[i], key)
+// New returns an engine for rules r; zero fields of r take their
+// defaults. r must be valid ([Rules.Validate]): New panics otherwise, as
+// the caller validates rules where they are read.
+func New(r Rules) *Engine {
+	if err := r.Validate(); err != nil {
+		panic("BUG: detection rules not validated: " + err.Error())
+	}
+	r = r.withDefaults()
+	size := time.Duration(r.WindowSize)
+	e := &Engine{
+		rules:    r,
+		size:     size,
+		z:        math.Sqrt2 * math.Erfinv(2*r.Confidence-1),
+		minutes:  size.Minutes(),
+		baseline: windowsIn(time.Duration(r.Baseline), size),
+		series:   make(map[seriesKey]*series),
+		tracks:   make(map[trackKey]*track),
+		tracker:  incident.NewTracker(size),
+		empty:    &window.Closed{Size: size},
+	}
+	e.newTiers()
+	maxWindow, maxRun, maxQuiet := 1, 1, 2
+	for _, t := range e.tiers {
+		if t.ratio != nil {
+			maxWindow = max(maxWindow, t.ratio.window)
 		}
+		maxRun, maxQuiet = max(maxRun, t.minRun), max(maxQuiet, t.quiet)
 	}
+	// A run's windows, its growth back and its baseline stay within
+	// detail windows of the newest one: see horizon in runs.go.
+	e.detail = e.baseline + maxRun + 2*maxWindow + maxQuiet + 2
+	e.ring = make([]entry, max(e.detail, 4*e.baseline+1))
+	return e
 }
-
-func newDetection(t *segment, r Rules) *detection {
-	size := time.Duration(t.size)
-	return &detection{
-		t:               t,
-		rules:           r,
-		z:               math.Sqrt2 * math.Erfinv(2*r.Confidence-1),
-		minutes:         size.Minutes(),
-		baseline:        windowsIn(time.Duration(r.Baseline), size),
-		patterns:        newPatterns(r.WindowOptions(WindowOptions{})),
-		kindOf:          make(map[string]endpointKind),
-		hits:            make(map[hitKey][]hit),
-		failingPayments: make(hotSet),
-		slowEndpoints:   make(hotSet),
-	}
-}
-
-// minBaseline is the fewest windows a trailing baseline needs.
-func (d *detection) minBaseline() int { return max(1, d.baseline/2) }
 
 // windowsIn is the number of windows of size that cover d, at least 1.
 func windowsIn(d, size time.Duration) int {
 	return max(1, int((d+size-1)/size))
 }
 
-// newTier registers a tier and returns its id for emit.
-func (d *detection) newTier(kind string, sev int, threshold float64, forDur Duration, describe func(*detection, *incident) string) int {
-	d.tiers = append(d.tiers, tier{
-		kind: kind, sev: sev, threshold: threshold, describe: describe,
-		minRun: windowsIn(time.Duration(forDur), time.Duration(d.t.size)),
-	})
-	return len(d.tiers) - 1
+// Push gives the engine the next closed window and returns the incident
+// events it caused, in a deterministic order (see [incident.Tracker]).
+// Windows come in strictly increasing Start, all of the rules' window
+// size; missing windows are windows without traffic, and a gap longer
+// than Rules.MaxGap ends every incident (resolved at its last bad window)
+// and starts detection afresh.
+//
+// The engine keeps w, read-only, while its ring needs it (a bounded
+// number of windows): the caller must not modify it, and should drop what
+// detection does not read (Latency) before Push. The returned slice is
+// valid until the next Push or Close. Push panics on a window out of
+// order, of another size, or after Close: those are wiring bugs.
+func (e *Engine) Push(w *window.Closed) []incident.Event {
+	e.events = e.events[:0]
+	if e.closed {
+		panic("BUG: Push after Close")
+	}
+	if w.Size != e.size {
+		panic("BUG: window of " + w.Size.String() + " pushed into an engine of " + e.size.String() + " windows: use Rules.WindowConfig")
+	}
+	if e.started && !w.Start.After(e.last) {
+		panic("BUG: windows pushed out of order: " + w.Start.String() + " after " + e.last.String())
+	}
+	if !e.started || w.Start.Sub(e.startOf(e.n)) > time.Duration(e.rules.MaxGap) {
+		if e.started {
+			e.endSegment(true)
+		}
+		e.started, e.origin, e.n = true, w.Start, 0
+		clear(e.ring)
+	}
+	e.last = w.Start
+	gap := w.Start.Sub(e.origin)
+	if gap%e.size != 0 {
+		panic("BUG: window start " + w.Start.String() + " not aligned on the windows before it")
+	}
+	for i := int(gap / e.size); e.n < i; {
+		e.step(e.empty)
+	}
+	e.step(w)
+	return e.events
 }
 
-// emitAll records a hit of tier for subject at every window whose value
-// is not 0, with its base when bases is not nil.
-func (d *detection) emitAll(tier int, subject string, values, bases []float64) {
-	for i, v := range values {
-		if v == 0 {
-			continue
-		}
-		h := hit{i: i, value: v}
-		if bases != nil {
-			h.base = bases[i]
-		}
-		d.emit(tier, subject, h)
+// Close ends the input: decisions that wait for later windows are taken
+// as if none came (a run not yet long enough is dropped; an end grows
+// over the quiet windows there are), and the incidents still on stay
+// open. It returns the last events; Push may not follow.
+func (e *Engine) Close() []incident.Event {
+	e.events = e.events[:0]
+	if !e.closed && e.started {
+		e.endSegment(false)
+	}
+	e.closed = true
+	return e.events
+}
+
+// Incidents returns every incident found so far, open and resolved
+// (superseded ones are left out), by severity, then start, kind and
+// subject: the final state of the events returned so far.
+func (e *Engine) Incidents() []incident.Incident { return e.tracker.Incidents() }
+
+// startOf returns the start of window j of the segment.
+func (e *Engine) startOf(j int) time.Time { return e.origin.Add(time.Duration(j) * e.size) }
+
+// step detects on window n of the segment.
+func (e *Engine) step(w *window.Closed) {
+	i := e.n
+	e.n++
+	ent := e.put(i, w)
+	e.observe(i, ent)
+	for _, t := range e.tiers {
+		e.advance(t, i)
+		e.report(true)
+	}
+	e.flush()
+	if e.sinceSweep++; e.sinceSweep >= len(e.ring)/4+1 {
+		e.sweep()
+		e.sinceSweep = 0
 	}
 }
 
-func (d *detection) emit(tier int, subject string, h hit) {
-	k := hitKey{tier, subject}
-	d.hits[k] = append(d.hits[k], h)
-}
-
-// detect runs every detector. Endpoint detectors run first: what they
-// explain is left out of the service-wide measures.
-func (d *detection) detect() {
-	d.payments()
-	d.endpointLatency()
-	d.outage()
-	d.errorRate()
-	d.serviceLatency()
-	d.attack()
-	d.exfiltration()
-	d.authFailures()
-	d.bursts()
-}
-
-// endpointKind classifies key by the rules' globs, once per key.
-func (d *detection) endpointKind(key string) endpointKind {
-	k, ok := d.kindOf[key]
-	if !ok {
-		k = d.patterns.kind(key)
-		d.kindOf[key] = k
+// endSegment ends every run as if no window followed the last one; with
+// resolve, the incidents they leave are resolved and detection starts
+// afresh, else they stay open.
+func (e *Engine) endSegment(resolve bool) {
+	for _, t := range e.tiers {
+		for _, sr := range e.activeSeries(t) {
+			e.endRun(sr, e.n-1)
+		}
+		e.report(resolve)
 	}
-	return k
+	e.flush()
+	if resolve {
+		clear(e.series)
+		clear(e.tracks)
+	}
 }
 
-// endpointKeys returns the endpoint keys seen in the segment, sorted,
-// for which keep is true.
-func (d *detection) endpointKeys(keep func(key string) bool) []string {
-	seen := make(map[string]bool)
-	var keys []string
-	for _, w := range d.t.windows {
-		for k := range w.Endpoints {
-			if !seen[k] {
-				seen[k] = true
-				if keep(k) {
-					keys = append(keys, k)
-				}
-			}
+// flush ends the window in the tracker, collects its events and drops the
+// runs of the incidents it superseded.
+func (e *Engine) flush() {
+	events := e.tracker.Flush()
+	for _, ev := range events {
+		if ev.Type == incident.Superseded {
+			e.discard(trackKey{ev.Incident.Kind, ev.Incident.Subject})
 		}
 	}
-	slices.Sort(keys)
-	return keys
-}
-
-// top returns the window's heavy hitters of t, largest first, in a buffer
-// reused by the next call.
-func (d *detection) top(t *topk.TopK) []topk.Item {
-	d.items = t.AppendTop(d.items[:0], windowTopCapacity)
-	return d.items
+	e.events = append(e.events, events...)
 }

@@ -1,154 +1,230 @@
-package pipeline
+package detect
 
 import (
 	"cmp"
 	"slices"
 	"strconv"
 
-	"github.com/vigil-ops/vigil/pipeline/report"
+	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/window"
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
 
 // evidenceTop is the length of each evidence list.
 const evidenceTop = 5
 
-// kindInfo is what the runbook and the evidence say about a kind.
-type kindInfo struct {
-	rank    int
-	section string
-	// subsumes names the kind that this one hides at the same severity.
-	subsumes string
-	// endpoint scores an endpoint's share of the incident (0: not shown).
-	endpoint func(d *detection, in *incident, key string, e *EndpointWindow) uint64
+// Bounds of an incident's evidence tables: exact while they hold at most
+// evidenceBudget keys, Space-Saving summaries of evidenceCapacity beyond,
+// so that an incident lasting days holds as much as one lasting minutes.
+const (
+	evidenceBudget   = 4096
+	evidenceCapacity = 1024
+)
+
+// evidenceRule is what the evidence of a kind shows.
+type evidenceRule struct {
+	// endpoint scores an endpoint's share of the incident (0: not shown);
+	// alert tells, for latency, which slow requests count.
+	endpoint func(e *window.EndpointCounts, alert bool) uint64
 	// clients picks the heavy hitters shown as clients.
-	clients func(w *Window) *topk.TopK
+	clients func(w *window.Closed) []topk.Item
 	// code tells which status codes are shown.
 	code func(code int) bool
 }
 
-var kinds = map[string]kindInfo{
-	incidentOutage:          {rank: 0, section: "Service Outage", endpoint: by5xx, clients: allClients, code: isError},
-	incidentPaymentFailures: {rank: 1, section: "Payment Failures", endpoint: byPaymentFailure, clients: allClients, code: isError},
-	incidentAttack:          {rank: 2, section: "Suspected Attack", endpoint: byLogin, clients: authClients, code: isAuthFailure},
-	incidentExfiltration:    {rank: 3, section: "Data Breach Suspicion", endpoint: byExport, clients: exportClients, code: anyCode},
-	incidentErrorRate:       {rank: 4, section: "High Error Rate", subsumes: incidentErrorBurst, endpoint: by5xx, clients: allClients, code: isError},
-	incidentLatency:         {rank: 5, section: "High Response Times", endpoint: bySlow, clients: allClients, code: anyCode},
-	incidentAuthFailures:    {rank: 6, section: "Authentication Issues", endpoint: byLogin, clients: authClients, code: isAuthFailure},
-	incidentErrorBurst:      {rank: 7, section: "Error Burst", endpoint: by5xx, clients: allClients, code: isError},
-	incidentNotFoundSpike:   {rank: 8, section: "404 Spike", endpoint: byClientError, clients: allClients, code: isError},
-	incidentBotSurge:        {rank: 9, section: "Bot Surge", endpoint: byRequests, clients: allClients, code: anyCode},
+var evidenceRules = map[incident.Kind]evidenceRule{
+	incident.Outage:          {by5xx, allClients, isError},
+	incident.PaymentFailures: {byPaymentFailure, allClients, isError},
+	incident.Attack:          {byLogin, authClients, window.IsAuthFailure},
+	incident.Exfiltration:    {byExport, exportClients, anyCode},
+	incident.ErrorRate:       {by5xx, allClients, isError},
+	incident.Latency:         {bySlow, allClients, anyCode},
+	incident.AuthFailures:    {byLogin, authClients, window.IsAuthFailure},
+	incident.ErrorBurst:      {by5xx, allClients, isError},
+	incident.NotFoundSpike:   {byClientError, allClients, isError},
+	incident.BotSurge:        {byRequests, allClients, anyCode},
 }
 
-func by5xx(_ *detection, _ *incident, _ string, e *EndpointWindow) uint64 { return e.Errors5xx }
+func by5xx(e *window.EndpointCounts, _ bool) uint64         { return e.Errors5xx }
+func byClientError(e *window.EndpointCounts, _ bool) uint64 { return e.ClientErrors }
+func byRequests(e *window.EndpointCounts, _ bool) uint64    { return e.Requests }
 
-func byClientError(_ *detection, _ *incident, _ string, e *EndpointWindow) uint64 {
-	return e.ClientErrors
-}
-
-func byRequests(_ *detection, _ *incident, _ string, e *EndpointWindow) uint64 { return e.Requests }
-
-func byPaymentFailure(d *detection, _ *incident, key string, e *EndpointWindow) uint64 {
-	if d.endpointKind(key) != kindPayment {
+func byPaymentFailure(e *window.EndpointCounts, _ bool) uint64 {
+	if e.Kind != window.Payment {
 		return 0
 	}
 	return e.Errors5xx + e.ClientErrors
 }
 
-func byLogin(d *detection, _ *incident, key string, e *EndpointWindow) uint64 {
-	if d.endpointKind(key) != kindLogin {
+func byLogin(e *window.EndpointCounts, _ bool) uint64 {
+	if e.Kind != window.Login {
 		return 0
 	}
 	return e.Requests
 }
 
-func byExport(d *detection, _ *incident, key string, e *EndpointWindow) uint64 {
-	if d.endpointKind(key) != kindExport {
+func byExport(e *window.EndpointCounts, _ bool) uint64 {
+	if e.Kind != window.Export {
 		return 0
 	}
 	return e.Requests
 }
 
-func bySlow(_ *detection, in *incident, _ string, e *EndpointWindow) uint64 {
-	if in.sev <= 2 {
+func bySlow(e *window.EndpointCounts, alert bool) uint64 {
+	if alert {
 		return e.SlowAlert
 	}
 	return e.SlowWarn
 }
 
-func allClients(w *Window) *topk.TopK    { return w.Clients }
-func authClients(w *Window) *topk.TopK   { return w.AuthFailureClients }
-func exportClients(w *Window) *topk.TopK { return w.ExportClients }
+func allClients(w *window.Closed) []topk.Item    { return w.Clients }
+func authClients(w *window.Closed) []topk.Item   { return w.AuthFailureClients }
+func exportClients(w *window.Closed) []topk.Item { return w.ExportClients }
 
-func isError(code int) bool       { return code >= 400 }
-func isAuthFailure(code int) bool { return code == 401 || code == 403 || code == 429 }
-func anyCode(code int) bool       { return code > 0 }
+func isError(code int) bool { return code >= 400 }
+func anyCode(code int) bool { return code > 0 }
+
+// acc accumulates, window by window, what an incident's summary and
+// evidence report over its windows, so that neither needs a window the
+// ring no longer holds. Each window is added once: the incident's span
+// only grows.
+type acc struct {
+	key  trackKey
+	rule evidenceRule
+	// Service-wide sums: 5xx / requests, login failures / logins, slow
+	// above the alert (0) and warn (1) latency / timed requests, and the
+	// measure of each burst rule.
+	errors, logins tally
+	slow           [2]tally
+	burst          [numBursts]uint64
+	// The subject's sums, when it is an endpoint: failures (5xx and 4xx
+	// other than 401/403/429) / requests, and slow / timed requests.
+	failures tally
+	subSlow  [2]tally
+	// top adds the subject's lower-bound counts in the windows' auth
+	// failure clients, export users and export clients; authClients is the
+	// most auth-failure clients of one window.
+	top         [3]uint64
+	authClients int
+	// endpoints scores endpoints (for latency, by alert [0] and warn [1]
+	// slow requests); clients adds the clients' counts, clientErr their
+	// error bounds (lost: the error bounds of keys past the budget).
+	endpoints [2]*topk.TopK
+	clients   *topk.TopK
+	clientErr map[string]uint64
+	lost      uint64
+	codes     map[int]uint64
+	keys      []string
+}
+
+func newAcc(k trackKey) *acc {
+	a := &acc{
+		key:       k,
+		rule:      evidenceRules[k.kind],
+		clients:   topk.NewExactFirst(evidenceBudget, evidenceCapacity),
+		clientErr: make(map[string]uint64),
+		codes:     make(map[int]uint64),
+	}
+	a.endpoints[0] = topk.NewExactFirst(evidenceBudget, evidenceCapacity)
+	if k.kind == incident.Latency {
+		a.endpoints[1] = topk.NewExactFirst(evidenceBudget, evidenceCapacity)
+	}
+	return a
+}
+
+// add adds window j, which must still be in the ring's detail.
+func (a *acc) add(e *Engine, j int) {
+	if j < e.oldestDetail() {
+		panic("BUG: incident window " + strconv.Itoa(j) + " left the ring before its evidence was taken")
+	}
+	ent := e.at(j)
+	w := ent.w
+	a.errors = a.errors.plus(tally{w.Status[5], w.Requests})
+	a.logins = a.logins.plus(tally{w.LoginFailures, w.Logins})
+	a.slow[0] = a.slow[0].plus(tally{w.SlowAlert, w.Durations})
+	a.slow[1] = a.slow[1].plus(tally{w.SlowWarn, w.Durations})
+	for b := range a.burst {
+		a.burst[b] += ent.burst[b].bad
+	}
+	if p := w.Endpoints[a.key.subject]; p != nil {
+		a.failures = a.failures.plus(tally{p.Errors5xx + p.ClientErrors, p.Requests})
+		a.subSlow[0] = a.subSlow[0].plus(tally{p.SlowAlert, p.Durations})
+		a.subSlow[1] = a.subSlow[1].plus(tally{p.SlowWarn, p.Durations})
+	}
+	for k, items := range [3][]topk.Item{w.AuthFailureClients, w.ExportUsers, w.ExportClients} {
+		for _, it := range items {
+			if it.Key == a.key.subject {
+				a.top[k] += it.Count - it.Err
+			}
+		}
+	}
+	a.authClients = max(a.authClients, len(w.AuthFailureClients))
+	a.addEvidence(w)
+}
+
+// addEvidence adds w's endpoints (in key order, so that bounded tables
+// stay deterministic), clients and status codes.
+func (a *acc) addEvidence(w *window.Closed) {
+	a.keys = a.keys[:0]
+	for k := range w.Endpoints {
+		a.keys = append(a.keys, k)
+	}
+	slices.Sort(a.keys)
+	for _, k := range a.keys {
+		p := w.Endpoints[k]
+		for lv, t := range a.endpoints {
+			if t == nil {
+				continue
+			}
+			if n := a.rule.endpoint(p, lv == 0); n > 0 {
+				t.Add([]byte(k), n)
+			}
+		}
+	}
+	for _, it := range a.rule.clients(w) {
+		a.clients.Add([]byte(it.Key), it.Count)
+		if it.Err == 0 {
+			continue
+		}
+		if _, ok := a.clientErr[it.Key]; ok || len(a.clientErr) < evidenceBudget {
+			a.clientErr[it.Key] += it.Err
+		} else {
+			a.lost += it.Err
+		}
+	}
+	for _, c := range w.Codes {
+		if c.Count > 0 && a.rule.code(c.Code) {
+			a.codes[c.Code] += c.Count
+		}
+	}
+}
 
 // evidence lists what dominated the incident's windows: endpoints by the
 // kind's score, clients by the kind's heavy hitters, status codes. Clients
-// come from bounded per-window summaries: those whose error bound is more
-// than half their count are noise, not evidence, and are left out; the
-// others' counts and error bounds may differ with the number of workers.
-func (d *detection) evidence(in *incident) report.Evidence {
-	info := kinds[in.kind]
-	endpoints := make(map[string]uint64)
-	clients := make(map[string]report.Count)
-	codes := make(map[string]uint64)
-	for _, w := range d.t.windows[in.first : in.last+1] {
-		for k, e := range w.Endpoints {
-			if n := info.endpoint(d, in, k, e); n > 0 {
-				endpoints[k] += n
-			}
-		}
-		for _, it := range d.top(info.clients(w)) {
-			c := clients[it.Key]
-			c.Count += it.Count
-			c.Error += it.Err
-			clients[it.Key] = c
-		}
-		for code, n := range w.Codes {
-			if n > 0 && info.code(code) {
-				codes[strconv.Itoa(code)] += n
-			}
+// come from the windows' bounded heavy hitters: those whose error bound
+// is more than half their count are noise, not evidence, and are left
+// out.
+func (a *acc) evidence(sev incident.Severity) incident.Evidence {
+	endpoints := a.endpoints[0]
+	if a.endpoints[1] != nil && sev > incident.P2 {
+		endpoints = a.endpoints[1]
+	}
+	ev := incident.Evidence{Endpoints: []incident.Count{}, Clients: []incident.Count{}, Status: []incident.Count{}}
+	for _, it := range endpoints.AppendTop(nil, evidenceTop) {
+		ev.Endpoints = append(ev.Endpoints, incident.Count{Key: it.Key, Count: it.Count, Error: it.Err})
+	}
+	for _, it := range a.clients.AppendTop(nil, 4*evidenceTop) {
+		c := incident.Count{Key: it.Key, Count: it.Count, Error: it.Err + a.clientErr[it.Key] + a.lost}
+		if c.Error <= c.Count/2 && len(ev.Clients) < evidenceTop {
+			ev.Clients = append(ev.Clients, c)
 		}
 	}
-	for k, c := range clients {
-		if c.Error > c.Count/2 {
-			delete(clients, k)
-		}
+	for code, n := range a.codes {
+		ev.Status = append(ev.Status, incident.Count{Key: strconv.Itoa(code), Count: n})
 	}
-	return report.Evidence{
-		Endpoints: topEvidence(endpoints, func(n uint64) report.Count { return report.Count{Count: n} }),
-		Clients:   topEvidence(clients, func(c report.Count) report.Count { return c }),
-		Status:    topEvidence(codes, func(n uint64) report.Count { return report.Count{Count: n} }),
-	}
-}
-
-// topEvidence returns the evidenceTop largest counts of m, ties by key.
-func topEvidence[V any](m map[string]V, count func(V) report.Count) []report.Count {
-	out := make([]report.Count, 0, len(m))
-	for k, v := range m {
-		c := count(v)
-		c.Key = k
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b report.Count) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
+	slices.SortFunc(ev.Status, func(x, y incident.Count) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Key, y.Key))
 	})
-	return out[:min(len(out), evidenceTop)]
-}
-
-// severities holds the runbook's response for P1 … P4.
-var severities = [...]struct{ within, escalation string }{
-	1: {"15 min", "escalate to CTO"},
-	2: {"1 h", "escalate to team lead"},
-	3: {"4 h", "no escalation"},
-	4: {"24 h", "no escalation"},
-}
-
-func runbook(kind string, sev int) report.Runbook {
-	section := kinds[kind].section
-	if kind == incidentLatency && sev == 2 {
-		section += " (P2)"
-	}
-	return report.Runbook{Section: section, RespondWithin: severities[sev].within, Escalation: severities[sev].escalation}
+	ev.Status = ev.Status[:min(len(ev.Status), evidenceTop)]
+	return ev
 }

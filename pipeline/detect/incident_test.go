@@ -1,10 +1,8 @@
-package pipeline
+package detect
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,23 +10,18 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/vigil-ops/vigil/pipeline/report"
+	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
-// The -rewrite flag regenerates golden files. Other test files of the
-// package may define it too: register it only once.
-func init() {
-	if flag.Lookup("rewrite") == nil {
-		flag.Bool("rewrite", false, "rewrite golden files")
-	}
-}
+var rewrite = flag.Bool("rewrite", false, "rewrite golden files")
 
-// golden compares got with testdata/detect/name, or rewrites the file
-// under -rewrite.
+// golden compares got with testdata/name, or rewrites the file under
+// -rewrite.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "detect", name)
-	if flag.Lookup("rewrite").Value.String() == "true" {
+	path := filepath.Join("testdata", name)
+	if *rewrite {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatalf("cannot rewrite %s: %v", path, err)
 		}
@@ -44,153 +37,123 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestIncidentMerge(t *testing.T) {
-	f := func(name string, change func(int, *Window), want ...brief) {
+	f := func(name string, change func(int, *win), want ...brief) {
 		t.Helper()
-		got := briefs(t, Detect(day(120, change), time.Minute, Rules{}))
-		if diff := gocmp.Diff(want, got); diff != "" {
-			t.Fatalf("unexpected incidents for %q; got %v; want %v\n%s", name, got, want, diff)
-		}
+		thresholds(t, name, Rules{}, change, want...)
 	}
-	attack := func(i int, w *Window) { authFailures(w, "192.0.2.77", 50) }
-	f("one quiet window inside", func(i int, w *Window) {
+	attack := func(w *win) { authFailures(w, "192.0.2.77", 50) }
+	f("one quiet window inside", func(i int, w *win) {
 		if i >= 60 && i < 70 && i != 64 {
-			attack(i, w)
+			attack(w)
 		}
-	}, brief{"attack", "P1", "192.0.2.77", 60, 70})
-	f("two quiet windows inside", func(i int, w *Window) {
+	}, brief{incident.Attack, incident.P1, "192.0.2.77", 60, 70})
+	f("two quiet windows inside", func(i int, w *win) {
 		if i >= 60 && i < 70 && i != 64 && i != 65 {
-			attack(i, w)
+			attack(w)
 		}
-	}, brief{"attack", "P1", "192.0.2.77", 60, 64}, brief{"attack", "P1", "192.0.2.77", 66, 70})
-	f("one window is not enough", during(60, 61, func(w *Window) { attack(60, w) }))
-	f("two attackers", during(60, 65, func(w *Window) {
+	}, brief{incident.Attack, incident.P1, "192.0.2.77", 60, 64}, brief{incident.Attack, incident.P1, "192.0.2.77", 66, 70})
+	f("one window is not enough", during(60, 61, attack))
+	f("two attackers", during(60, 65, func(w *win) {
 		authFailures(w, "192.0.2.77", 50)
 		authFailures(w, "2001:db8::1", 30)
-	}), brief{"attack", "P1", "192.0.2.77", 60, 65}, brief{"attack", "P1", "2001:db8::1", 60, 65})
+	}), brief{incident.Attack, incident.P1, "192.0.2.77", 60, 65}, brief{incident.Attack, incident.P1, "2001:db8::1", 60, 65})
 	// The P3 tail of an error rate merges into its P2 incident.
-	f("error rate falling to P3", func(i int, w *Window) {
+	f("error rate falling to P3", func(i int, w *win) {
 		switch {
 		case i >= 60 && i < 70:
 			load{endpoint: search, n: 20_000, e5xx: 2000}.addTo(w)
 		case i >= 70 && i < 90:
 			load{endpoint: search, n: 20_000, e5xx: 400}.addTo(w)
 		}
-	}, brief{"error_rate", "P2", "*", 60, 90})
-	// An outage hides the error rate, error burst and latency of the same
-	// minutes, its ramp included.
-	f("outage with a ramp", func(i int, w *Window) {
+	}, brief{incident.ErrorRate, incident.P2, "*", 60, 90})
+	// An outage supersedes the error rate, error burst and latency of the
+	// same minutes, its ramp included.
+	f("outage with a ramp", func(i int, w *win) {
 		switch {
 		case i == 59:
 			load{endpoint: search, n: 20_000, e5xx: 4000, slowAlert: 4000}.addTo(w)
 		case i >= 60 && i < 70:
 			load{endpoint: search, n: 20_000, e5xx: 16_000, slowAlert: 2000}.addTo(w)
 		}
-	}, brief{"outage", "P1", "*", 60, 70})
+	}, brief{incident.Outage, incident.P1, "*", 60, 70})
 	// Everything failing is an outage, not a payment incident too.
-	f("outage of payments too", during(60, 70, func(w *Window) {
+	f("outage of payments too", during(60, 70, func(w *win) {
 		load{endpoint: search, n: 20_000, e5xx: 16_000}.addTo(w)
 		load{endpoint: charge, n: 1000, e5xx: 800}.addTo(w)
-	}), brief{"outage", "P1", "*", 60, 70})
+	}), brief{incident.Outage, incident.P1, "*", 60, 70})
 	// A slow endpoint is its own incident, not the service's too.
-	f("slow endpoint", during(60, 70, func(w *Window) {
+	f("slow endpoint", during(60, 70, func(w *win) {
 		load{endpoint: search, n: 20_000, slowWarn: 4000, slowAlert: 4000}.addTo(w)
-	}), brief{"latency", "P2", search, 60, 70})
+	}), brief{incident.Latency, incident.P2, search, 60, 70})
 	// The end of a surge of traffic is not a collapse.
-	f("surge ending", during(30, 70, func(w *Window) { load{endpoint: search, n: 20_000}.addTo(w) }))
+	f("surge ending", during(30, 70, func(w *win) { load{endpoint: search, n: 20_000}.addTo(w) }))
 	// A gap in the log is traffic collapsing.
 	ws := day(120, nil)
 	ws = append(ws[:60], ws[65:]...)
-	if got := briefs(t, Detect(ws, time.Minute, Rules{})); !gocmp.Equal(got, []brief{{"outage", "P1", "*", 60, 65}}) {
+	if got := briefs(detect(t, closedAll(ws), Rules{}).final); !gocmp.Equal(got, []brief{{incident.Outage, incident.P1, "*", 60, 65}}) {
 		t.Fatalf("unexpected incidents for %q; got %v; want %v", "gap", got, "[outage 60-65]")
 	}
 }
 
 func TestIncidentRules(t *testing.T) {
-	f := func(name string, rules Rules, change func(int, *Window), want ...brief) {
+	f := func(name string, rules Rules, change func(int, *win), want ...brief) {
 		t.Helper()
-		got := briefs(t, Detect(day(120, change), time.Minute, rules))
-		if diff := gocmp.Diff(want, got); diff != "" {
-			t.Fatalf("unexpected incidents for %q; got %v; want %v\n%s", name, got, want, diff)
-		}
+		thresholds(t, name, rules, change, want...)
 	}
-	attack := during(60, 70, func(w *Window) { authFailures(w, "192.0.2.77", 50) })
+	attack := during(60, 70, func(w *win) { authFailures(w, "192.0.2.77", 50) })
 	f("attack off", Rules{Attack: ClientRule{Off: true}}, attack)
 	f("attack above 60 a minute", Rules{Attack: ClientRule{MinPerMinute: 60}}, attack)
 	f("attack for 15 minutes", Rules{Attack: ClientRule{For: Duration(15 * time.Minute)}}, attack)
 	f("attack for 10 minutes", Rules{Attack: ClientRule{For: Duration(10 * time.Minute)}}, attack,
-		brief{"attack", "P1", "192.0.2.77", 60, 70})
-	outage := during(60, 65, func(w *Window) { *w = *scaled(w, 10) })
-	f("collapse off", Rules{Outage: OutageRule{Collapse: CollapseRule{Off: true}}}, outage)
+		brief{incident.Attack, incident.P1, "192.0.2.77", 60, 70})
+	f("collapse off", Rules{Outage: OutageRule{Collapse: CollapseRule{Off: true}}}, during(60, 65, func(w *win) { scaled(w, 10) }))
 	// Windows of 5 minutes: thresholds per minute scale, durations round up.
-	ws5 := make([]*Window, 0, 24)
+	var ws5 []*window.Closed
 	for i := range 24 {
-		w := quietWindow(i)
-		w.Start = t0.Add(time.Duration(i) * 5 * time.Minute).UnixNano()
+		w := newWin(t0.Add(time.Duration(i)*5*time.Minute), 5*time.Minute)
+		quietLoad(w, i)
 		if i == 12 || i == 13 {
 			authFailures(w, "192.0.2.77", 100)
 		}
-		ws5 = append(ws5, w)
+		ws5 = append(ws5, w.closed())
 	}
-	if got := briefs(t, Detect(ws5, 5*time.Minute, Rules{})); !gocmp.Equal(got, []brief{{"attack", "P1", "192.0.2.77", 60, 70}}) {
+	rules5 := Rules{WindowSize: Duration(5 * time.Minute)}
+	if got := briefs(detect(t, ws5, rules5).final); !gocmp.Equal(got, []brief{{incident.Attack, incident.P1, "192.0.2.77", 60, 70}}) {
 		t.Fatalf("unexpected incidents for %q; got %v; want %v", "5-minute windows", got, "[attack 60-70]")
 	}
 }
 
 // goldenDay is a day with one incident of most kinds.
-func goldenDay(i int, w *Window) {
+func goldenDay(i int, w *win) {
 	switch {
 	case i >= 20 && i < 28:
 		authFailures(w, "192.0.2.77", 40+uint64(i))
 	case i >= 35 && i < 45:
 		load{endpoint: charge, n: 60, e5xx: 25}.addTo(w)
 	case i >= 50 && i < 56:
-		*w = *scaled(w, 20)
+		scaled(w, 20)
 	case i >= 65 && i < 80:
 		load{endpoint: search, n: 3000, slowWarn: 900, slowAlert: 600}.addTo(w)
 	case i >= 90 && i < 96:
-		w.ExportUsers.Add([]byte("u4711"), 30)
-		w.ExportClients.Add([]byte("198.51.100.23"), 30)
+		w.top(topExportUsers, "u4711", 30)
+		w.top(topExportClients, "198.51.100.23", 30)
 		w.endpoint(export).Requests += 30
 	case i >= 100 && i < 104:
-		w.NotFound += 60
+		w.c.NotFound += 60
 	}
 }
 
+// TestIncidentGolden checks every field of the incidents of a day with
+// one incident of most kinds; the file shows them as the JSON report's
+// incident objects will.
 func TestIncidentGolden(t *testing.T) {
-	incs := Detect(day(120, goldenDay), time.Minute, Rules{})
-	if len(incs) != 6 {
-		t.Fatalf("unexpected incidents for %q; got %v; want 6", "golden day", briefs(t, incs))
+	got := detect(t, closedAll(day(120, goldenDay)), Rules{})
+	if len(got.final) != 6 {
+		t.Fatalf("unexpected incidents for %q; got %v; want 6", "golden day", briefs(got.final))
 	}
-	js, err := json.MarshalIndent(incs, "", "  ")
+	js, err := json.MarshalIndent(got.final, "", "  ")
 	if err != nil {
 		t.Fatalf("cannot marshal incidents: %v", err)
 	}
 	golden(t, "incidents.json", append(js, '\n'))
-	rep := &report.Report{
-		TimeRange: report.TimeRange{Start: t0.Format(time.RFC3339), End: t0.Add(119 * time.Minute).Format(time.RFC3339)},
-		Incidents: incs,
-	}
-	var b bytes.Buffer
-	if err := report.WriteNotification(&b, rep); err != nil {
-		t.Fatalf("cannot write notification: %v", err)
-	}
-	golden(t, "notification.txt", b.Bytes())
-	b.Reset()
-	if err := report.WriteText(&b, rep); err != nil {
-		t.Fatalf("cannot write text: %v", err)
-	}
-	golden(t, "report.txt", b.Bytes())
-}
-
-// TestIncidentID checks that ids are stable and tell incidents apart.
-func TestIncidentID(t *testing.T) {
-	f := func(kind, subject string, start int64, want string) {
-		t.Helper()
-		if got := incidentID(kind, subject, start); got != want {
-			t.Fatalf("unexpected id for %q; got %s; want %s", fmt.Sprint(kind, subject, start), got, want)
-		}
-	}
-	f("outage", "*", t0.UnixNano(), "7fb3dd280abc8af2")
-	f("outage", "*", t0.Add(time.Minute).UnixNano(), "06797e26688e5670")
-	f("attack", "*", t0.UnixNano(), "67f3dccfee3bdd35")
 }

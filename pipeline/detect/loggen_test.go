@@ -1,17 +1,22 @@
-package pipeline
+package detect
 
 import (
 	"bytes"
-	"context"
 	"fmt"
+	"math"
+	"slices"
 	"testing"
 	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil-ops/vigil/bench/loggen"
-	"github.com/vigil-ops/vigil/pipeline/report"
+	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/accesslog"
+	"github.com/vigil-ops/vigil/parsers/endpoint"
+	"github.com/vigil-ops/vigil/parsers/useragent"
+	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
 // generated is a log written by loggen, with its labels.
@@ -20,7 +25,7 @@ type generated struct {
 	labels []loggen.Label
 }
 
-func generate(t *testing.T, o loggen.Options) generated {
+func generate(t testing.TB, o loggen.Options) generated {
 	t.Helper()
 	var b bytes.Buffer
 	labels, err := loggen.Generate(&b, o)
@@ -30,50 +35,116 @@ func generate(t *testing.T, o loggen.Options) generated {
 	return generated{b.Bytes(), labels}
 }
 
-// detect runs the real pipeline on data, as analyze does, and detects
-// its incidents under the default rules.
-func detect(t *testing.T, data []byte, workers int) []report.Incident {
+// lateness is how long a window stays open after its end, in event time:
+// loggen writes 1 % of lines up to 5 s late.
+const lateness = 30 * time.Second
+
+// windows counts a combined_rt log into closed windows as the engine's
+// runner does, but sequentially, in file order, without the runner: a
+// window closes once a line lateness past its end has been read.
+func windows(t testing.TB, data []byte, rules Rules) []*window.Closed {
 	t.Helper()
-	rules := DefaultRules()
-	o := Options{Workers: workers}
-	o.Windows = rules.WindowOptions(o.Windows)
-	res, err := Run(context.Background(), []string{"-"}, bytes.NewReader(data), o)
+	cfg := rules.WindowConfig().WithDefaults()
+	format, err := accesslog.Named(loggen.FormatCombinedRT)
 	if err != nil {
-		t.Fatalf("cannot analyze generated log: %v", err)
+		t.Fatalf("cannot get format: %v", err)
 	}
-	return res.Incidents(rules)
+	p := accesslog.NewParser(format, accesslog.Options{})
+	var (
+		rec      parsers.Record
+		key      []byte
+		out      []*window.Closed
+		newest   int64 = math.MinInt64
+		closedTo int64 = math.MinInt64
+	)
+	open := make(map[int64]*window.Window)
+	// keys interns the endpoint keys, with their kind and id.
+	keys := make(map[string]*window.Line)
+	classes := make(map[string]useragent.Class)
+	closeUpTo := func(limit int64) {
+		var starts []int64
+		for s := range open {
+			if s+int64(cfg.Size) <= limit {
+				starts = append(starts, s)
+			}
+		}
+		slices.Sort(starts)
+		for _, s := range starts {
+			c := open[s].Close()
+			c.Latency = nil
+			out = append(out, c)
+			delete(open, s)
+			closedTo = max(closedTo, s+int64(cfg.Size))
+		}
+	}
+	for len(data) > 0 {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte{'\n'})
+		if p.Parse(line, &rec) != nil || rec.Time == 0 {
+			continue
+		}
+		key = endpoint.Append(key[:0], rec.Method, rec.Target)
+		l, ok := keys[string(key)]
+		if !ok {
+			l = &window.Line{Endpoint: string(key), Kind: cfg.KindOf(string(key)), ID: int32(len(keys))}
+			keys[l.Endpoint] = l
+		}
+		class, ok := classes[string(rec.UserAgent)]
+		if !ok {
+			class, _ = useragent.Classify(rec.UserAgent)
+			classes[string(rec.UserAgent)] = class
+		}
+		start := cfg.StartOf(rec.Time)
+		if start < closedTo {
+			t.Fatalf("unexpected late line; got %s, after its window closed", line)
+		}
+		w := open[start]
+		if w == nil {
+			w = window.New(start, &cfg)
+			open[start] = w
+		}
+		w.Add(&window.Line{Rec: &rec, Endpoint: l.Endpoint, Kind: l.Kind, ID: l.ID, UAClass: class})
+		if rec.Time > newest {
+			newest = rec.Time
+			closeUpTo(newest - int64(lateness))
+		}
+	}
+	closeUpTo(math.MaxInt64)
+	return out
 }
 
 // matches reports whether in reports label: same kind, severity and
 // subject, start and end within one window of the truth.
-func matches(in report.Incident, l loggen.Label) bool {
-	start, err1 := time.Parse(time.RFC3339, in.Start)
-	end, err2 := time.Parse(time.RFC3339, in.End)
+func matches(in incident.Incident, l loggen.Label) bool {
 	near := func(a, b time.Time) bool { return a.Sub(b).Abs() <= time.Minute }
-	return err1 == nil && err2 == nil && in.Kind == l.Kind && in.Severity == l.Severity &&
-		in.Subject == l.Subject && near(start, l.Start) && near(end, l.End)
+	return string(in.Kind) == l.Kind && in.Severity.String() == l.Severity &&
+		in.Subject == l.Subject && near(in.Start, l.Start) && near(in.End, l.End)
 }
 
 // checkLabels checks that every label is found and that nothing else is
-// raised at P1 or P2.
-func checkLabels(t *testing.T, name string, incs []report.Incident, labels []loggen.Label) {
+// raised at P1 or P2, and logs how many windows after the truth each
+// incident opened and was resolved.
+func checkLabels(t *testing.T, name string, ws []*window.Closed, f *feed, labels []loggen.Label) {
 	t.Helper()
-	found := make([]bool, len(incs))
+	found := make([]bool, len(f.final))
 	for _, l := range labels {
 		ok := false
-		for i, in := range incs {
+		for i, in := range f.final {
 			if matches(in, l) {
 				found[i], ok = true, true
+				opened, resolved := eventDelays(ws, f, in.ID, l)
+				t.Logf("%s: %s %s %s [%s, %s): opened %s after the start, resolved %s after the end",
+					name, l.Severity, l.Kind, l.Subject, l.Start.Format("15:04:05"), l.End.Format("15:04:05"), opened, resolved)
 			}
 		}
 		if !ok {
-			t.Errorf("unexpected incidents for %q; got %v; want one matching %+v", name, briefsOf(incs), l)
+			t.Errorf("unexpected incidents for %q; got %v; want one matching %+v", name, briefsOf(f.final), l)
 		}
 	}
-	for i, in := range incs {
-		if !found[i] && (in.Severity == "P1" || in.Severity == "P2") {
+	for i, in := range f.final {
+		if !found[i] && in.Severity <= incident.P2 {
 			t.Errorf("unexpected incident for %q; got %s %s %s %s-%s (%s); want none at P1 or P2",
-				name, in.Severity, in.Kind, in.Subject, in.Start, in.End, in.Summary)
+				name, in.Severity, in.Kind, in.Subject, in.Start.Format(time.RFC3339), in.End.Format(time.RFC3339), in.Summary)
 		}
 	}
 	if t.Failed() {
@@ -83,10 +154,31 @@ func checkLabels(t *testing.T, name string, incs []report.Incident, labels []log
 	}
 }
 
-func briefsOf(incs []report.Incident) []string {
+// eventDelays returns how long after the truth's start the incident's
+// opened event came, and after the truth's end its resolved event, as
+// the end of the window whose Push returned it ("-" for none).
+func eventDelays(ws []*window.Closed, f *feed, id string, l loggen.Label) (opened, resolved string) {
+	opened, resolved = "-", "-"
+	for k, ev := range f.events {
+		if ev.Incident.ID != id || f.after[k] < 0 {
+			continue
+		}
+		at := ws[f.after[k]].End()
+		switch ev.Type {
+		case incident.Opened:
+			opened = at.Sub(l.Start).String()
+		case incident.ResolvedEv:
+			resolved = at.Sub(l.End).String()
+		}
+	}
+	return opened, resolved
+}
+
+func briefsOf(incs []incident.Incident) []string {
 	var out []string
 	for _, in := range incs {
-		out = append(out, in.Severity+" "+in.Kind+" "+in.Subject+" "+in.Start+"-"+in.End)
+		out = append(out, fmt.Sprintf("%s %s %s %s-%s", in.Severity, in.Kind, in.Subject,
+			in.Start.Format(time.TimeOnly), in.End.Format(time.TimeOnly)))
 	}
 	return out
 }
@@ -111,37 +203,13 @@ func TestDetectInjected(t *testing.T) {
 		if len(g.labels) == 0 || (!testing.Short() && len(g.labels) != 6) {
 			t.Fatalf("unexpected labels for seed %d; got %d; want 6, or some under -short", seed, len(g.labels))
 		}
-		checkLabels(t, fmt.Sprintf("seed %d", seed), detect(t, g.data, 2), g.labels)
+		ws := windows(t, g.data, DefaultRules())
+		checkLabels(t, fmt.Sprintf("seed %d", seed), ws, detect(t, ws, DefaultRules()), g.labels)
 	}
 	f(1)
 	if !testing.Short() {
 		f(2)
 		f(3)
-	}
-}
-
-// TestDetectWorkers checks that the incidents do not depend on the number
-// of workers: windows merge exactly for counts. Evidence clients come from
-// bounded Space-Saving summaries, whose merges depend on how the input was
-// split: beyond the top client of attacks and exfiltrations, they are not
-// compared.
-func TestDetectWorkers(t *testing.T) {
-	g := generate(t, injected(4))
-	one := detect(t, g.data, 1)
-	if len(one) == 0 {
-		t.Fatalf("unexpected incidents for %q; got none; want some", "1 worker")
-	}
-	three := detect(t, g.data, 3)
-	if diff := gocmp.Diff(one, three, cmpopts.IgnoreFields(report.Evidence{}, "Clients")); diff != "" {
-		t.Fatalf("unexpected incidents for %q; got %v; want %v\n%s", "3 workers", briefsOf(three), briefsOf(one), diff)
-	}
-	for i, in := range one {
-		if in.Kind != "attack" && in.Kind != "exfiltration" {
-			continue
-		}
-		if a, b := in.Evidence.Clients, three[i].Evidence.Clients; len(a) == 0 || len(b) == 0 || a[0].Key != b[0].Key {
-			t.Fatalf("unexpected top client for %q; got %v; want %v", in.Kind, b, a)
-		}
 	}
 }
 
@@ -151,5 +219,55 @@ func TestDetectCleanDay(t *testing.T) {
 		t.Skip("24 hours of traffic")
 	}
 	g := generate(t, loggen.Options{Lines: 1_000_000, Seed: 5, Format: loggen.FormatCombinedRT, Rate: 11.5})
-	checkLabels(t, "clean day", detect(t, g.data, 2), nil)
+	ws := windows(t, g.data, DefaultRules())
+	checkLabels(t, "clean day", ws, detect(t, ws, DefaultRules()), nil)
+}
+
+// TestPushByPush checks on a generated log that the incidents do not
+// depend on how the windows are fed: all in one loop and read at the end,
+// or Push by Push with Incidents read along the way (it must equal the
+// events so far applied by ID, every time); and that windows without
+// traffic left out (a gap) are the same as empty windows pushed.
+func TestPushByPush(t *testing.T) {
+	g := generate(t, injected(4))
+	ws := windows(t, g.data, DefaultRules())
+	oneGo := detect(t, ws, DefaultRules()).final
+	if len(oneGo) == 0 {
+		t.Fatalf("unexpected incidents for %q; got none; want some", "seed 4")
+	}
+	e := New(DefaultRules())
+	var events []incident.Event
+	for k, w := range ws {
+		events = append(events, e.Push(w)...)
+		if k%5 == 0 {
+			if diff := gocmp.Diff(e.Incidents(), applyEvents(t, events)); diff != "" {
+				t.Fatalf("unexpected incidents for %q after window %d; Incidents() differs from the events so far:\n%s", "push by push", k, diff)
+			}
+		}
+	}
+	events = append(events, e.Close()...)
+	if diff := gocmp.Diff(oneGo, applyEvents(t, events)); diff != "" {
+		t.Fatalf("unexpected incidents for %q; differ from one go:\n%s", "push by push", diff)
+	}
+
+	// Ten minutes without traffic, and a few single minutes.
+	empty := func(k int) bool { return (k >= 100 && k < 110) || k%50 == 7 }
+	var gap, emptied []*window.Closed
+	for k, w := range ws {
+		if !empty(k) {
+			gap = append(gap, w)
+			emptied = append(emptied, w)
+			continue
+		}
+		emptied = append(emptied, &window.Closed{Start: w.Start, Size: w.Size, Endpoints: map[string]*window.EndpointCounts{}, Exact: true})
+	}
+	withGap, withEmpty := detect(t, gap, DefaultRules()).final, detect(t, emptied, DefaultRules()).final
+	if diff := gocmp.Diff(withEmpty, withGap); diff != "" {
+		t.Fatalf("unexpected incidents for %q; a gap differs from empty windows (-empty +gap):\n%s", "gap", diff)
+	}
+	if !slices.ContainsFunc(withGap, func(in incident.Incident) bool {
+		return in.Kind == incident.Outage && in.Start.Equal(ws[100].Start) && in.End.Equal(ws[110].Start)
+	}) {
+		t.Fatalf("unexpected incidents for %q; got %v; want an outage over the ten minutes without traffic", "gap", briefsOf(withGap))
+	}
 }

@@ -1,6 +1,10 @@
-package pipeline
+package detect
 
-import "time"
+import (
+	"time"
+
+	"github.com/vigil-ops/vigil/pipeline/window"
+)
 
 // Rules are the thresholds of incident detection: the runbook's numbers
 // and the statistics that keep a quiet day quiet. docs/rules.md documents
@@ -10,6 +14,10 @@ import "time"
 // partial Rules (or rules file) overrides only what it sets. Rules are
 // plain values, safe to copy and to share between goroutines.
 type Rules struct {
+	// WindowSize is the length of the windows the rules read: per-minute
+	// numbers scale with it and durations round up to whole windows.
+	// Default: 1m.
+	WindowSize Duration `json:"window_size"`
 	// Confidence is how sure a ratio rule must be that the true ratio is
 	// above its threshold before a window counts (the lower bound of the
 	// Wilson score interval). 0.5 compares the observed ratio as it is.
@@ -20,7 +28,7 @@ type Rules struct {
 	Baseline Duration `json:"baseline"`
 	// MaxGap is the longest run of windows without traffic that is still
 	// part of the log's timeline (and so may be an outage); a longer gap
-	// breaks the log into parts detected separately. Default: 24h.
+	// ends every incident and starts detection afresh. Default: 24h.
 	MaxGap Duration `json:"max_gap"`
 	// Endpoints are the globs over an endpoint key's path ('*' matches any
 	// run of bytes) that mark the endpoints the runbook singles out.
@@ -172,6 +180,7 @@ type BurstRule struct {
 // DefaultRules returns the runbook's rules.
 func DefaultRules() Rules {
 	return Rules{
+		WindowSize: Duration(time.Minute),
 		Confidence: 0.99,
 		Baseline:   Duration(time.Hour),
 		MaxGap:     Duration(24 * time.Hour),
@@ -208,22 +217,27 @@ func ratioRule(threshold float64, minRequests uint64, window, forDur time.Durati
 	return RatioRule{Threshold: threshold, MinRequests: minRequests, Window: Duration(window), For: Duration(forDur)}
 }
 
-// WindowOptions returns o with the fields the windows count at line time
-// (slow thresholds, endpoint globs) taken from r, so that the rules are
-// their one source of truth: set Options.Windows to it before [Run].
-func (r Rules) WindowOptions(o WindowOptions) WindowOptions {
+// WindowConfig returns what the windows must count at line time for r
+// (zero fields taken as their defaults): the window size, the slow
+// thresholds and the endpoint globs. The rules are its one source of
+// truth: windows counted under another config do not fit an [Engine] of
+// r.
+func (r Rules) WindowConfig() window.Config {
 	r = r.withDefaults()
-	o.SlowWarn = time.Duration(r.Latency.Warn.Above)
-	o.SlowAlert = time.Duration(r.Latency.Alert.Above)
-	o.PaymentPattern = r.Endpoints.Payment
-	o.ExportPattern = r.Endpoints.Export
-	o.LoginPattern = r.Endpoints.Login
-	return o.withDefaults()
+	return window.Config{
+		Size:      time.Duration(r.WindowSize),
+		SlowWarn:  time.Duration(r.Latency.Warn.Above),
+		SlowAlert: time.Duration(r.Latency.Alert.Above),
+		Payment:   r.Endpoints.Payment,
+		Export:    r.Endpoints.Export,
+		Login:     r.Endpoints.Login,
+	}
 }
 
 // withDefaults replaces every zero field of r by its default.
 func (r Rules) withDefaults() Rules {
 	d := DefaultRules()
+	def(&r.WindowSize, d.WindowSize)
 	def(&r.Confidence, d.Confidence)
 	def(&r.Baseline, d.Baseline)
 	def(&r.MaxGap, d.MaxGap)

@@ -1,4 +1,4 @@
-package pipeline
+package detect
 
 import (
 	"bytes"
@@ -47,35 +47,83 @@ func (d Duration) String() string {
 	return s
 }
 
-// ParseRules reads a rules file (one JSON object) from rd. Keys it names
-// override the defaults, absent or zero ones keep them; unknown keys and
-// invalid values are errors that name the key.
-func ParseRules(rd io.Reader) (Rules, error) {
-	dec := json.NewDecoder(rd)
-	dec.DisallowUnknownFields()
-	var r Rules
-	if err := dec.Decode(&r); err != nil {
-		return Rules{}, fmt.Errorf("cannot parse rules: %w", err)
-	}
-	if dec.More() {
-		return Rules{}, errors.New("cannot parse rules: unexpected data after the rules object")
-	}
-	r = r.withDefaults()
-	if err := r.Validate(); err != nil {
-		return Rules{}, err
-	}
-	return r, nil
-}
+// MaxRulesSize bounds a rules file. Rules files are a few KiB; anything
+// larger is the wrong file (a log, a device such as /dev/zero), refused
+// before it is read.
+const MaxRulesSize = 1 << 20
 
-// ReadRules reads the rules file at path with [ParseRules].
-func ReadRules(path string) (Rules, error) {
-	b, err := os.ReadFile(path)
+// ParseRules reads a rules file (one JSON object, at most MaxRulesSize
+// bytes) from rd. Keys it names override the defaults, absent or zero ones
+// keep them; unknown keys and invalid values are errors that name the key.
+func ParseRules(rd io.Reader) (Rules, error) {
+	b, err := readCapped(rd)
 	if err != nil {
 		return Rules{}, fmt.Errorf("cannot read rules: %w", err)
 	}
-	r, err := ParseRules(bytes.NewReader(b))
+	return parseRules("", b)
+}
+
+// ReadRules reads the rules file at path with [ParseRules]. A file larger
+// than MaxRulesSize is refused without reading it (or, for a device or a
+// pipe, after MaxRulesSize bytes); one that does not start like a JSON
+// object is refused on its first bytes.
+func ReadRules(path string) (Rules, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return Rules{}, fmt.Errorf("%s: %w", path, err)
+		return Rules{}, fmt.Errorf("cannot read rules: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxRulesSize {
+		return Rules{}, fmt.Errorf("cannot read rules %s: %w", path, errTooLarge)
+	}
+	b, err := readCapped(f)
+	if err != nil {
+		return Rules{}, fmt.Errorf("cannot read rules %s: %w", path, err)
+	}
+	return parseRules(path, b)
+}
+
+var errTooLarge = errors.New("larger than 1 MiB")
+
+// readCapped reads rd to its end, or fails past MaxRulesSize bytes.
+func readCapped(rd io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(rd, MaxRulesSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxRulesSize {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+// parseRules parses and validates the rules in b, from the file named
+// name ("" for none).
+func parseRules(name string, b []byte) (Rules, error) {
+	where := ""
+	if name != "" {
+		where = " " + name
+	}
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return Rules{}, fmt.Errorf("cannot parse rules%s: want a JSON object, got %q", where, t[:min(len(t), 40)])
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var r Rules
+	if err := dec.Decode(&r); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return Rules{}, fmt.Errorf("cannot parse rules%s at byte %d: %w", where, se.Offset, err)
+		}
+		return Rules{}, fmt.Errorf("cannot parse rules%s: %w", where, err)
+	}
+	if dec.More() {
+		return Rules{}, fmt.Errorf("cannot parse rules%s: unexpected data after the rules object", where)
+	}
+	r = r.withDefaults()
+	if err := r.Validate(); err != nil {
+		err.(*InvalidRulesError).File = name
+		return Rules{}, err
 	}
 	return r, nil
 }
@@ -88,11 +136,43 @@ func WriteRules(w io.Writer, r Rules) error {
 	return enc.Encode(r.withDefaults())
 }
 
+// InvalidRulesError lists every invalid value of a set of rules, each
+// naming its key in the rules file.
+type InvalidRulesError struct {
+	// File names the rules file the rules came from, if any.
+	File string
+	Errs []error
+}
+
+// Error writes one error as one line, and several one per line under a
+// count, so that they never run together.
+func (e *InvalidRulesError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File + ": ")
+	}
+	if len(e.Errs) == 1 {
+		b.WriteString(e.Errs[0].Error())
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d invalid rules:", len(e.Errs))
+	for _, err := range e.Errs {
+		b.WriteString("\n  " + err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors, one per invalid value.
+func (e *InvalidRulesError) Unwrap() []error { return e.Errs }
+
 // Validate reports every invalid value of r (zero fields taken as their
-// defaults), each naming its key in the rules file.
+// defaults) as an *[InvalidRulesError], or nil.
 func (r Rules) Validate() error {
 	r = r.withDefaults()
 	var v validator
+	if r.WindowSize < Duration(time.Second) {
+		v.add("window_size", "must be at least 1s", r.WindowSize)
+	}
 	if r.Confidence < 0.5 || r.Confidence >= 1 {
 		v.add("confidence", "must be in [0.5, 1)", r.Confidence)
 	}
@@ -127,7 +207,10 @@ func (r Rules) Validate() error {
 	v.burst("error_burst", r.ErrorBurst)
 	v.burst("not_found_spike", r.NotFoundSpike)
 	v.burst("bot_surge", r.BotSurge)
-	return errors.Join(v.errs...)
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return &InvalidRulesError{Errs: v.errs}
 }
 
 type validator struct{ errs []error }

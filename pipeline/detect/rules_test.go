@@ -1,12 +1,17 @@
-package pipeline
+package detect
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
 func TestParseRulesSuccess(t *testing.T) {
@@ -35,7 +40,7 @@ func TestParseRulesSuccess(t *testing.T) {
 }
 
 func TestReadRules(t *testing.T) {
-	got, err := ReadRules("testdata/detect/partial.json")
+	got, err := ReadRules("testdata/partial.json")
 	if err != nil {
 		t.Fatalf("cannot read rules: %v", err)
 	}
@@ -49,13 +54,17 @@ func TestReadRules(t *testing.T) {
 	if diff := gocmp.Diff(want, got); diff != "" {
 		t.Fatalf("unexpected rules for %q; got %+v; want %+v\n%s", "partial.json", got, want, diff)
 	}
-	wo := got.WindowOptions(WindowOptions{Size: 5 * time.Minute})
-	wantWO := WindowOptions{
-		Size: 5 * time.Minute, SlowWarn: 500 * time.Millisecond, SlowAlert: 1500 * time.Millisecond,
-		PaymentPattern: "/v2/pay*", ExportPattern: "*export*", LoginPattern: "*login*",
+	wc := got.WindowConfig()
+	wantWC := window.Config{
+		Size: time.Minute, SlowWarn: 500 * time.Millisecond, SlowAlert: 1500 * time.Millisecond,
+		Payment: "/v2/pay*", Export: "*export*", Login: "*login*",
 	}
-	if wo != wantWO {
-		t.Fatalf("unexpected window options for %q; got %+v; want %+v", "partial.json", wo, wantWO)
+	if wc != wantWC {
+		t.Fatalf("unexpected window config for %q; got %+v; want %+v", "partial.json", wc, wantWC)
+	}
+	wc = Rules{WindowSize: Duration(5 * time.Minute)}.WindowConfig()
+	if wc.Size != 5*time.Minute || wc != wc.WithDefaults() {
+		t.Fatalf("unexpected window config for %q; got %+v; want 5m windows and every field set", "window_size 5m", wc)
 	}
 }
 
@@ -82,7 +91,55 @@ func TestParseRulesFailure(t *testing.T) {
 	f(`{"auth_failures": {"min_clients": -1}}`, "invalid rule auth_failures.min_clients")
 	f(`{"attack": {"factor": 3}}`, "invalid rule attack.factor: is not used by attack; remove it; got 3")
 	f(`{"attack": {"min_per_minute": 5}} {}`, "unexpected data after the rules object")
-	f(`[]`, "cannot parse rules")
+	f(`[]`, `cannot parse rules: want a JSON object, got "[]"`)
+	f(`{"window_size": "10ms"}`, "invalid rule window_size: must be at least 1s; got 10ms")
+	f(`{"confidence": 0.99, "baseline": }`, "cannot parse rules at byte 34: invalid character '}'")
+	f(`127.0.0.1 - - [01/Mar/2026:00:00:10 +0000] "GET / HTTP/1.1" 200 5`, `cannot parse rules: want a JSON object, got "127.0.0.1 - - [01/Mar/2026:00:00:10 +000"`)
+}
+
+// TestReadRulesFailure checks what a wrong --rules file says: a device or
+// a file past 1 MiB is refused without reading it whole, a log on its
+// first bytes, and several invalid values one per line.
+func TestReadRulesFailure(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatalf("cannot write %s: %v", path, err)
+		}
+		return path
+	}
+	f := func(path, want string) {
+		t.Helper()
+		_, err := ReadRules(path)
+		if err == nil || err.Error() != want {
+			t.Fatalf("unexpected error for %q; got %v; want %q", path, err, want)
+		}
+	}
+	big := write("big.json", `{"confidence": 0.99}`+strings.Repeat(" ", MaxRulesSize))
+	f(big, "cannot read rules "+big+": larger than 1 MiB")
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		start := time.Now()
+		f("/dev/zero", "cannot read rules /dev/zero: larger than 1 MiB")
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("unexpected time for %q; got %v; want well under a second", "/dev/zero", d)
+		}
+	}
+	log := write("access.log", strings.Repeat("203.0.113.9 - - [01/Mar/2026:00:00:10 +0000] \"GET / HTTP/1.1\" 200 5\n", 10))
+	f(log, `cannot parse rules `+log+`: want a JSON object, got "203.0.113.9 - - [01/Mar/2026:00:00:10 +0"`)
+	two := write("two.json", `{"confidence": 0.3, "baseline": "-1h"}`)
+	f(two, two+": 2 invalid rules:\n"+
+		"  invalid rule confidence: must be in [0.5, 1); got 0.3\n"+
+		"  invalid rule baseline: must be positive; got -1h")
+	one := write("one.json", `{"confidence": 0.3}`)
+	f(one, one+": invalid rule confidence: must be in [0.5, 1); got 0.3")
+	f(filepath.Join(dir, "missing.json"), "cannot read rules: open "+filepath.Join(dir, "missing.json")+": no such file or directory")
+	_, err := ReadRules(two)
+	var invalid *InvalidRulesError
+	if !errors.As(err, &invalid) || len(invalid.Errs) != 2 || invalid.File != two {
+		t.Fatalf("unexpected error for %q; got %#v; want an *InvalidRulesError with 2 errors", two, err)
+	}
 }
 
 func TestWriteRules(t *testing.T) {

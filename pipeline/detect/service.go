@@ -1,152 +1,142 @@
-package pipeline
+package detect
 
 import (
-	"fmt"
-
 	"github.com/vigil-ops/vigil/parsers/useragent"
+	"github.com/vigil-ops/vigil/pipeline/incident"
 )
 
-// Service-wide detectors: their subject is "*".
+// Service-wide detectors: their subject is "*". Each finds the bad
+// windows of its tiers in the newest window only; what came before is
+// read from the ring.
 
-// series measures every window of the segment.
-func (d *detection) series(measure func(i int, w *Window) tally) []tally {
-	s := make([]tally, len(d.t.windows))
-	for i, w := range d.t.windows {
-		s[i] = measure(i, w)
+// observe runs every detector on window i. Endpoint detectors run first:
+// what they explain is left out of the service-wide measures.
+func (e *Engine) observe(i int, ent *entry) {
+	for _, t := range e.tiers {
+		t.obs = t.obs[:0]
 	}
-	return s
+	w := ent.w
+	e.payments(i, ent)
+	ent.err5xx = tally{w.Status[5], w.Requests}
+	for _, k := range ent.failing {
+		p := w.Endpoints[k]
+		ent.err5xx = ent.err5xx.minus(tally{p.Errors5xx, p.Requests})
+	}
+	e.endpointLatency(i, ent)
+	ent.slow = [2]tally{{w.SlowAlert, w.Durations}, {w.SlowWarn, w.Durations}}
+	for _, k := range ent.slowKeys {
+		p := w.Endpoints[k]
+		ent.slow[0] = ent.slow[0].minus(tally{p.SlowAlert, p.Durations})
+		ent.slow[1] = ent.slow[1].minus(tally{p.SlowWarn, p.Durations})
+	}
+	ent.burst = [numBursts]tally{ent.err5xx, {w.NotFound, w.Requests}, {w.UserAgents[useragent.Bot], w.Requests}}
+	e.ratioObs(e.failures, i, incident.SubjectAll)
+	e.collapseAt(i, ent)
+	e.ratioObs(e.errAlert, i, incident.SubjectAll)
+	e.ratioObs(e.errWarn, i, incident.SubjectAll)
+	e.ratioObs(e.slowAlert, i, incident.SubjectAll)
+	e.ratioObs(e.slowWarn, i, incident.SubjectAll)
+	e.attack(i, ent)
+	e.exfiltration(i, ent)
+	e.authFailures(i, ent)
+	e.bursts(i, ent)
 }
 
-// errors5xx measures 5xx against requests, leaving out the payment
-// endpoints found failing in the window: they have their own incident.
-func (d *detection) errors5xx(i int, w *Window) tally {
-	c := tally{w.Status[5], w.Requests}
-	for _, k := range d.failingPayments[i] {
-		e := w.Endpoints[k]
-		c.bad -= e.Errors5xx
-		c.total -= e.Requests
+// ratioObs records window i as bad for subject when it breaks t's ratio
+// rule (t may be nil: rule off), and reports whether it did.
+func (e *Engine) ratioObs(t *tier, i int, subject string) bool {
+	if t == nil {
+		return false
 	}
-	return c
+	s, ok := e.ratioHit(t, i, subject)
+	if ok {
+		t.obs = append(t.obs, obs{subject: subject, hit: hit{i: i, value: s.ratio()}, s: s})
+	}
+	return ok
 }
 
-func (d *detection) outage() {
-	f := d.rules.Outage.Failures
-	if !f.Off {
-		tier := d.newTier(incidentOutage, 1, f.Threshold, f.For, describeFailures)
-		s := d.series(func(_ int, w *Window) tally { return tally{w.Status[5], w.Requests} })
-		d.emitAll(tier, subjectAll, d.ratio(nil, s, nil, d.spec(f.Threshold, f.MinRequests, f.Window)), nil)
+// collapseAt raises window i when its requests fell by Drop or more below
+// the trailing baseline, the lower quartile of the trailing windows'
+// requests, not their median: when a surge of traffic ends, the return to
+// normal is not a collapse. The hit's value is the share of traffic lost.
+func (e *Engine) collapseAt(i int, ent *entry) {
+	t := e.collapse
+	if t == nil {
+		return
 	}
-	c := d.rules.Outage.Collapse
-	if !c.Off {
-		tier := d.newTier(incidentOutage, 1, c.Drop, c.For, describeCollapse)
-		values, bases := d.collapse(c)
-		d.emitAll(tier, subjectAll, values, bases)
+	c := e.rules.Outage.Collapse
+	e.scratch = e.trailing(e.scratch[:0], i, func(x *entry) (float64, bool) { return x.requests, !x.collapseHot })
+	if len(e.scratch) < e.minBaseline() {
+		return
 	}
-}
-
-// collapse returns, for each window, how far its requests fell below the
-// trailing baseline when they fell by c.Drop or more, and 0 otherwise;
-// bases holds the baseline for those windows. The baseline is the lower
-// quartile of the trailing windows' requests, not their median: when a
-// surge of traffic ends, the return to normal is not a collapse.
-func (d *detection) collapse(c CollapseRule) (values, bases []float64) {
-	n := len(d.t.windows)
-	values, bases = make([]float64, n), make([]float64, n)
-	minBase := c.MinBaselinePerMinute * d.minutes
-	var scratch []float64
-	for i, w := range d.t.windows {
-		scratch = d.trailing(scratch[:0], i, values, func(j int) (float64, bool) {
-			return float64(d.t.windows[j].Requests), true
-		})
-		if len(scratch) < d.minBaseline() {
-			continue
-		}
-		base := quantileOf(scratch, 0.25)
-		if base >= minBase && float64(w.Requests) <= (1-c.Drop)*base {
-			values[i], bases[i] = 1-float64(w.Requests)/base, base
-		}
-	}
-	return values, bases
-}
-
-func (d *detection) errorRate() {
-	s := d.series(d.errors5xx)
-	for _, t := range []struct {
-		rule RatioRule
-		sev  int
-	}{{d.rules.ErrorRate.Alert, 2}, {d.rules.ErrorRate.Warn, 3}} {
-		if t.rule.Off {
-			continue
-		}
-		tier := d.newTier(incidentErrorRate, t.sev, t.rule.Threshold, t.rule.For, describeErrorRate)
-		d.emitAll(tier, subjectAll, d.ratio(nil, s, nil, d.spec(t.rule.Threshold, t.rule.MinRequests, t.rule.Window)), nil)
-	}
-}
-
-// serviceLatency raises latency for "*", leaving out the endpoints found
-// slow in the window at either level: they have their own incident.
-func (d *detection) serviceLatency() {
-	for _, lv := range d.latencyLevels() {
-		tier := d.newTier(incidentLatency, lv.sev, lv.threshold, lv.tier.For, describeLatency)
-		s := d.series(func(i int, w *Window) tally {
-			c := lv.slow(w.Durations, w.SlowWarn, w.SlowAlert)
-			for _, k := range d.slowEndpoints[i] {
-				e := w.Endpoints[k]
-				o := lv.slow(e.Durations, e.SlowWarn, e.SlowAlert)
-				c.bad -= o.bad
-				c.total -= o.total
-			}
-			return c
-		})
-		d.emitAll(tier, subjectAll, d.ratio(nil, s, nil, d.spec(lv.threshold, lv.tier.MinRequests, lv.tier.Window)), nil)
+	base := quantileOf(e.scratch, 0.25)
+	if base >= c.MinBaselinePerMinute*e.minutes && ent.requests <= (1-c.Drop)*base {
+		ent.collapseHot = true
+		t.obs = append(t.obs, obs{subject: incident.SubjectAll, hit: hit{i: i, value: 1 - ent.requests/base, base: base}})
 	}
 }
 
 // authFailures raises failed logins that rise across many clients: the
-// login failure ratio breaks the rule in windows where at least MinClients
-// clients failed and none made more than MaxTopShare of the failures.
-func (d *detection) authFailures() {
-	r := d.rules.AuthFailures
-	if r.Off {
+// login failure ratio breaks the rule in a window where at least
+// MinClients clients failed and none made more than MaxTopShare of the
+// failures.
+func (e *Engine) authFailures(i int, ent *entry) {
+	t := e.authTier
+	if t == nil {
 		return
 	}
-	tier := d.newTier(incidentAuthFailures, 2, r.Threshold, r.For, describeAuthFailures)
-	s := d.series(func(_ int, w *Window) tally { return tally{w.LoginFailures, w.Logins} })
-	values := d.ratio(nil, s, nil, d.spec(r.Threshold, r.MinRequests, r.Window))
-	for i, v := range values {
-		if v == 0 {
+	s, ok := e.ratioHit(t, i, incident.SubjectAll)
+	if !ok {
+		return
+	}
+	r := e.rules.AuthFailures
+	items := ent.w.AuthFailureClients
+	if len(items) < r.MinClients || float64(items[0].Count) > r.MaxTopShare*float64(ent.w.AuthFailures) {
+		return
+	}
+	t.obs = append(t.obs, obs{subject: incident.SubjectAll, hit: hit{i: i, value: s.ratio()}, s: s})
+}
+
+// numBursts is the number of burst rules.
+const numBursts = 3
+
+// bursts are the burst rules: what their share measures, in the order of
+// entry.burst.
+var bursts = [numBursts]struct {
+	kind incident.Kind
+	sev  incident.Severity
+	what string
+}{
+	{incident.ErrorBurst, incident.P3, "5xx"},
+	{incident.NotFoundSpike, incident.P4, "404s"},
+	{incident.BotSurge, incident.P4, "bot requests"},
+}
+
+func (e *Engine) burstRule(b int) BurstRule {
+	return [numBursts]BurstRule{e.rules.ErrorBurst, e.rules.NotFoundSpike, e.rules.BotSurge}[b]
+}
+
+// bursts raises window i for each burst rule whose share jumps against
+// its trailing baseline (see burstOf). Windows that jumped stay out of
+// later baselines, so a long burst does not become its own baseline.
+func (e *Engine) bursts(i int, ent *entry) {
+	for b, t := range e.burstTiers {
+		if t == nil {
 			continue
 		}
-		w := d.t.windows[i]
-		items := d.top(w.AuthFailureClients)
-		if len(items) < r.MinClients || float64(items[0].Count) > r.MaxTopShare*float64(w.AuthFailures) {
-			values[i] = 0
+		r, c := e.burstRule(b), ent.burst[b]
+		if float64(c.bad) < r.MinPerMinute*e.minutes {
+			continue
+		}
+		e.scratch = e.trailing(e.scratch[:0], i, func(x *entry) (float64, bool) {
+			return x.burst[b].ratio(), !x.burstHot[b] && x.burst[b].total > 0
+		})
+		if len(e.scratch) < e.minBaseline() {
+			continue
+		}
+		if v, base, ok := burstOf(c, e.scratch, r); ok {
+			ent.burstHot[b] = true
+			t.obs = append(t.obs, obs{subject: incident.SubjectAll, hit: hit{i: i, value: v, base: base}})
 		}
 	}
-	d.emitAll(tier, subjectAll, values, nil)
-}
-
-func (d *detection) bursts() {
-	d.burstOf(incidentErrorBurst, 3, d.rules.ErrorBurst, d.series(d.errors5xx), "5xx")
-	d.burstOf(incidentNotFoundSpike, 4, d.rules.NotFoundSpike,
-		d.series(func(_ int, w *Window) tally { return tally{w.NotFound, w.Requests} }), "404s")
-	d.burstOf(incidentBotSurge, 4, d.rules.BotSurge,
-		d.series(func(_ int, w *Window) tally { return tally{w.UserAgents[useragent.Bot], w.Requests} }), "bot requests")
-}
-
-func (d *detection) burstOf(kind string, sev int, r BurstRule, s []tally, what string) {
-	if r.Off {
-		return
-	}
-	tier := d.newTier(kind, sev, r.Factor, r.For, func(d *detection, in *incident) string {
-		var n uint64
-		for _, c := range s[in.first : in.last+1] {
-			n += c.bad
-		}
-		return fmt.Sprintf("%s rose to %s of requests (%s before) %s: %s in all",
-			what, pct(in.peak.value), pct(in.peak.base), d.between(in), num(n))
-	})
-	d.tiers[tier].relative = true
-	values, bases := d.burst(s, r)
-	d.emitAll(tier, subjectAll, values, bases)
 }

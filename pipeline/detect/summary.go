@@ -1,71 +1,82 @@
-package pipeline
+package detect
 
 import (
 	"fmt"
 	"strconv"
-	"time"
 
-	"github.com/vigil-ops/vigil/sketches/topk"
+	"github.com/vigil-ops/vigil/pipeline/incident"
 )
 
-// Summaries: one line a person can read, with the numbers that matter.
+// Summaries: one line a person can read, with the numbers that matter,
+// from the sums the incident accumulated over its windows.
 
-func describeFailures(d *detection, in *incident) string {
-	c := d.sum(in, func(w *Window) tally { return tally{w.Status[5], w.Requests} })
-	return fmt.Sprintf("5xx on %s of %s requests %s", pct(c.ratio()), num(c.total), d.between(in))
+func describeFailures(e *Engine, tr *track) string {
+	c := tr.acc.errors
+	return fmt.Sprintf("5xx on %s of %s requests %s", pct(c.ratio()), num(c.total), e.between(tr))
 }
 
-func describeCollapse(d *detection, in *incident) string {
-	c := d.sum(in, func(w *Window) tally { return tally{0, w.Requests} })
+func describeCollapse(e *Engine, tr *track) string {
 	return fmt.Sprintf("traffic fell %s below its baseline of %s requests per window: %s requests %s",
-		pct(in.peak.value), num(uint64(in.peak.base)), num(c.total), d.between(in))
+		pct(tr.peak.value), num(uint64(tr.peak.base)), num(tr.acc.errors.total), e.between(tr))
 }
 
-func describeErrorRate(d *detection, in *incident) string {
-	c := d.sum(in, func(w *Window) tally { return tally{w.Status[5], w.Requests} })
-	return fmt.Sprintf("5xx on %s of %s requests %s (peak %s)", pct(c.ratio()), num(c.total), d.between(in), pct(in.peak.value))
+func describeErrorRate(e *Engine, tr *track) string {
+	c := tr.acc.errors
+	return fmt.Sprintf("5xx on %s of %s requests %s (peak %s)", pct(c.ratio()), num(c.total), e.between(tr), pct(tr.peak.value))
 }
 
-func describeAuthFailures(d *detection, in *incident) string {
-	c := d.sum(in, func(w *Window) tally { return tally{w.LoginFailures, w.Logins} })
-	clients := 0
-	for _, w := range d.t.windows[in.first : in.last+1] {
-		clients = max(clients, len(d.top(w.AuthFailureClients)))
-	}
+func describeAuthFailures(e *Engine, tr *track) string {
+	c := tr.acc.logins
 	return fmt.Sprintf("%s of %s logins failed (%s) %s, from at least %d clients",
-		num(c.bad), num(c.total), pct(c.ratio()), d.between(in), clients)
+		num(c.bad), num(c.total), pct(c.ratio()), e.between(tr), tr.acc.authClients)
 }
 
-// sum adds measure over the incident's windows.
-func (d *detection) sum(in *incident, measure func(w *Window) tally) tally {
-	var c tally
-	for _, w := range d.t.windows[in.first : in.last+1] {
-		m := measure(w)
-		c.bad += m.bad
-		c.total += m.total
+func describePayments(e *Engine, tr *track) string {
+	c := tr.acc.failures
+	return fmt.Sprintf("%s succeeded for %s of %s requests %s", tr.key.subject, pct(1-c.ratio()), num(c.total), e.between(tr))
+}
+
+func describeLatency(e *Engine, tr *track) string {
+	l := e.rules.Latency
+	lv, above := 1, l.Warn.Above
+	if tr.tier.sev <= incident.P2 {
+		lv, above = 0, l.Alert.Above
 	}
-	return c
+	c, what := tr.acc.slow[lv], "requests"
+	if tr.key.subject != incident.SubjectAll {
+		c, what = tr.acc.subSlow[lv], "requests to "+tr.key.subject
+	}
+	return fmt.Sprintf("p%g above %s: %s of %s %s took longer %s",
+		l.Percentile, above, num(c.bad), num(c.total), what, e.between(tr))
 }
 
-// sumTop adds the subject's lower-bound counts in the heavy hitters that
-// pick selects over the incident's windows.
-func (d *detection) sumTop(in *incident, pick func(w *Window) *topk.TopK) uint64 {
-	var n uint64
-	for _, w := range d.t.windows[in.first : in.last+1] {
-		for _, it := range d.top(pick(w)) {
-			if it.Key == in.subject {
-				n += it.Count - it.Err
-			}
+func describeAttack(e *Engine, tr *track) string {
+	return fmt.Sprintf("%s made %s failed auth requests (401/403/429) %s", tr.key.subject, num(tr.acc.top[0]), e.between(tr))
+}
+
+func describeExfiltration(e *Engine, tr *track) string {
+	who, n := "user "+tr.key.subject, tr.acc.top[1]
+	if n == 0 {
+		who, n = "client "+tr.key.subject, tr.acc.top[2]
+	}
+	return fmt.Sprintf("%s made %s export requests %s (peak %s in one window, limit %s)",
+		who, num(n), e.between(tr), num(uint64(tr.peak.value)), num(uint64(tr.peak.base)))
+}
+
+func describeBurst(e *Engine, tr *track) string {
+	for b, r := range bursts {
+		if r.kind == tr.key.kind {
+			return fmt.Sprintf("%s rose to %s of requests (%s before) %s: %s in all",
+				r.what, pct(tr.peak.value), pct(tr.peak.base), e.between(tr), num(tr.acc.burst[b]))
 		}
 	}
-	return n
+	panic("BUG: no burst rule for " + string(tr.key.kind))
 }
 
 // between formats the incident's span in UTC: "between 03:12 and 03:19",
 // with the date of the end when it differs from the start's.
-func (d *detection) between(in *incident) string {
-	start := time.Unix(0, d.t.at(in.first)).UTC()
-	end := time.Unix(0, d.t.at(in.last+1)).UTC()
+func (e *Engine) between(tr *track) string {
+	start, end := e.startOf(tr.first).UTC(), e.startOf(tr.end).UTC()
 	layout := "15:04"
 	if start.YearDay() != end.YearDay() || start.Year() != end.Year() {
 		layout = "2006-01-02 15:04"
