@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers/awslb"
 	"github.com/vigil-ops/vigil/parsers/jsonlog"
 	"github.com/vigil-ops/vigil/parsers/logfmt"
+	"github.com/vigil-ops/vigil/parsers/w3c"
 )
 
 // lineParser is what the workers need of a format parser.
@@ -27,9 +29,13 @@ type format struct {
 	// with --format", or "detected: 100 of 100 sample lines".
 	evidence string
 	// perSource is set for a format whose parser keeps state from line to
-	// line of one input (a directive changes how later lines read): the
-	// input's lines must go to one parser, in order. No built-in format
-	// sets it yet.
+	// line of one input: W3C's "#Fields:" directive changes how the lines
+	// after it read, even mid-file. The input's lines must go to one
+	// parser, in order, for a change to apply; a parser from newParser
+	// starts with the fields of the sample's first "#Fields:" line, so
+	// batches parsed apart are right as long as the fields do not change.
+	// Its Parse returns parsers.ErrDirective for directive lines: valid,
+	// not records, not malformed.
 	perSource bool
 }
 
@@ -81,7 +87,7 @@ func compileLogFormat(o *Options) (*format, error) {
 func namedFormat(o *Options) (*format, error) {
 	for _, fam := range families {
 		if fam.name == o.Format {
-			fm := fam.make(o)
+			fm := fam.make(o, nil)
 			fm.evidence = "given with --format"
 			return fm, nil
 		}
@@ -102,34 +108,62 @@ func accessFormat(f *accesslog.Format, o *Options, evidence string) (*format, er
 }
 
 // family is a format, or a group of formats detected together, other
-// than the access-log formats of package accesslog.
+// than the access-log formats of package accesslog. make builds it for
+// options o and the sample's lines (nil when given with --format).
 type family struct {
 	name string
-	make func(o *Options) *format
+	make func(o *Options, sample [][]byte) *format
 }
 
 // families lists them in the order detection prefers them on a tie: the
 // strict formats first, the most permissive (logfmt) last. The access-log
 // formats come between the strict ones and JSON.
 var families = []family{
-	{"aws_alb", func(*Options) *format {
+	{"w3c", func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "w3c") }},
+	{"cloudfront", func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "cloudfront") }},
+	{"aws_alb", func(*Options, [][]byte) *format {
 		return &format{name: "aws_alb", newParser: func() lineParser { return awslb.NewParser(awslb.ALB) }}
 	}},
-	{"aws_elb", func(*Options) *format {
+	{"aws_elb", func(*Options, [][]byte) *format {
 		return &format{name: "aws_elb", newParser: func() lineParser { return awslb.NewParser(awslb.ELB) }}
 	}},
-	{"json", func(o *Options) *format {
+	{"json", func(o *Options, _ [][]byte) *format {
 		opts := jsonlog.Options{DurationUnit: o.DurationUnit}
 		return &format{name: "json", newParser: func() lineParser { return jsonlog.NewParser(opts) }}
 	}},
-	{"logfmt", func(o *Options) *format {
+	{"logfmt", func(o *Options, _ [][]byte) *format {
 		opts := logfmt.Options{DurationUnit: o.DurationUnit}
 		return &format{name: "logfmt", newParser: func() lineParser { return logfmt.NewParser(opts) }}
 	}},
 }
 
 // accessRank is where the access-log formats rank among families.
-const accessRank = 2
+const accessRank = 4
+
+// w3cFormat is the W3C extended format, seeded with the first "#Fields:"
+// line of the sample. Detection offers it as "cloudfront" when those
+// fields are CloudFront's, else as "w3c"; the other name parses nothing.
+func w3cFormat(o *Options, sample [][]byte, name string) *format {
+	var fields string
+	for _, l := range sample {
+		if bytes.HasPrefix(l, []byte("#Fields:")) {
+			fields = string(l)
+			break
+		}
+	}
+	if sample != nil && strings.Contains(fields, "x-edge-location") != (name == "cloudfront") {
+		return &format{name: name, newParser: func() lineParser { return nothing{} }}
+	}
+	opts := w3c.Options{Fields: fields, DurationUnit: o.DurationUnit}
+	return &format{name: name, perSource: true, newParser: func() lineParser { return w3c.NewParser(opts) }}
+}
+
+// nothing is a parser that parses no line.
+type nothing struct{}
+
+func (nothing) Parse([]byte, *parsers.Record) error { return errNothing }
+
+var errNothing = errors.New("not this format")
 
 // detectFormat tries every format on the sample's lines and keeps the one
 // that parses the most; see the constants above for ties.
@@ -178,7 +212,7 @@ func candidates(o *Options, judged [][]byte) ([]candidate, error) {
 				cands = append(cands, candidate{f: f})
 			}
 		}
-		cands = append(cands, candidate{f: fam.make(o)})
+		cands = append(cands, candidate{f: fam.make(o, judged)})
 	}
 	return cands, nil
 }
@@ -191,7 +225,8 @@ func top2(cands []candidate, lines [][]byte) (best, second candidate) {
 		p := cands[i].f.newParser()
 		n := 0
 		for _, line := range lines {
-			if p.Parse(line, &r) == nil {
+			// A directive is a valid line of its format (W3C).
+			if err := p.Parse(line, &r); err == nil || err == parsers.ErrDirective {
 				n++
 			}
 		}
@@ -284,7 +319,8 @@ type FormatInfo struct {
 	Name string
 	// Description is one sentence: what writes it and what it maps.
 	Description string
-	// Example is a line of the format.
+	// Example is a line of the format; for a format that needs a
+	// directive first (W3C), the directive, a newline and a line.
 	Example string
 }
 
@@ -313,6 +349,12 @@ func formatNames() []string {
 
 // familyInfo describes the families.
 var familyInfo = map[string]FormatInfo{
+	"w3c": {"w3c", `W3C extended log as IIS writes it: reads "#Fields:", also when it changes mid-file; time-taken in ms (a decimal: seconds)`,
+		"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes cs-bytes time-taken\n" +
+			`2015-01-13 00:32:17 100.79.192.81 GET /robots.txt - 80 - 157.55.39.146 Mozilla/5.0+(compatible;+bingbot/2.0) - 404 0 2 1405 242 283`},
+	"cloudfront": {"cloudfront", `Amazon CloudFront standard log (W3C, tab-separated, time-taken in seconds)`,
+		"#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n" +
+			"2026-03-01\t10:00:00\tFRA56-P1\t5120\t203.0.113.10\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tcurl/8.5.0\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\tshop.example.com\thttps\t412\t0.001\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t51544\t0.001\tHit\ttext/html\t5120\t-\t-"},
 	"aws_alb": {"aws_alb", "AWS Application Load Balancer access log (http, https, h2, grpcs, ws, wss); duration = request + target + response processing time, target time as upstream",
 		`h2 2026-03-01T10:00:00.123456Z app/prod-web/50dc6c495c0c9188 203.0.113.10:51544 10.0.1.17:8080 0.001 0.043 0.000 200 200 812 5120 "GET https://shop.example.com:443/api/orders/12345 HTTP/2.0" "curl/8.5.0" TLS_AES_128_GCM_SHA256 TLSv1.3 arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/73e2d6bc24d8a067 "Root=1-65e1a7a0-1a2b3c4d5e6f708192a3b4c5" "shop.example.com" "-" 1 2026-03-01T10:00:00.079000Z "forward" "-" "-" "10.0.1.17:8080" "200" "-" "-" TID_1a2b3c4d5e6f7081`},
 	"aws_elb": {"aws_elb", "AWS Classic Load Balancer access log; duration = request + backend + response processing time",

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"strings"
@@ -50,6 +51,36 @@ func TestDetectSamples(t *testing.T) {
 	f("gen_ingress_nginx_0x.log", "ingress_nginx_realip")
 	f("gen_envoy.log", "envoy")
 	f("gen_vcombined.log", "vcombined")
+	f("logfile_w3c_big.0", "w3c")
+	f("logfile_w3c.1", "w3c")
+	f("gen_w3c_fields_change.log", "w3c")
+	f("gen_cloudfront.log", "cloudfront")
+}
+
+// TestDetectW3C: the parser follows #Fields per input (perSource) and
+// directive lines are parsers.ErrDirective, not malformed.
+func TestDetectW3C(t *testing.T) {
+	data := readTestdata(t, "gen_w3c_fields_change.log")
+	fm, err := chooseFormat(&Options{}, data)
+	if err != nil || !fm.perSource {
+		t.Fatalf("unexpected format; got %+v, %v; want w3c, per source", fm, err)
+	}
+	p := fm.newParser()
+	var r parsers.Record
+	records, directives := 0, 0
+	for _, line := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
+		switch err := p.Parse(line, &r); {
+		case err == nil:
+			records++
+		case errors.Is(err, parsers.ErrDirective):
+			directives++
+		default:
+			t.Fatalf("unexpected error for %q; got %v", line, err)
+		}
+	}
+	if records != 4 || directives != 8 {
+		t.Fatalf("unexpected counts; got %d records, %d directives; want 4, 8", records, directives)
+	}
 }
 
 // TestDetectLongFirstLine: issue 12, a valid log whose first line is over
@@ -131,8 +162,11 @@ func TestFormats(t *testing.T) {
 			t.Fatalf("unexpected error for --format %s; got %v", info.Name, err)
 		}
 		var r parsers.Record
-		if err := fm.newParser().Parse([]byte(info.Example), &r); err != nil {
-			t.Fatalf("unexpected error for the example of %s; got %v", info.Name, err)
+		p := fm.newParser()
+		for _, line := range strings.Split(info.Example, "\n") {
+			if err := p.Parse([]byte(line), &r); err != nil && !errors.Is(err, parsers.ErrDirective) {
+				t.Fatalf("unexpected error for the example of %s; got %v", info.Name, err)
+			}
 		}
 		got, err := chooseFormat(&Options{}, []byte(info.Example+"\n"))
 		want := info.Name
@@ -143,7 +177,7 @@ func TestFormats(t *testing.T) {
 			t.Fatalf("unexpected detection of the example of %s; got %v, %v", info.Name, got, err)
 		}
 	}
-	for _, name := range []string{"aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined"} {
+	for _, name := range []string{"w3c", "cloudfront", "aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined"} {
 		if !seen[name] {
 			t.Fatalf("unexpected list: %s missing", name)
 		}

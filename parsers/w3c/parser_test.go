@@ -1,0 +1,118 @@
+package w3c
+
+import (
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log"}
+
+// TestParseFiles compares parser and reference on every line of the
+// samples and counts records, directives and rejections per file.
+func TestParseFiles(t *testing.T) {
+	f := func(name string, records, directives, rejected int) {
+		t.Helper()
+		res := compare(t, readLines(t, name), "")
+		var n [3]int
+		for _, r := range res {
+			switch r.reason {
+			case "":
+				n[0]++
+			case "directive":
+				n[1]++
+			default:
+				n[2]++
+			}
+		}
+		if n != [3]int{records, directives, rejected} {
+			t.Fatalf("unexpected counts for %s; got %v records, directives, rejected; want %v", name, n, [3]int{records, directives, rejected})
+		}
+	}
+	f("logfile_w3c_big.0", 210, 44, 0)
+	f("logfile_w3c.0", 1, 4, 0)
+	f("logfile_w3c.1", 1, 6, 0)
+	// Three blank lines between directives, and line 10's
+	// " ""garbage"" w/ spaces " (CSV-style doubled quotes) is rejected.
+	f("logfile_w3c.3", 2, 4, 4)
+	f("logfile_w3c.5", 0, 1, 1) // #Fields lists 6 fields, the line has 17
+	f("gen_cloudfront.log", 3, 2, 0)
+	f("gen_w3c_fields_change.log", 4, 8, 0)
+}
+
+// TestFieldsChange: the #Fields directive changes mid-file; the parser
+// follows it (issue 10).
+func TestFieldsChange(t *testing.T) {
+	res := compare(t, readLines(t, "gen_w3c_fields_change.log"), "")
+	first, last := res[4].rec, res[11].rec
+	if string(first.Target) != "/default.aspx" || first.Status != 200 || first.Duration != 15000 || string(first.Client) != "203.0.113.10" || first.Bytes != -1 {
+		t.Fatalf("unexpected first record; got %+v", first)
+	}
+	if string(last.Target) != "/health?q=1" || last.Status != 500 || last.Duration != 2000 || string(last.Host) != "shop.example.com" || last.Bytes != 17 {
+		t.Fatalf("unexpected last record; got %+v", last)
+	}
+	// A parser seeded with the first #Fields (a worker given a later
+	// part of the file) reads the lines after it.
+	lines := readLines(t, "gen_w3c_fields_change.log")
+	p := NewParser(Options{Fields: string(lines[3])})
+	var r parsers.Record
+	if err := p.Parse(lines[5], &r); err != nil || string(r.Target) != "/api/login?user=a" || r.Status != 401 {
+		t.Fatalf("unexpected record from a seeded parser; got %+v, %v", r, err)
+	}
+}
+
+func TestCloudFront(t *testing.T) {
+	res := compare(t, readLines(t, "gen_cloudfront.log"), "")
+	r := res[3].rec
+	if r.Duration != 30002000 || r.Status != 502 || string(r.Method) != "POST" || string(r.Target) != "/api/payments/7/charge?retry=1" || string(r.Host) != "d111111abcdef8.cloudfront.net" {
+		t.Fatalf("unexpected CloudFront record; got %+v", r)
+	}
+	if res[4].rec.Time != 1772359202000000000 || string(res[4].rec.Client) != "2001:db8::5" {
+		t.Fatalf("unexpected CloudFront record; got %+v", res[4].rec)
+	}
+}
+
+func TestParseFailure(t *testing.T) {
+	f := func(fields, line, reason string) {
+		t.Helper()
+		p := NewParser(Options{Fields: fields})
+		var r parsers.Record
+		err := p.Parse([]byte(line), &r)
+		se, ok := err.(*parsers.SyntaxError)
+		if !ok || se.Reason != reason {
+			t.Fatalf("unexpected error for %q; got %v; want %q", line, err, reason)
+		}
+	}
+	const fields = "#Fields: date time c-ip cs-method cs-uri-stem sc-status sc-bytes time-taken"
+	f("", "2026-03-01 10:00:00 1.2.3.4 GET / 200 1 2", ReasonNoFields)
+	f(fields, "2026-03-01 10:00:00 1.2.3.4 GET / 200 1", ReasonFieldCount)
+	f(fields, "2026-03-01 10:00:00 1.2.3.4 GET / 200 1 2 3", ReasonFieldCount)
+	f(fields, "2026-02-30 10:00:00 1.2.3.4 GET / 200 1 2", ReasonTime)
+	f(fields, "2026-03-01 10:0:00 1.2.3.4 GET / 200 1 2", ReasonTime)
+	f(fields, "2026-03-01 10:00:00 1.2.3.4 GET / 20 1 2", ReasonStatus)
+	f(fields, "2026-03-01 10:00:00 1.2.3.4 GET / 200 x 2", ReasonBytes)
+	f(fields, "2026-03-01 10:00:00 1.2.3.4 GET / 200 1 2s", ReasonDuration)
+	f(fields, `2026-03-01 10:00:00 "1.2.3.4 GET / 200 1 2`, ReasonQuote)
+	// An access-log line is not W3C.
+	f(fields, `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326`, ReasonTime)
+	f(fields, `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "curl"`, ReasonFieldCount)
+}
+
+func TestParseAllocs(t *testing.T) {
+	var lines [][]byte
+	for _, name := range samples {
+		lines = append(lines, readLines(t, name)...)
+	}
+	p := NewParser(Options{})
+	var r parsers.Record
+	for _, l := range lines { // grow the buffers
+		_ = p.Parse(l, &r)
+	}
+	if n := testing.AllocsPerRun(10, func() {
+		for _, l := range lines {
+			_ = p.Parse(l, &r)
+		}
+	}); n >= 1 {
+		t.Fatalf("unexpected allocations; got %v per run of %d lines; want 0", n, len(lines))
+	}
+}
