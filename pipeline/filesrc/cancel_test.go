@@ -1,0 +1,153 @@
+package filesrc
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vigil-ops/vigil/pipeline"
+)
+
+// readCancelled starts Read, cancels it once ready says so, and checks
+// that Read returns ctx.Err() within a second (reported: a Ctrl-C while
+// reading an idle pipe waited for the writer to close it).
+func readCancelled(t *testing.T, f *File, ready func(c *collector)) *collector {
+	t.Helper()
+	c := newCollector(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.Read(ctx, c.emit) }()
+	ready(c)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("unexpected error after the cancellation; got %v; want %v", err, context.Canceled)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Read did not return within a second of the cancellation")
+	}
+	c.release()
+	return c
+}
+
+func settle(*collector) { time.Sleep(50 * time.Millisecond) }
+
+func TestCancelIdlePipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close() // the abandoned reader exits then
+	f, err := Open("-", r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readCancelled(t, f, settle)
+}
+
+// TestCancelSlowPipe: lines written to a pipe come out as they are
+// written, without waiting for a full chunk or the writer's end.
+func TestCancelSlowPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	f, err := Open("-", r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := readCancelled(t, f, func(c *collector) {
+		io.WriteString(w, "a1\na2\na3 partial")
+		c.waitFor("the lines written so far", hasLines(2))
+	})
+	if lines, _ := c.snapshot(); len(lines) != 2 {
+		t.Errorf("unexpected lines %q; want a1 and a2", lines)
+	}
+}
+
+func TestCancelIdleFIFO(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO: %v", err)
+	}
+	f, err := Open(path, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readCancelled(t, f, settle)
+	// Let the abandoned open(2) return, so that the goroutine exits.
+	if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+		w.Close()
+	}
+}
+
+// TestCancelFIFOWriterIdle: a FIFO whose writer is open but silent.
+func TestCancelFIFOWriterIdle(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO: %v", err)
+	}
+	f, err := Open(path, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wc := make(chan *os.File, 1)
+	go func() {
+		w, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+		}
+		wc <- w
+	}()
+	c := readCancelled(t, f, func(c *collector) {
+		w := <-wc
+		t.Cleanup(func() { w.Close() })
+		io.WriteString(w, "a1\n")
+		c.waitFor("the first line", hasLines(1))
+	})
+	if lines, _ := c.snapshot(); len(lines) != 1 || f.Info().Name != path {
+		t.Errorf("unexpected lines %q", lines)
+	}
+}
+
+// TestCancelWaitingForBuffer: the engine holds every buffer.
+func TestCancelWaitingForBuffer(t *testing.T) {
+	f, err := Open(writeFile(t, "log", genLines("l", 1000)), nil, Options{ChunkBytes: 1024, MaxLineBytes: 512, Buffers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	got := make(chan struct{}, 1)
+	go func() {
+		done <- f.Read(ctx, func(pipeline.Batch) error { got <- struct{}{}; return nil })
+	}()
+	<-got
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("unexpected error; got %v; want %v", err, context.Canceled)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("Read did not return within a second of the cancellation")
+	}
+}
+
+// TestCancelFollow: cancelling while a followed file is polled.
+func TestCancelFollow(t *testing.T) {
+	f, err := Open(writeFile(t, "log", []byte("a1\n")), nil, Options{Follow: true, Poll: time.Hour, Idle: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readCancelled(t, f, func(c *collector) { c.waitFor("the line", hasLines(1)) })
+}
