@@ -135,6 +135,10 @@ func checkLabels(t *testing.T, name string, ws []*window.Closed, f *feed, labels
 				opened, resolved := eventDelays(ws, f, in.ID, l)
 				t.Logf("%s: %s %s %s [%s, %s): opened %s after the start, resolved %s after the end",
 					name, l.Severity, l.Kind, l.Subject, l.Start.Format("15:04:05"), l.End.Format("15:04:05"), opened, resolved)
+				if opened < 0 || opened > 5*time.Minute || resolved < 0 || resolved > 4*time.Minute {
+					t.Errorf("unexpected delays for %q; got opened %v after the start, resolved %v after the end; want at most 5m and 4m",
+						l.Kind, opened, resolved)
+				}
 			}
 		}
 		if !ok {
@@ -156,9 +160,9 @@ func checkLabels(t *testing.T, name string, ws []*window.Closed, f *feed, labels
 
 // eventDelays returns how long after the truth's start the incident's
 // opened event came, and after the truth's end its resolved event, as
-// the end of the window whose Push returned it ("-" for none).
-func eventDelays(ws []*window.Closed, f *feed, id string, l loggen.Label) (opened, resolved string) {
-	opened, resolved = "-", "-"
+// the end of the window whose Push returned it (-1 for none).
+func eventDelays(ws []*window.Closed, f *feed, id string, l loggen.Label) (opened, resolved time.Duration) {
+	opened, resolved = -1, -1
 	for k, ev := range f.events {
 		if ev.Incident.ID != id || f.after[k] < 0 {
 			continue
@@ -166,9 +170,9 @@ func eventDelays(ws []*window.Closed, f *feed, id string, l loggen.Label) (opene
 		at := ws[f.after[k]].End()
 		switch ev.Type {
 		case incident.Opened:
-			opened = at.Sub(l.Start).String()
+			opened = at.Sub(l.Start)
 		case incident.ResolvedEv:
-			resolved = at.Sub(l.End).String()
+			resolved = at.Sub(l.End)
 		}
 	}
 	return opened, resolved

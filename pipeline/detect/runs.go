@@ -15,10 +15,12 @@ import (
 //   - A bad window starts a run, or continues the current one: a run
 //     lasts while its bad windows are less than its tier's quiet period
 //     apart (the windows between are part of it), and ends at the quiet
-//     period's end. A run of a ratio tier ends sooner, after at least 2
-//     quiet windows, once those weigh clearly normal: their
-//     log-likelihood ratios (below) add up to -2*switchCost or less, the
-//     test by which the batch engine refused to join two runs.
+//     period's end: 2 windows, and for a ratio tier twice the rule's
+//     window, ended sooner, after at least 2 quiet windows, once those
+//     weigh clearly normal: their log-likelihood ratios (below) add up to
+//     -2*switchCost or less. That is the batch engine's join, made causal:
+//     it joined two runs at most two rule windows apart unless the windows
+//     between weighed -2*switchCost or less.
 //   - A run of a ratio tier grows its start back by likelihood: over at
 //     most the rule's window before its first bad window, the start moves
 //     to where the log-likelihood ratios of the windows' counts, at the

@@ -49,8 +49,9 @@ type hit struct {
 }
 
 // newTier registers a tier. A rule's `for` and window round up to whole
-// windows; the quiet period is the rule's window for ratio rules, and at
-// least 2 windows, so that one quiet window never ends a run.
+// windows. The quiet period is 2 windows, so that one quiet window never
+// ends a run; for ratio rules it is twice the rule's window (at least 2),
+// ended sooner by likelihood (see quietEnds).
 func (e *Engine) newTier(kind incident.Kind, sev incident.Severity, threshold float64, forDur Duration, describe func(*Engine, *track) string) *tier {
 	t := &tier{
 		id: len(e.tiers), kind: kind, sev: sev, threshold: threshold, describe: describe,
@@ -65,7 +66,7 @@ func (e *Engine) newTier(kind incident.Kind, sev incident.Severity, threshold fl
 func (e *Engine) withRatio(t *tier, min uint64, window Duration, measure func(*entry, string) (tally, tally)) *tier {
 	t.ratio = &ratioSpec{threshold: t.threshold, min: min, window: windowsIn(time.Duration(window), e.size)}
 	t.measure = measure
-	t.quiet = max(2, t.ratio.window)
+	t.quiet = max(2, 2*t.ratio.window)
 	return t
 }
 
