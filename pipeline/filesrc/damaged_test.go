@@ -169,3 +169,13 @@ func TestReadShrinking(t *testing.T) {
 		t.Errorf("unexpected lines after the truncation (-want +got):\n%s", d)
 	}
 }
+
+// TestReadDamagedHeader: a file cut inside its first gzip header.
+func TestReadDamagedHeader(t *testing.T) {
+	path := writeFile(t, "head.gz", gzipBytes(t, []byte("a\n"))[:5])
+	c, info, err := readFile(t, path, Options{})
+	want := path + ": unexpected end of gzip data after 0 decompressed bytes (line 0)"
+	if err == nil || err.Error() != want || len(c.lines) != 0 || info.Compression != Gzip {
+		t.Errorf("unexpected result for a cut header; got %d lines, compression %q, error %v; want %q", len(c.lines), info.Compression, err, want)
+	}
+}

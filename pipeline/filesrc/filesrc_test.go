@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +239,20 @@ func TestCommas(t *testing.T) {
 	f(1000, "1,000")
 	f(1234567, "1,234,567")
 	f(100000, "100,000")
+}
+
+// TestWarningsBound: a followed file rotated for months keeps a bounded
+// list of warnings.
+func TestWarningsBound(t *testing.T) {
+	f, err := Open("-", strings.NewReader(""), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxWarnings + 4 {
+		f.warn("w" + strconv.Itoa(i))
+	}
+	w := f.Info().Warnings
+	if len(w) != maxWarnings+1 || w[0] != "w0" || w[maxWarnings] != "standard input: 4 more warnings" {
+		t.Errorf("unexpected warnings %q", w)
+	}
 }
