@@ -9,6 +9,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/accesslog"
 	"github.com/vigil-ops/vigil/parsers/awslb"
+	"github.com/vigil-ops/vigil/parsers/haproxy"
 	"github.com/vigil-ops/vigil/parsers/jsonlog"
 	"github.com/vigil-ops/vigil/parsers/logfmt"
 	"github.com/vigil-ops/vigil/parsers/w3c"
@@ -127,6 +128,9 @@ var families = []family{
 	{"aws_elb", func(*Options, [][]byte) *format {
 		return &format{name: "aws_elb", newParser: func() lineParser { return awslb.NewParser(awslb.ELB) }}
 	}},
+	{"haproxy", func(*Options, [][]byte) *format {
+		return &format{name: "haproxy", newParser: func() lineParser { return haproxy.NewParser() }}
+	}},
 	{"json", func(o *Options, _ [][]byte) *format {
 		opts := jsonlog.Options{DurationUnit: o.DurationUnit}
 		return &format{name: "json", newParser: func() lineParser { return jsonlog.NewParser(opts) }}
@@ -138,7 +142,7 @@ var families = []family{
 }
 
 // accessRank is where the access-log formats rank among families.
-const accessRank = 4
+const accessRank = 5
 
 // w3cFormat is the W3C extended format, seeded with the first "#Fields:"
 // line of the sample. Detection offers it as "cloudfront" when those
@@ -359,6 +363,8 @@ var familyInfo = map[string]FormatInfo{
 		`h2 2026-03-01T10:00:00.123456Z app/prod-web/50dc6c495c0c9188 203.0.113.10:51544 10.0.1.17:8080 0.001 0.043 0.000 200 200 812 5120 "GET https://shop.example.com:443/api/orders/12345 HTTP/2.0" "curl/8.5.0" TLS_AES_128_GCM_SHA256 TLSv1.3 arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/73e2d6bc24d8a067 "Root=1-65e1a7a0-1a2b3c4d5e6f708192a3b4c5" "shop.example.com" "-" 1 2026-03-01T10:00:00.079000Z "forward" "-" "-" "10.0.1.17:8080" "200" "-" "-" TID_1a2b3c4d5e6f7081`},
 	"aws_elb": {"aws_elb", "AWS Classic Load Balancer access log; duration = request + backend + response processing time",
 		`2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -`},
+	"haproxy": {"haproxy", "HAProxy HTTP log (option httplog), with or without a syslog prefix; Tq/Tw/Tc/Tr/Tt or TR/Tw/Tc/Tr/Ta timers: duration = the last, upstream = Tr",
+		`Feb 25 16:19:49 192.168.4.2 haproxy[7]: 141.35.244.171:53332 [25/Feb/2019:16:19:48.143] prod_http_in~ bk_admin/nginx_sonst 0/0/7/1457/1487 200 11394 - - ---- 2/1/0/0/0 0/0 {Mozilla/5.0} {} "GET /admin HTTP/1.1"`},
 	"json": {"json", "JSON lines: Caddy, zap, logrus, slog, pino(-http), bunyan, Traefik JSON, nginx JSON log_format; application lines count as such",
 		`{"level":"info","ts":1716723772.6,"msg":"handled request","request":{"remote_ip":"10.5.1.1","method":"GET","uri":"/"},"duration":0.0175,"size":3768,"status":200}`},
 	"logfmt": {"logfmt", "key=value lines: Go log/slog text, logrus text, Heroku router (connect + service); the JSON field names",

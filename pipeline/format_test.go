@@ -55,6 +55,8 @@ func TestDetectSamples(t *testing.T) {
 	f("logfile_w3c.1", "w3c")
 	f("gen_w3c_fields_change.log", "w3c")
 	f("gen_cloudfront.log", "cloudfront")
+	f("logfile_haproxy.0", "haproxy")
+	f("gen_haproxy.log", "haproxy")
 }
 
 // TestDetectW3C: the parser follows #Fields per input (perSource) and
@@ -177,7 +179,7 @@ func TestFormats(t *testing.T) {
 			t.Fatalf("unexpected detection of the example of %s; got %v, %v", info.Name, got, err)
 		}
 	}
-	for _, name := range []string{"w3c", "cloudfront", "aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined"} {
+	for _, name := range []string{"w3c", "cloudfront", "haproxy", "aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined"} {
 		if !seen[name] {
 			t.Fatalf("unexpected list: %s missing", name)
 		}

@@ -1,0 +1,41 @@
+package haproxy
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// FuzzParse checks that the parser never panics, agrees with the regexp
+// reference, and fills records with sub-slices of the line.
+func FuzzParse(f *testing.F) {
+	for _, n := range samples {
+		for _, l := range readLines(f, n) {
+			f.Add(l)
+		}
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var r parsers.Record
+		err := NewParser().Parse(line, &r)
+		ref, refOK := refParse(line)
+		if (err == nil) != refOK {
+			t.Fatalf("unexpected result for %q; got %v; reference accepts: %v", line, err, refOK)
+		}
+		if err != nil {
+			se, ok := err.(*parsers.SyntaxError)
+			if !ok || se.Pos < 0 || se.Pos > len(line) {
+				t.Fatalf("unexpected error for %q; got %#v", line, err)
+			}
+			return
+		}
+		if d := recordDiff(ref, r); d != "" {
+			t.Fatalf("unexpected record for %q (-reference +got):\n%s", line, d)
+		}
+		for _, s := range [][]byte{r.Client, r.Method, r.Target, r.Proto} {
+			if len(s) > 0 && !bytes.Contains(line, s) {
+				t.Fatalf("unexpected field %q for %q", s, line)
+			}
+		}
+	})
+}

@@ -1,0 +1,116 @@
+package haproxy
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// The reference reads the HTTP log line with one regexp and time.Parse,
+// sharing no code with the parser.
+
+var (
+	refPrefix = regexp.MustCompile(`(?s)^[^"{]*?\]: `)
+	refLine   = regexp.MustCompile(`(?s)^([^ "{][^ ]*) +\[([^ "{]*)\] +[^ "{][^ ]* +` + refSlash + ` +` +
+		`(-1|[0-9]{1,15})/(-1|[0-9]{1,15})/(-1|[0-9]{1,15})/(-1|[0-9]{1,15})/(-1|\+?[0-9]{1,15}) +` +
+		`(-1|[1-9][0-9][0-9]) +\+?([0-9]{1,18}) +[^ "{][^ ]* +[^ "{][^ ]* +[^ "{][^ ]* +` + refSlash + ` +` +
+		refSlash + ` +(?:\{.*?\}(?: +|$)){0,2}"((?:[^"\\]|\\.)*)"$`)
+	// refSlash is an unquoted token holding a '/'.
+	refSlash = `(?:/|[^ "{/][^ /]*/)[^ ]*`
+	refAddr = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
+	refReq3 = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
+	refReq2 = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
+	refReq1 = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
+)
+
+func refParse(line []byte) (parsers.Record, bool) {
+	var r parsers.Record
+	r.Reset()
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if m := refPrefix.Find(line); m != nil {
+		line = line[len(m):]
+	}
+	m := refLine.FindSubmatch(line)
+	if m == nil {
+		return r, false
+	}
+	r.Kind = parsers.KindHTTP
+	a := refAddr.FindSubmatch(m[1])
+	if a == nil {
+		return r, false
+	}
+	r.Client = a[1]
+	if a[1] == nil {
+		r.Client = a[2]
+	}
+	ts := string(m[2])
+	if !regexp.MustCompile(`^[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?$`).MatchString(ts) {
+		return r, false
+	}
+	if len(ts) > 30 {
+		ts = ts[:30]
+	}
+	t, err := time.Parse("02/Jan/2006:15:04:05", ts[:20])
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
+		return r, false
+	}
+	r.Time = t.UnixNano()
+	if len(ts) > 21 {
+		frac := (ts[21:] + "000000000")[:9]
+		n, _ := strconv.ParseInt(frac, 10, 64)
+		r.Time += n
+	}
+	ms := func(b []byte) int64 {
+		if string(b) == "-1" {
+			return -1
+		}
+		n, _ := strconv.ParseInt(string(bytes.TrimPrefix(b, []byte("+"))), 10, 64)
+		return n * 1000
+	}
+	r.Upstream, r.Duration = ms(m[6]), ms(m[7])
+	if string(m[8]) != "-1" {
+		r.Status, _ = strconv.Atoi(string(m[8]))
+	}
+	r.Bytes, _ = strconv.ParseInt(string(m[9]), 10, 64)
+	req := m[10]
+	if string(req) != "<BADREQ>" {
+		dash := func(b []byte) []byte {
+			if len(b) == 0 || string(b) == "-" {
+				return nil
+			}
+			return b
+		}
+		if q := refReq3.FindSubmatch(req); q != nil {
+			r.Method, r.Target, r.Proto = dash(q[1]), dash(q[2]), q[3]
+		} else if q := refReq2.FindSubmatch(req); q != nil {
+			r.Method, r.Target = dash(q[1]), dash(q[2])
+		} else if q := refReq1.FindSubmatch(req); q != nil {
+			r.Target = dash(q[1])
+		}
+	}
+	return r, true
+}
+
+func readLines(t testing.TB, name string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+}
+
+func recordDiff(want, got parsers.Record) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got)
+}
