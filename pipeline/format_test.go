@@ -55,6 +55,7 @@ func TestDetectSamples(t *testing.T) {
 	f("logfile_w3c.1", "w3c")
 	f("gen_w3c_fields_change.log", "w3c")
 	f("gen_cloudfront.log", "cloudfront")
+	f("lnav_s3_sample.log", "aws_s3")
 	f("logfile_haproxy.0", "haproxy")
 	f("gen_haproxy.log", "haproxy")
 }

@@ -139,6 +139,7 @@ var kindSlots = [...]slot{
 	kUserAgent:    slotUserAgent,
 	kStatus0:      slotStatus,
 	kHost:         slotHost,
+	kRest:         0,
 }
 
 // chooseStored keeps, for each Record field, the first field that fills

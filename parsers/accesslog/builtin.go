@@ -14,6 +14,7 @@ var builtinVars = map[string]struct {
 	"upstream_ms": {kind: kUpstream, unit: unitMS}, // Envoy's x-envoy-upstream-service-time
 	"status0":     {kind: kStatus0},                // a status that may be 0
 	"bytes_in":    {kind: kOpaque},                 // bytes received, checked for shape
+	"rest":        {kind: kRest},                   // fields a later release added
 }
 
 func builtinVar(name string) (kind, unit) {
@@ -66,6 +67,12 @@ var builtins = []builtin{
 		spec:        `[$time_iso8601] "$request" $status0 $response_flags $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host"`,
 		description: `Envoy's default access log format (status 0: no response sent)`,
 		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - 0 512 13 11 "192.0.2.10" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "shop.example.com" "10.244.1.7:8080"`,
+	},
+	{
+		name:        "aws_s3",
+		spec:        `$bucket_owner $bucket [$time_local] $remote_addr $remote_user $request_id $operation $key "$request" $status $error_code $body_bytes_sent $object_size $duration_ms $upstream_ms "$http_referer" "$http_user_agent"$rest`,
+		description: `Amazon S3 server access log: total_time as duration, turn_around_time as upstream, later fields ignored`,
+		example:     `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /awsexamplebucket1?versioning HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV2 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader awsexamplebucket1.s3.us-west-1.amazonaws.com TLSV1.1`,
 	},
 	{
 		name:        "vcombined",

@@ -80,6 +80,9 @@ func TestBuiltinFiles(t *testing.T) {
 		want{status: 200, target: "/api/orders", client: "192.0.2.10", host: "shop.example.com", dur: 13000, up: 11000, ua: "curl/8.5.0", bytes: 512},
 		want{status: 503, target: "/api/payments/7/charge", client: "198.51.100.7", host: "shop.example.com", dur: 1004000, up: -1, ua: "okhttp/4.12.0", bytes: 91},
 		want{zero: true, target: "/stream", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0})
+	f("lnav_s3_sample.log", "aws_s3",
+		want{status: 200, target: "/index", client: "1.2.3.4", dur: 10000, up: 9000, ua: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/535.11 (KHTML, like Gecko) Chrome/17.0.963.56 Safari/535.11", bytes: 368},
+		want{status: 200, target: "/awsexamplebucket1?versioning", client: "192.0.2.3", dur: 7000, up: -1, ua: "S3Console/0.4", bytes: 113})
 	f("gen_vcombined.log", "vcombined",
 		want{status: 200, target: "/", client: "192.0.2.10", host: "shop.example.com", dur: -1, up: -1, ua: "curl/8.5.0", bytes: 512},
 		want{status: 304, target: "/feed.xml", client: "198.51.100.7", host: "blog.example.com", dur: -1, up: -1, ua: "Feedly/1.0", bytes: -1})
@@ -114,7 +117,7 @@ func TestBuiltinAllocs(t *testing.T) {
 // built-ins are compiled by the same builder as --log-format, which
 // FuzzCompile covers.)
 func FuzzParseBuiltin(f *testing.F) {
-	for _, name := range []string{"gen_traefik_clf.log", "gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "gen_envoy.log", "gen_vcombined.log"} {
+	for _, name := range []string{"gen_traefik_clf.log", "gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "gen_envoy.log", "gen_vcombined.log", "lnav_s3_sample.log"} {
 		for _, line := range readLines(f, name) {
 			f.Add(line)
 		}

@@ -76,6 +76,7 @@ const (
 	kOpaqueList        // $upstream_addr, $upstream_status: "a, b : c", unchecked
 	kStatus0           // a status that may be 0, no response sent (Envoy, Traefik)
 	kHost              // $host, %v: the virtual host
+	kRest              // the rest of the line, ignored (fields added later)
 )
 
 // item is one element of a Format.
@@ -111,7 +112,8 @@ type item struct {
 //   - "combined_rt": combined whose trailing duration is nginx's
 //     $request_time, in seconds;
 //   - the built-in formats of [Formats]: "traefik_clf", "ingress_nginx"
-//     and its older variants, "envoy", "vcombined". These are strict.
+//     and its older variants, "envoy", "aws_s3", "vcombined". These are
+//     strict.
 //
 // All are lenient: runs of spaces separate fields, and 0 to 2 tokens may
 // stand for ident and user between the client and the time. A token alone

@@ -56,6 +56,7 @@ var fieldReasons = [...]string{
 	kOpaqueList:   ReasonField,
 	kStatus0:      ReasonStatus,
 	kHost:         ReasonField,
+	kRest:         ReasonField,
 }
 
 // Options configures a [Parser]. The zero value means the defaults.

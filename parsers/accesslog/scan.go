@@ -33,6 +33,8 @@ func skipSpaces(line []byte, pos int) int {
 // -1 for an unterminated quote.
 func valueEnd(line []byte, pos int, it *item) int {
 	switch {
+	case it.kind == kRest:
+		return len(line)
 	case it.quoted:
 		return quotedEnd(line, pos)
 	case it.kind == kTimeLocal:
