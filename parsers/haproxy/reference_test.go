@@ -25,10 +25,10 @@ var (
 		refSlash + ` +(?:\{.*?\}(?: +|$)){0,2}"((?:[^"\\]|\\.)*)"$`)
 	// refSlash is an unquoted token holding a '/'.
 	refSlash = `(?:/|[^ "{/][^ /]*/)[^ ]*`
-	refAddr = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
-	refReq3 = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
-	refReq2 = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
-	refReq1 = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
+	refAddr  = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
+	refReq3  = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
+	refReq2  = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
+	refReq1  = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
 )
 
 func refParse(line []byte) (parsers.Record, bool) {
