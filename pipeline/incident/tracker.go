@@ -70,8 +70,10 @@ import (
 // A Tracker is not safe for concurrent use. Its memory grows with the
 // number of incidents (the report lists them all), not with time.
 type Tracker struct {
-	size    time.Duration
-	open    map[key]*tracked
+	size time.Duration
+	open map[key]*tracked
+	// wide holds the open service-wide incidents, the only covers.
+	wide    map[Kind]*tracked
 	done    []Incident
 	touched []*tracked
 	events  []Event
@@ -115,7 +117,7 @@ func NewTracker(size time.Duration) *Tracker {
 	if size <= 0 {
 		panic("BUG: tracker window size " + size.String() + " is not positive")
 	}
-	return &Tracker{size: size, open: make(map[key]*tracked)}
+	return &Tracker{size: size, open: make(map[key]*tracked), wide: make(map[Kind]*tracked)}
 }
 
 // Set records the state of the incident of (f.Kind, f.Subject), opening
@@ -134,6 +136,9 @@ func (t *Tracker) Set(f Finding) {
 			Status:   Open,
 		}
 		t.open[k] = tr
+		if f.Subject == SubjectAll {
+			t.wide[f.Kind] = tr
+		}
 	}
 	in := &tr.inc
 	in.Severity = min(in.Severity, f.Severity)
@@ -152,7 +157,7 @@ func (t *Tracker) Resolve(kind Kind, subject string) {
 	if tr == nil {
 		panic(fmt.Sprintf("BUG: resolving %s %q, which is not open", kind, subject))
 	}
-	delete(t.open, k)
+	t.close(k)
 	tr.inc.Status = Resolved
 	tr.resolved = true
 	t.done = append(t.done, tr.inc)
@@ -164,7 +169,7 @@ func (t *Tracker) Resolve(kind Kind, subject string) {
 // outranks it, and its span, widened by one window each way, overlaps the
 // window.
 func (t *Tracker) Covered(kind Kind, subject string, sev Severity, start, end time.Time) bool {
-	for _, c := range t.open {
+	for _, c := range t.wide {
 		if c.covers(kind, sev, start, end, t.size) {
 			return true
 		}
@@ -178,6 +183,14 @@ func (c *tracked) covers(kind Kind, sev Severity, start, end time.Time, size tim
 	in := &c.inc
 	return in.Subject == SubjectAll && !c.superseded && in.Kind.Outranks(in.Severity, kind, sev) &&
 		start.Before(in.End.Add(size)) && in.Start.Add(-size).Before(end)
+}
+
+// close removes the incident of k from the open ones.
+func (t *Tracker) close(k key) {
+	delete(t.open, k)
+	if k.subject == SubjectAll {
+		delete(t.wide, k.kind)
+	}
 }
 
 func (t *Tracker) touch(tr *tracked) {
@@ -217,14 +230,12 @@ func (t *Tracker) Flush() []Event {
 // supersede marks the open incidents covered by an open service-wide one,
 // covers taken by severity and kind rank, and returns them in that order.
 func (t *Tracker) supersede() []*tracked {
-	var covers []*tracked
-	for _, tr := range t.open {
-		if tr.inc.Subject == SubjectAll {
-			covers = append(covers, tr)
-		}
-	}
-	if len(covers) == 0 {
+	if len(t.wide) == 0 {
 		return nil
+	}
+	covers := make([]*tracked, 0, len(t.wide))
+	for _, tr := range t.wide {
+		covers = append(covers, tr)
 	}
 	all := make([]*tracked, 0, len(t.open))
 	for _, tr := range t.open {
@@ -244,7 +255,7 @@ func (t *Tracker) supersede() []*tracked {
 				tr.before = *in
 				in.Status = Resolved
 				in.SupersededBy = c.inc.ID
-				delete(t.open, key{in.Kind, in.Subject})
+				t.close(key{in.Kind, in.Subject})
 				t.touch(tr)
 				out = append(out, tr)
 			}
