@@ -200,3 +200,21 @@ func TestLifecycleEnd(t *testing.T) {
 	}()
 	e.Push(&window.Closed{Start: t0, Size: time.Minute})
 }
+
+// TestLifecycleLongIncident checks that an incident longer than the ring
+// reports every one of its windows: its summary and evidence are summed
+// while it lasts, not read back from windows that are gone.
+func TestLifecycleLongIncident(t *testing.T) {
+	const from, to = 60, 560 // 500 windows; the ring holds 241
+	f := detect(t, closedAll(day(620, during(from, to, func(w *win) { authFailures(w, "192.0.2.77", 50) }))), Rules{})
+	if got := briefs(f.final); !gocmp.Equal(got, []brief{{incident.Attack, incident.P1, "192.0.2.77", from, to}}) {
+		t.Fatalf("unexpected incidents for %q; got %v; want the attack [%d, %d)", "long attack", got, from, to)
+	}
+	in := f.final[0]
+	if want := "192.0.2.77 made 25,000 failed auth requests (401/403/429) between 11:00 and 19:20"; in.Summary != want {
+		t.Fatalf("unexpected summary for %q; got %q; want %q", "long attack", in.Summary, want)
+	}
+	if c := in.Evidence.Clients[0]; c.Key != "192.0.2.77" || c.Count != 25_000 {
+		t.Fatalf("unexpected evidence for %q; got %+v; want 192.0.2.77 with 25,000", "long attack", in.Evidence.Clients)
+	}
+}

@@ -11,7 +11,6 @@ import (
 // tier is one severity of one rule: what its bad windows are, how long
 // they must last (minRun) and how long a quiet stretch ends them (quiet).
 type tier struct {
-	id        int
 	kind      incident.Kind
 	sev       incident.Severity
 	threshold float64
@@ -54,7 +53,7 @@ type hit struct {
 // ended sooner by likelihood (see quietEnds).
 func (e *Engine) newTier(kind incident.Kind, sev incident.Severity, threshold float64, forDur Duration, describe func(*Engine, *track) string) *tier {
 	t := &tier{
-		id: len(e.tiers), kind: kind, sev: sev, threshold: threshold, describe: describe,
+		kind: kind, sev: sev, threshold: threshold, describe: describe,
 		minRun: windowsIn(time.Duration(forDur), e.size), quiet: 2,
 		active: make(map[string]*series),
 	}
