@@ -2,9 +2,15 @@
 // the error type the format parsers in its subpackages return.
 //
 // The format parsers live in subpackages: [github.com/vigil-ops/vigil/parsers/accesslog]
-// (NCSA common/combined, nginx and Apache formats) and
+// (NCSA common/combined, nginx and Apache formats, and the built-in formats
+// of Traefik CLF, ingress-nginx, Envoy, S3 and Apache vcombined),
 // [github.com/vigil-ops/vigil/parsers/jsonlog] (JSON application and access
-// logs). Helpers that interpret fields of a record live beside them:
+// logs), [github.com/vigil-ops/vigil/parsers/logfmt] (key=value lines),
+// [github.com/vigil-ops/vigil/parsers/awslb] (AWS ALB and classic ELB),
+// [github.com/vigil-ops/vigil/parsers/w3c] (IIS and CloudFront, stateful:
+// see [ErrDirective]) and [github.com/vigil-ops/vigil/parsers/haproxy].
+// This package holds what they share: the unit table ([ParseUnit]), field
+// scanning, numbers, ISO 8601 times and Go durations. Helpers that interpret fields of a record live beside them:
 // [github.com/vigil-ops/vigil/parsers/endpoint] and
 // [github.com/vigil-ops/vigil/parsers/useragent].
 //
