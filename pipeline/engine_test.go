@@ -201,3 +201,28 @@ func TestQuietSlowEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestW3CFieldsChangeMidFile checks that a "#Fields:" directive that
+// changes the columns mid-file applies to every later line, whichever
+// worker parses its batch, and that directives count apart.
+func TestW3CFieldsChangeMidFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#Version: 1.0\n#Fields: date time c-ip cs-method cs-uri-stem sc-status time-taken\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "2015-01-13 00:%02d:%02d 10.0.0.1 GET /a 200 5\n", i/60, i%60)
+	}
+	b.WriteString("#Fields: date time cs-method cs-uri-stem c-ip time-taken sc-status\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "2015-01-13 00:%02d:%02d GET /b 10.0.0.2 7 503\n", 5+i/60, i%60)
+	}
+	for _, n := range []int{0, 7} {
+		res, _ := runSources(t, pipeline.Options{Workers: 3}, &memSource{name: "w3c", data: []byte(b.String()), n: n})
+		rep := res.Report()
+		if rep.Input.Directives != 3 || rep.Input.Parsed != 600 || rep.Input.Malformed != 0 {
+			t.Fatalf("unexpected counts in batches of %d; got %+v", n, rep.Input)
+		}
+		if rep.Requests.Status["200"] != 300 || rep.Requests.Status["503"] != 300 {
+			t.Errorf("unexpected statuses in batches of %d; got %v; want 300 200s and 300 503s", n, rep.Requests.Status)
+		}
+	}
+}

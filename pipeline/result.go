@@ -119,12 +119,13 @@ func utc(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 func (r *Result) input() report.Input {
 	in := report.Input{
-		Lines:     r.Counts.Lines,
-		Parsed:    r.Counts.Parsed,
-		Malformed: r.Counts.Malformed,
-		TooLong:   r.Counts.TooLong,
-		Filtered:  r.Counts.Filtered,
-		Late:      r.Counts.Late,
+		Lines:      r.Counts.Lines,
+		Parsed:     r.Counts.Parsed,
+		Malformed:  r.Counts.Malformed,
+		TooLong:    r.Counts.TooLong,
+		Filtered:   r.Counts.Filtered,
+		Directives: r.Counts.Directives,
+		Late:       r.Counts.Late,
 	}
 	var names []string
 	for _, s := range r.Sources {

@@ -15,10 +15,10 @@ import (
 const sniffBytes = 64 << 10
 
 // InputCounts are the line counts of an analysis. Lines = Parsed +
-// Malformed + TooLong + Filtered; Late counts parsed lines that were
+// Malformed + TooLong + Filtered + Directives; Late counts parsed lines that were
 // older than their window's close.
 type InputCounts struct {
-	Lines, Parsed, Malformed, TooLong, Filtered, Late uint64
+	Lines, Parsed, Malformed, TooLong, Filtered, Directives, Late uint64
 }
 
 func (c *InputCounts) add(o *InputCounts) {
@@ -27,6 +27,7 @@ func (c *InputCounts) add(o *InputCounts) {
 	c.Malformed += o.Malformed
 	c.TooLong += o.TooLong
 	c.Filtered += o.Filtered
+	c.Directives += o.Directives
 	c.Late += o.Late
 }
 
@@ -103,6 +104,7 @@ func Run(ctx context.Context, sources []Source, o Options) (*Result, error) {
 // the first one, and reports the source ended.
 func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, ended chan<- *sourceState, fail context.CancelCauseFunc) {
 	var seq uint64
+	var directive []byte
 	emit := func(b Batch) error {
 		if st.format == nil && len(b.Data) > 0 {
 			f, err := chooseFormat(o, sniff(b.Data))
@@ -111,11 +113,15 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, end
 			}
 			st.format = f
 		}
+		j := job{src: st, seq: seq, batch: b, directive: directive}
+		if st.format != nil && st.format.perSource {
+			directive = lastDirective(b.Data, directive)
+		}
 		if o.Progress != nil {
 			o.Progress(b.RawBytes, bytes.Count(b.Data, newline))
 		}
 		select {
-		case jobs <- job{src: st, seq: seq, batch: b}:
+		case jobs <- j:
 			seq++
 			return nil
 		case <-ctx.Done():
@@ -136,6 +142,22 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, end
 }
 
 var newline = []byte{'\n'}
+
+var fieldsDirective = []byte("#Fields:")
+
+// lastDirective returns a copy of the last "#Fields:" line of data, or
+// prev when data has none.
+func lastDirective(data, prev []byte) []byte {
+	i := bytes.LastIndex(data, fieldsDirective)
+	for i > 0 && data[i-1] != '\n' {
+		i = bytes.LastIndex(data[:i], fieldsDirective)
+	}
+	if i < 0 {
+		return prev
+	}
+	line, _ := cutLine(data[i:])
+	return bytes.Clone(line)
+}
 
 // sniff returns the start of data for format detection, ending with a
 // newline.

@@ -32,6 +32,11 @@ type job struct {
 	src   *sourceState
 	seq   uint64
 	batch Batch
+	// directive is, for a per-source format, the last directive line
+	// (W3C "#Fields:") before the batch: the worker's parser reads it
+	// first, so that a change of fields mid-file applies to every batch
+	// after it, whichever worker parses it.
+	directive []byte
 }
 
 // part is what a worker made of one batch: its line counts and its lines
@@ -130,6 +135,9 @@ func (w *worker) batch(j *job) *part {
 		w.sample(j.src.index, lineNo-b.TooLong, reasonTooLong, nil)
 	}
 	lp := w.parser(j.src.format)
+	if j.directive != nil {
+		lp.Parse(j.directive, &w.rec)
+	}
 	data := b.Data
 	for len(data) > 0 {
 		var line []byte
@@ -156,6 +164,10 @@ func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
 		return
 	}
 	if err := lp.Parse(line, &w.rec); err != nil {
+		if err == parsers.ErrDirective {
+			p.counts.Directives++
+			return
+		}
 		p.counts.Malformed++
 		w.reject(src, lineNo, reasonOf(err), line)
 		return

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -25,14 +24,13 @@ type eventPrinter struct {
 	mu     sync.Mutex
 	out    io.Writer
 	json   bool
-	enc    *json.Encoder
 	open   map[string]bool
 	lines  atomic.Int64
 	status *statusLine
 }
 
 func newEventPrinter(stdout, stderr io.Writer, output string, quiet bool) *eventPrinter {
-	p := &eventPrinter{out: stdout, json: output == "json", enc: json.NewEncoder(stdout), open: map[string]bool{}}
+	p := &eventPrinter{out: stdout, json: output == "json", open: map[string]bool{}}
 	if f, ok := stderr.(*os.File); ok && !quiet && isatty.IsTerminal(f.Fd()) {
 		p.status = startStatus(stderr, p)
 	}
@@ -53,7 +51,7 @@ func (p *eventPrinter) event(e incident.Event) {
 		p.status.clear()
 	}
 	if p.json {
-		p.enc.Encode(e)
+		report.WriteEventJSON(p.out, &e)
 		return
 	}
 	fmt.Fprintf(p.out, "%s %-10s %s %s %s: %s\n", in.End.Format(time.RFC3339), e.Type, in.Severity, in.Kind, report.Visible(in.Subject), report.Visible(in.Summary))

@@ -88,6 +88,8 @@ type jsonIncident struct {
 	Summary   string            `json:"summary"`
 	Evidence  incident.Evidence `json:"evidence"`
 	Runbook   incident.Runbook  `json:"runbook"`
+	// SupersededBy appears only in the event that supersedes an incident.
+	SupersededBy string `json:"superseded_by,omitempty"`
 }
 
 type jsonPeak struct {
@@ -177,6 +179,7 @@ func newJSONIncident(in *incident.Incident) jsonIncident {
 		Start: jsonTime(in.Start), End: jsonTime(in.End),
 		Peak:      jsonPeak{Value: in.Peak.Value, At: jsonTime(in.Peak.At)},
 		Threshold: in.Threshold, Summary: in.Summary, Evidence: e, Runbook: runbook(in),
+		SupersededBy: in.SupersededBy,
 	}
 }
 
@@ -223,6 +226,7 @@ func (j *jsonReport) report() Report {
 			Start: time.Time(in.Start), End: time.Time(in.End),
 			Peak:      incident.Peak{Value: in.Peak.Value, At: time.Time(in.Peak.At)},
 			Threshold: in.Threshold, Summary: in.Summary, Evidence: in.Evidence, Runbook: in.Runbook,
+			SupersededBy: in.SupersededBy,
 		})
 	}
 	return r
@@ -236,4 +240,17 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// jsonEvent is an incident event as analyze --follow -o json prints it.
+type jsonEvent struct {
+	Event    incident.EventType `json:"event"`
+	Seq      uint64             `json:"seq"`
+	Incident jsonIncident       `json:"incident"`
+}
+
+// WriteEventJSON writes e as one line of JSON, its incident in the same
+// form as the report's incidents.
+func WriteEventJSON(w io.Writer, e *incident.Event) error {
+	return json.NewEncoder(w).Encode(jsonEvent{Event: e.Type, Seq: e.Seq, Incident: newJSONIncident(&e.Incident)})
 }

@@ -64,6 +64,10 @@ type Input struct {
 	Malformed uint64 `json:"malformed"`
 	TooLong   uint64 `json:"too_long"`
 	Filtered  uint64 `json:"filtered"`
+	// Directives counts lines that are directives of the format, not
+	// records (W3C "#Fields:", "#Version:"…). Lines = Parsed + Malformed
+	// + TooLong + Filtered + Directives.
+	Directives uint64 `json:"directives"`
 	// Late counts parsed lines older than the close of their window (see
 	// --lateness): they are in every whole-run figure but in no window,
 	// so neither in the timeline nor in incident detection.

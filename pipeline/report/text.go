@@ -97,6 +97,9 @@ func (t *textWriter) input(r *Report) {
 	if in.Filtered > 0 {
 		t.printf(", outside the time filter %s", num(in.Filtered))
 	}
+	if in.Directives > 0 {
+		t.printf(", directives %s", num(in.Directives))
+	}
 	t.printf("\n")
 	if in.Late > 0 {
 		t.printf("  late (older than their window's close) %s: in every total, in no timeline row or incident\n", num(in.Late))
