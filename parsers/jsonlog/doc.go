@@ -52,19 +52,22 @@
 // are case-sensitive. A repeated key keeps its last value, as in
 // encoding/json.
 //
-//   - Time: time, ts, timestamp, @timestamp.
+//   - Time: time, ts, timestamp, @timestamp, start_time.
 //   - Level: level, lvl, severity.
 //   - Message: msg, message.
-//   - Status: status, status_code, statusCode, DownstreamStatus; also in
-//     "response".
-//   - Method: method, request_method, RequestMethod; also in "request".
-//   - Target: request_uri, uri, url, path, RequestPath; also in "request".
+//   - Status: status, status_code, statusCode, DownstreamStatus,
+//     response_code; also in "response".
+//   - Method: method, request_method, RequestMethod, httpMethod; also in
+//     "request".
+//   - Target: request_uri, uri, url, path, RequestPath, resourcePath; also
+//     in "request".
 //     (The target
 //     includes the query string when the logger's field does: prefer the
 //     URI names.)
-//   - Proto: proto, server_protocol, RequestProtocol; also in "request".
+//   - Proto: proto, server_protocol, RequestProtocol, protocol; also in
+//     "request".
 //   - Client: client_ip, clientip, remote_ip, remote_addr, ip, ClientHost,
-//     remoteAddress; also in "request". client_ip comes first: behind a proxy Caddy logs the
+//     remoteAddress, sourceIp; also in "request". client_ip comes first: behind a proxy Caddy logs the
 //     real client there and the proxy in remote_ip.
 //   - UserAgent: user_agent, http_user_agent, ua, request_User-Agent; also
 //     in "request"; then
@@ -74,17 +77,21 @@
 //     Referer, referer in request.headers.
 //   - User: user_id, user, uid, userId, username.
 //   - Bytes: size, body_bytes_sent, bytes, bytes_sent,
-//     DownstreamContentSize; also in "response".
+//     DownstreamContentSize, responseLength; also in "response".
 //   - Duration: response_time, duration, latency, elapsed, request_time,
 //     took; each name is followed, in this order, by its forms with a unit
 //     suffix: _s, _sec, _secs, _seconds, _ms, _msec, _millis,
 //     _milliseconds, _us, _usec, _micros, _microseconds, _ns, _nsec,
-//     _nanos, _nanoseconds. Then responseTime (pino-http, milliseconds)
-//     and Duration (Traefik, nanoseconds), whose unit is fixed.
+//     _nanos, _nanoseconds. Then responseTime (pino-http) and
+//     responseLatency (AWS API Gateway), milliseconds, and Duration
+//     (Traefik), nanoseconds, whose unit is fixed.
 //
 // "request" and "response" also go by "req" and "res" (pino-http,
 // bunyan); the first of the two names that holds an object is used. The
-// Traefik names (DownstreamStatus, ...) follow its JSON access log.
+// Traefik names (DownstreamStatus, ...) follow its JSON access log;
+// httpMethod, resourcePath, sourceIp, protocol, responseLength and
+// responseLatency are those of API Gateway access-log templates, and
+// response_code and start_time those of Envoy JSON logs.
 //
 // # Values
 //

@@ -65,24 +65,24 @@ type aliasGroup struct {
 // and every name of the line's object wins over every name of a nested
 // object.
 var aliasGroups = []aliasGroup{
-	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp"}},
+	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp", "start_time"}},
 	{f: fLevel, in: inTop, names: []string{"level", "lvl", "severity"}},
 	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
-	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code", "statusCode", "DownstreamStatus"}},
-	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method", "RequestMethod"}},
-	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path", "RequestPath"}},
-	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol", "RequestProtocol"}},
-	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress"}},
+	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code", "statusCode", "DownstreamStatus", "response_code"}},
+	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method", "RequestMethod", "httpMethod"}},
+	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path", "RequestPath", "resourcePath"}},
+	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol", "RequestProtocol", "protocol"}},
+	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp"}},
 	{f: fUserAgent, in: inTop | inRequest, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},
 	{f: fUserAgent, in: inHeaders, names: []string{"User-Agent", "user-agent"}},
 	{f: fReferer, in: inTop | inRequest, names: []string{"referer", "referrer", "http_referer", "request_Referer"}},
 	{f: fReferer, in: inHeaders, names: []string{"Referer", "referer"}},
 	{f: fUser, in: inTop, names: []string{"user_id", "user", "uid", "userId", "username"}},
-	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent", "DownstreamContentSize"}},
+	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent", "DownstreamContentSize", "responseLength"}},
 	{f: fDuration, in: inTop, suffix: true, names: []string{"response_time", "duration", "latency", "elapsed", "request_time", "took"}},
 	// pino-http's responseTime is in milliseconds, Traefik's Duration in
 	// nanoseconds, whether or not the number has a fraction.
-	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime"}},
+	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime", "responseLatency"}},
 	{f: fDuration, in: inTop, unitSet: true, unit: unitNS, names: []string{"Duration"}},
 	// pino-http and bunyan log the request and response as "req" and "res".
 	{f: fRequest, in: inTop, names: []string{"request", "req"}},

@@ -36,6 +36,12 @@ func TestParseIssue10(t *testing.T) {
 	// bunyan: "status":"200 OK" beside res.statusCode is 200, not a rejection.
 	f(`{"name":"app","level":30,"res":{"statusCode":200},"status":"200 OK","req":{"method":"GET","url":"/"},"msg":"done","time":"2023-03-24T14:26:16.243Z","v":0}`,
 		`http time=1679667976243000000 level="info" msg="done" status=200 method="GET" target="/"`)
+	// AWS API Gateway access log (JSON template): strings, latency in ms.
+	f(`{"requestId":"c6af9ac6","ip":"192.0.2.1","httpMethod":"GET","resourcePath":"/pets/{id}","status":"200","protocol":"HTTP/1.1","responseLength":"46","responseLatency":"12"}`,
+		`http status=200 method="GET" target="/pets/{id}" proto="HTTP/1.1" client="192.0.2.1" bytes=46 duration=12000`)
+	// Envoy JSON with operator-named keys.
+	f(`{"start_time":"2026-03-01T10:00:00.123Z","method":"POST","path":"/x","response_code":503,"duration":1004,"bytes_sent":91}`,
+		`http time=1772359200123000000 status=503 method="POST" target="/x" bytes=91 duration=1004000`)
 	// Caddy: status 0, no response written, is the status 0, not none.
 	f(`{"level":"info","ts":1716723772.5,"msg":"handled request","request":{"method":"GET","uri":"/"},"status":0,"size":0,"duration":0.001}`,
 		`http time=1716723772500000000 level="info" msg="handled request" method="GET" target="/" bytes=0 duration=1000 status=0`)

@@ -221,10 +221,10 @@ func refMap(top map[string]any, durationUnit string) result {
 		r.Level = [...]string{"trace", "debug", "info", "warn", "error", "fatal"}[n/10-1]
 	}
 	r.Message = text(false, values("msg message", top))
-	r.Method = text(false, values("method request_method RequestMethod", top, req))
-	r.Target = text(false, values("request_uri uri url path RequestPath", top, req))
-	r.Proto = text(false, values("proto server_protocol RequestProtocol", top, req))
-	r.Client = text(false, values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress", top, req))
+	r.Method = text(false, values("method request_method RequestMethod httpMethod", top, req))
+	r.Target = text(false, values("request_uri uri url path RequestPath resourcePath", top, req))
+	r.Proto = text(false, values("proto server_protocol RequestProtocol protocol", top, req))
+	r.Client = text(false, values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp", top, req))
 	if m := refHostPort.FindStringSubmatch(r.Client); m != nil {
 		r.Client = m[1] + m[2]
 	}
@@ -236,13 +236,13 @@ func refMap(top map[string]any, durationUnit string) result {
 	}
 
 	var bad bool
-	if s, num, ok := refNumeric(values("time ts timestamp @timestamp", top)); ok {
+	if s, num, ok := refNumeric(values("time ts timestamp @timestamp start_time", top)); ok {
 		if r.Time, bad = refTime(s, num); bad {
 			return result{Reason: ReasonTime}
 		}
 	}
 	zero := false
-	if s, num, ok := refNumeric(values("status status_code statusCode DownstreamStatus", top, resp)); ok {
+	if s, num, ok := refNumeric(values("status status_code statusCode DownstreamStatus response_code", top, resp)); ok {
 		// bunyan's "200 OK": a status and its reason phrase.
 		if m := refStatusReason.FindStringSubmatch(s); m != nil && !num {
 			s = m[1]
@@ -254,7 +254,7 @@ func refMap(top map[string]any, durationUnit string) result {
 		r.Status, zero = n, n == 0
 	}
 	r.Bytes = -1
-	if s, _, ok := refNumeric(values("size body_bytes_sent bytes bytes_sent DownstreamContentSize", top, resp)); ok {
+	if s, _, ok := refNumeric(values("size body_bytes_sent bytes bytes_sent DownstreamContentSize responseLength", top, resp)); ok {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if !refDigits.MatchString(s) || err != nil {
 			return result{Reason: ReasonBytes}
@@ -408,7 +408,7 @@ func refDurationValue(top map[string]any, override string) (s string, num bool, 
 			}
 		}
 	}
-	for _, fixed := range [][2]string{{"responseTime", "ms"}, {"Duration", "ns"}} {
+	for _, fixed := range [][2]string{{"responseTime", "ms"}, {"responseLatency", "ms"}, {"Duration", "ns"}} {
 		if v, present := top[fixed[0]]; present {
 			if s, num, ok := refNumeric([]any{v}); ok {
 				if override != "" {
