@@ -17,15 +17,24 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
 # test: vet, the whole suite with the race detector on the packages that run
-# goroutines, and a short fuzz run of every parser.
+# goroutines, and a short fuzz run of every parser and of the engine.
 test: vet
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./pipeline/... ./cmd/...
 	$(MAKE) fuzz
 
+# fuzz: a short run of every parser's target and of the whole engine
+# (arbitrary bytes through run, report and every renderer).
+FUZZ_TARGETS = \
+	FuzzParse:./parsers/accesslog FuzzParseBuiltin:./parsers/accesslog \
+	FuzzParse:./parsers/jsonlog FuzzParse:./parsers/logfmt \
+	FuzzParse:./parsers/awslb FuzzParse:./parsers/haproxy FuzzParse:./parsers/w3c \
+	FuzzRun:./pipeline
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./parsers/accesslog
-	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s ./parsers/jsonlog
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} $${t#*:}"; \
+		$(GO) test -run='^$$' -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=5s $${t#*:}; \
+	done
 
 # bench: Go benchmarks (MB/s from b.SetBytes, lines/s where reported), e.g.
 # make bench BENCH=Parse COUNT=6 PKGS=./parsers/... > new.txt for benchstat
