@@ -174,6 +174,9 @@ func requests(s *summary.Summary) report.Requests {
 			q.Errors5xx += n
 		}
 	}
+	if s.ZeroStatus > 0 {
+		q.Status["0"] = s.ZeroStatus
+	}
 	if q.Total > 0 {
 		q.ErrorRate = float64(q.Errors5xx) / float64(q.Total)
 	}

@@ -11,9 +11,6 @@ import (
 	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
-// sniffBytes is how much of an input format detection looks at.
-const sniffBytes = 64 << 10
-
 // InputCounts are the line counts of an analysis. Lines = Parsed +
 // Malformed + TooLong + Filtered + Directives; Late counts parsed lines that were
 // older than their window's close.
@@ -107,7 +104,7 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, end
 	var directive []byte
 	emit := func(b Batch) error {
 		if st.format == nil && len(b.Data) > 0 {
-			f, err := chooseFormat(o, sniff(b.Data))
+			f, err := chooseFormat(o, sample(b.Data))
 			if err != nil {
 				return fmt.Errorf("%s: %w", st.src.Info().Name, err)
 			}
@@ -159,19 +156,13 @@ func lastDirective(data, prev []byte) []byte {
 	return bytes.Clone(line)
 }
 
-// sniff returns the start of data for format detection, ending with a
-// newline.
-func sniff(data []byte) []byte {
-	s := data[:min(len(data), sniffBytes)]
-	if len(s) < len(data) {
-		if i := bytes.LastIndexByte(s, '\n'); i >= 0 {
-			return s[:i+1]
-		}
+// sample returns data for format detection (which bounds its own work),
+// ending with a newline: the last line of an input may lack one.
+func sample(data []byte) []byte {
+	if data[len(data)-1] != '\n' {
+		return append(bytes.Clone(data), '\n')
 	}
-	if s[len(s)-1] != '\n' {
-		s = append(bytes.Clone(s), '\n')
-	}
-	return s
+	return data
 }
 
 // merger merges parts in input order, closes windows behind the

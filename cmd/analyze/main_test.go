@@ -205,3 +205,18 @@ func jsonNumber(n uint64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestLongFirstLine is a regression test: a valid log whose first line is
+// over 64 KiB was rejected whole.
+func TestLongFirstLine(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/apache_logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := append([]byte(strings.Repeat("x", 70000)+"\n"), data[:20000]...)
+	out, stderr, code := analyze(t, in, "-o", "json")
+	var rep report.Report
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Input.TooLong != 1 || rep.Input.Format != "combined" || rep.Input.Parsed == 0 {
+		t.Errorf("unexpected result for a long first line; got status %d, stderr %q, input %+v", code, stderr, rep.Input)
+	}
+}

@@ -61,10 +61,12 @@ type Summary struct {
 	opts     Options
 	Requests uint64
 	// Status counts requests by status code; index 0 holds requests
-	// without a status.
-	Status    [1000]uint64
-	Latency   *quantile.Sketch
-	Endpoints map[string]*Endpoint
+	// without a status; ZeroStatus those that logged status 0 (Caddy
+	// writes 0 when no response was written).
+	Status     [1000]uint64
+	ZeroStatus uint64
+	Latency    *quantile.Sketch
+	Endpoints  map[string]*Endpoint
 	// Folded counts distinct endpoint keys folded into "other".
 	Folded     uint64
 	IPs        *topk.TopK
@@ -132,7 +134,11 @@ func (s *Summary) Add(l *window.Line) {
 	if status < 0 || status >= len(s.Status) {
 		status = 0
 	}
-	s.Status[status]++
+	if status == 0 && r.ZeroStatus {
+		s.ZeroStatus++
+	} else {
+		s.Status[status]++
+	}
 	e := s.endpointOf(l)
 	e.Requests++
 	if window.StatusClass(status) == 5 {
@@ -241,6 +247,7 @@ func (s *Summary) Merge(o *Summary) {
 	for i, n := range o.Status {
 		s.Status[i] += n
 	}
+	s.ZeroStatus += o.ZeroStatus
 	s.Latency.Merge(o.Latency)
 	for _, k := range slices.Sorted(maps.Keys(o.Endpoints)) {
 		oe := o.Endpoints[k]
