@@ -36,9 +36,10 @@ type Result struct {
 
 // SourceResult is one source after the run.
 type SourceResult struct {
-	Info   SourceInfo
-	Format string
-	Lines  uint64
+	Info      SourceInfo
+	Format    string
+	Detection string
+	Lines     uint64
 	// Err says why the source stopped early (its lines before are
 	// counted); nil when it was read to its end.
 	Err error
@@ -59,7 +60,7 @@ func (m *merger) result() *Result {
 	for _, st := range m.states {
 		sr := SourceResult{Info: st.src.Info(), Lines: st.lines, Err: st.err}
 		if st.format != nil {
-			sr.Format = st.format.name
+			sr.Format, sr.Detection = st.format.name, st.format.evidence
 		}
 		res.Sources = append(res.Sources, sr)
 	}
@@ -129,7 +130,7 @@ func (r *Result) input() report.Input {
 	}
 	var names []string
 	for _, s := range r.Sources {
-		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Warnings: s.Info.Warnings}
+		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Detection: s.Detection, Warnings: s.Info.Warnings}
 		if s.Err != nil {
 			f.Error = s.Err.Error()
 		}

@@ -83,8 +83,11 @@ type File struct {
 	Path        string `json:"path"`
 	Compression string `json:"compression"`
 	Format      string `json:"format"`
-	Lines       uint64 `json:"lines"`
-	Bytes       uint64 `json:"bytes"`
+	// Detection says how the format was chosen: "given with --format"
+	// or "detected: 100 of 100 sample lines".
+	Detection string `json:"detection,omitempty"`
+	Lines     uint64 `json:"lines"`
+	Bytes     uint64 `json:"bytes"`
 	// Error says why reading stopped early (a damaged compressed file);
 	// the lines read before it are counted. Empty when the file was read
 	// to its end.
