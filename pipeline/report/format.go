@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,7 +112,17 @@ func span(tr TimeRange) string {
 	if tr.Start.IsZero() || tr.End.IsZero() {
 		return "?"
 	}
-	return duration(tr.End.Sub(tr.Start))
+	d := tr.End.Sub(tr.Start)
+	if d == math.MaxInt64 {
+		// Sub saturates past 292 years: count whole days from seconds.
+		secs := tr.End.Unix() - tr.Start.Unix()
+		days := strconv.FormatInt(secs/86400, 10) + "d"
+		if rest := time.Duration(secs%86400) * time.Second; rest > 0 {
+			return days + duration(rest)
+		}
+		return days
+	}
+	return duration(d)
 }
 
 // duration formats d as days, hours, minutes and seconds, omitting zero

@@ -105,3 +105,18 @@ func TestDuration(t *testing.T) {
 	f(2*time.Hour, "2h")
 	f(150*time.Minute, "2h30m")
 }
+
+// TestSpan is a regression test: a range of more than 292 years printed a
+// saturated duration.
+func TestSpan(t *testing.T) {
+	f := func(start, end time.Time, want string) {
+		t.Helper()
+		if got := span(TimeRange{start, end}); got != want {
+			t.Errorf("unexpected span from %v to %v; got %q; want %q", start, end, got, want)
+		}
+	}
+	day := func(y int) time.Time { return time.Date(y, 3, 1, 0, 0, 10, 0, time.UTC) }
+	f(day(2026), day(2026).Add(26*time.Hour), "1d2h")
+	f(day(1700), day(2261), "204901d")
+	f(day(1700), day(2261).Add(90*time.Second), "204901d1m30s")
+}
