@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -108,24 +107,5 @@ func checkNearestRank(t *testing.T, what string, got report.Latency, durations [
 	}
 	if got.Count != uint64(len(sorted)) || math.Abs(got.Max-sorted[len(sorted)-1]) > 1e-9 {
 		t.Errorf("unexpected count or max of %q; got %d %v; want %d %v", what, got.Count, got.Max, len(sorted), sorted[len(sorted)-1])
-	}
-}
-
-// checkRanks checks each reported quantile in rank space, where a t-digest
-// bounds its error (past the exact budget).
-func checkRanks(t *testing.T, what string, got report.Latency, exact []float64) {
-	t.Helper()
-	sorted := slices.Sorted(slices.Values(exact))
-	n := float64(len(sorted))
-	for _, c := range []struct {
-		name   string
-		v, q   float64
-		margin float64
-	}{{"p50", got.P50, 0.5, 0.01}, {"p90", got.P90, 0.9, 0.01}, {"p95", got.P95, 0.95, 0.01}, {"p99", got.P99, 0.99, 0.01}, {"p99.9", got.P999, 0.999, 0.002}} {
-		below := float64(sort.SearchFloat64s(sorted, c.v-1e-6)) / n
-		atOrBelow := float64(sort.SearchFloat64s(sorted, c.v+1e-6)) / n
-		if c.q < below-c.margin || c.q > atOrBelow+c.margin {
-			t.Errorf("unexpected %s of %q; got %v, which has ranks [%.4f, %.4f]; want %v ±%v", c.name, what, c.v, below, atOrBelow, c.q, c.margin)
-		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -218,5 +219,48 @@ func TestLongFirstLine(t *testing.T) {
 	var rep report.Report
 	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Input.TooLong != 1 || rep.Input.Format != "combined" || rep.Input.Parsed == 0 {
 		t.Errorf("unexpected result for a long first line; got status %d, stderr %q, input %+v", code, stderr, rep.Input)
+	}
+}
+
+// TestSinceLastHourOutOfOrder is a regression test: the end of the log
+// was taken from the end of the file, so a log whose last block is older
+// kept hours too many. The end is the newest event time.
+func TestSinceLastHourOutOfOrder(t *testing.T) {
+	var b strings.Builder
+	line := func(at time.Time) {
+		fmt.Fprintf(&b, "10.0.0.1 - - [%s] \"GET /x HTTP/1.1\" 200 10 \"-\" \"curl/8\"\n", at.Format("02/Jan/2006:15:04:05 -0700"))
+	}
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for i := range 180 { // 10:00 to 12:59, one a minute
+		line(t0.Add(time.Duration(i) * time.Minute))
+	}
+	for i := range 60 { // then an older block: 06:00 to 06:59
+		line(t0.Add(-4*time.Hour + time.Duration(i)*time.Minute))
+	}
+	path := filepath.Join(t.TempDir(), "blocks.log")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	out, stderr, code := analyze(t, nil, "-o", "json", "--since", "1h", path)
+	var rep report.Report
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil {
+		t.Fatalf("unexpected result; status %d, stderr %s", code, stderr)
+	}
+	// The newest line is 12:59: the last hour is [11:59, …), 61 lines.
+	if rep.Input.Parsed != 61 || rep.Input.Filtered != 179 {
+		t.Errorf("unexpected lines in the last hour; got %d parsed, %d filtered; want 61 and 179", rep.Input.Parsed, rep.Input.Filtered)
+	}
+}
+
+// TestTimeRangeBefore1970 is a regression test: a log entirely before 1970
+// reported its end as 1970-01-01.
+func TestTimeRangeBefore1970(t *testing.T) {
+	in := "1.2.3.4 - - [01/Mar/1960:00:00:10 +0000] \"GET /x HTTP/1.1\" 200 10 \"-\" \"curl/8\"\n" +
+		"1.2.3.4 - - [01/Mar/1961:00:00:10 +0000] \"GET /x HTTP/1.1\" 200 10 \"-\" \"curl/8\"\n"
+	out, _, code := analyze(t, []byte(in), "-o", "json")
+	var rep report.Report
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil {
+		t.Fatalf("unexpected status %d", code)
+	}
+	if want := time.Date(1961, 3, 1, 0, 0, 10, 0, time.UTC); !rep.TimeRange.End.Equal(want) || rep.TimeRange.Start.Year() != 1960 {
+		t.Errorf("unexpected time range; got %v to %v; want 1960-03-01 to %v", rep.TimeRange.Start, rep.TimeRange.End, want)
 	}
 }
