@@ -33,6 +33,9 @@ func bigLog(t *testing.T) string {
 // progress line, and --quiet removes it.
 func TestProgress(t *testing.T) {
 	if _, err := exec.LookPath("script"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("script (Debian package util-linux) is needed in CI: %v", err)
+		}
 		t.Skip("script (util-linux) is not installed")
 	}
 	path := bigLog(t)
