@@ -43,7 +43,7 @@ const (
 )
 
 // durationScale is the power of ten that turns a number in the unit into
-// microseconds; negative for nanoseconds, which parseFixed divides.
+// microseconds; negative for nanoseconds, which parsers.ParseFixed divides.
 var durationScale = [...]int{unitS: 6, unitMS: 3, unitUS: 0, unitNS: -3, unitIgnore: 3}
 
 // kind says what an item of a Format is and which Record field it fills.

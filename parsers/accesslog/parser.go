@@ -206,7 +206,7 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 		// X-Forwarded-For, when it is the client, may come first.
 		if it.store && r.Client == nil {
-			r.Client = dash(v)
+			r.Client = parsers.Dash(v)
 		}
 	case kForwardedFor:
 		if !it.store || !p.xffClient {
@@ -217,7 +217,7 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 	case kUser:
 		if it.store {
-			r.User = dash(v)
+			r.User = parsers.Dash(v)
 		}
 	case kTimeLocal, kTimeISO, kEpoch:
 		t, ok := p.time(it, v)
@@ -229,19 +229,19 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 	case kRequest:
 		if it.store {
-			setRequest(r, v)
+			r.Method, r.Target, r.Proto = parsers.SplitRequest(v)
 		}
 	case kMethod:
 		if it.store {
-			r.Method = dash(v)
+			r.Method = parsers.Dash(v)
 		}
 	case kTarget:
 		if it.store {
-			r.Target = dash(v)
+			r.Target = parsers.Dash(v)
 		}
 	case kPath:
 		if it.store {
-			r.Target = dash(v)
+			r.Target = parsers.Dash(v)
 			p.pathStart = start
 		}
 	case kArgs, kQuery:
@@ -250,7 +250,7 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 	case kProto:
 		if it.store {
-			r.Proto = dash(v)
+			r.Proto = parsers.Dash(v)
 		}
 	case kStatus, kStatus0:
 		if it.kind == kStatus0 && len(v) == 1 && v[0] == '0' {
@@ -266,7 +266,7 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 	case kHost:
 		if it.store {
-			r.Host = dash(v)
+			r.Host = parsers.Dash(v)
 		}
 	case kBytes:
 		n, ok := parseBytes(v)
@@ -289,11 +289,11 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 	case kReferer:
 		if it.store {
-			r.Referer = dash(v)
+			r.Referer = parsers.Dash(v)
 		}
 	case kUserAgent:
 		if it.store {
-			r.UserAgent = dash(v)
+			r.UserAgent = parsers.Dash(v)
 		}
 	}
 	return ""

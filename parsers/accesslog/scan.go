@@ -36,7 +36,7 @@ func valueEnd(line []byte, pos int, it *item) int {
 	case it.kind == kRest:
 		return len(line)
 	case it.quoted:
-		return quotedEnd(line, pos)
+		return parsers.QuotedEnd(line, pos)
 	case it.kind == kTimeLocal:
 		return timeLocalEnd(line, pos, it.stop)
 	case it.stop2 != 0:
@@ -94,28 +94,6 @@ func timeLocalEnd(line []byte, pos int, stop byte) int {
 	return min(pos+timeLocalLen, len(line))
 }
 
-// quotedEnd returns the position of the first double quote at or after pos
-// that a backslash does not escape, or -1. Apache writes a quote inside a
-// field as \" and a backslash as \\.
-func quotedEnd(line []byte, pos int) int {
-	start := pos
-	for {
-		i := bytes.IndexByte(line[pos:], '"')
-		if i < 0 {
-			return -1
-		}
-		q := pos + i
-		b := q
-		for b > start && line[b-1] == '\\' {
-			b--
-		}
-		if (q-b)%2 == 0 {
-			return q
-		}
-		pos = q + 1
-	}
-}
-
 // identUser reads the 0 to 2 tokens that stand for "%l %u" before the '['
 // of the time; the last one is the user. It returns where the time starts,
 // or where parsing stopped and a reason.
@@ -129,7 +107,7 @@ func identUser(line []byte, pos int, r *parsers.Record) (int, string) {
 		user = line[pos:end]
 		pos = skipSpaces(line, end)
 	}
-	r.User = dash(user)
+	r.User = parsers.Dash(user)
 	return pos, ""
 }
 
@@ -149,7 +127,7 @@ func (p *Parser) tail(line []byte, pos int, it *item, r *parsers.Record) (int, s
 			if !it.tailQuoted {
 				return pos, ReasonTrailing
 			}
-			end := quotedEnd(line, pos+1)
+			end := parsers.QuotedEnd(line, pos+1)
 			if end < 0 {
 				return pos, ReasonQuote
 			}

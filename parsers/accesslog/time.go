@@ -25,7 +25,7 @@ func (p *Parser) time(it *item, v []byte) (int64, bool) {
 		return p.timeISO(v)
 	}
 	// Epoch time in it.unit: nanoseconds are 1000 times microseconds.
-	return parseFixed(v, durationScale[it.unit]+3)
+	return parsers.ParseFixed(v, durationScale[it.unit]+3)
 }
 
 // timeLocal parses "dd/Mon/yyyy:hh:mm:ss ±hhmm", Apache's %t and nginx's
