@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // Run: go test -run '^$' -bench . -benchtime 1s ./parsers/accesslog/
@@ -19,7 +20,7 @@ func benchLines(b *testing.B, name string, edit func(i int, line []byte) []byte)
 	b.Helper()
 	var buf []byte
 	var ends []int
-	for i, line := range readLines(b, name) {
+	for i, line := range parsertest.ReadLines(b, name) {
 		if i+1 == 8899 && name == "apache_logs" {
 			continue // truncated
 		}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // TestBuiltinExamples checks that every named format parses its own
@@ -45,7 +46,7 @@ func TestBuiltinFiles(t *testing.T) {
 	}
 	f := func(file, format string, wants ...want) {
 		t.Helper()
-		lines := readLines(t, file)
+		lines := parsertest.ReadLines(t, file)
 		fm, n, err := Detect(joinLines(lines))
 		if err != nil || fm.Name() != format || n != len(lines) {
 			t.Fatalf("unexpected detection of %s; got %v, %d lines, %v; want %s, %d lines", file, fm, n, err, format, len(lines))
@@ -118,7 +119,7 @@ func TestBuiltinAllocs(t *testing.T) {
 // FuzzCompile covers.)
 func FuzzParseBuiltin(f *testing.F) {
 	for _, name := range []string{"gen_traefik_clf.log", "gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "gen_envoy.log", "gen_vcombined.log", "lnav_s3_sample.log"} {
-		for _, line := range readLines(f, name) {
+		for _, line := range parsertest.ReadLines(f, name) {
 			f.Add(line)
 		}
 	}
@@ -150,7 +151,7 @@ func BenchmarkParseBuiltin(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		lines := readLines(b, c.file)
+		lines := parsertest.ReadLines(b, c.file)
 		for _, valid := range []bool{true, false} {
 			name := c.format
 			if !valid {

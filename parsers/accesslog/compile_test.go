@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // parseWith compiles format with compile and parses line with it.
@@ -231,7 +232,7 @@ func TestCompiledRoundTrip(t *testing.T) {
 	ms := func(us int64) string { return fmt.Sprintf("%d.%03d", us/1e6, us/1000%1000) }
 	var records []parsers.Record
 	for _, name := range []string{"apache_logs", "logfile_shop_access_log.0"} {
-		for i, line := range readLines(t, name) {
+		for i, line := range parsertest.ReadLines(t, name) {
 			r, ok := refParse(line, true, unitAuto)
 			// The layouts write method, target and protocol apart.
 			if ok && r.Method != nil && r.Target != nil && r.Proto != nil {
@@ -262,7 +263,7 @@ func TestCompiledRoundTrip(t *testing.T) {
 			if err := p.Parse([]byte(s), &r); err != nil {
 				t.Fatalf("unexpected error for %q in %s; got %v; want nil", s, fm.Name(), err)
 			}
-			if diff := recordDiff(want, r); diff != "" {
+			if diff := parsertest.RecordDiff(want, r); diff != "" {
 				t.Fatalf("unexpected record for %q in %s (-want +got):\n%s", s, fm.Name(), diff)
 			}
 		}

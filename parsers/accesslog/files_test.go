@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // TestParseFiles parses every line of every access log in testdata and
@@ -27,7 +28,7 @@ func TestParseFiles(t *testing.T) {
 		got := counts{methods: map[string]int{}, statuses: map[string]int{}, reasons: map[string]int{}}
 		var r parsers.Record
 		var prev int64
-		for i, line := range readLines(t, name) {
+		for i, line := range parsertest.ReadLines(t, name) {
 			err := p.Parse(line, &r)
 			ref, refOK := refParse(line, true, unitAuto)
 			if (err == nil) != refOK {
@@ -43,7 +44,7 @@ func TestParseFiles(t *testing.T) {
 				got.reasons[se.Reason]++
 				continue
 			}
-			if diff := recordDiff(ref, r); diff != "" {
+			if diff := parsertest.RecordDiff(ref, r); diff != "" {
 				t.Fatalf("unexpected record for %s:%d %q (-reference +got):\n%s", name, i+1, line, diff)
 			}
 			got.methods[string(r.Method)]++
@@ -115,7 +116,7 @@ func TestParseFiles(t *testing.T) {
 // the shared README: \xHH escapes in the referer, kept raw, and a line
 // truncated in the user agent.
 func TestParseOddLines(t *testing.T) {
-	lines := readLines(t, "apache_logs")
+	lines := parsertest.ReadLines(t, "apache_logs")
 	p := NewParser(mustNamed(t, "combined"), Options{})
 	f := func(n int, wantReferer, wantUA string) {
 		t.Helper()

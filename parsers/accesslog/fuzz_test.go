@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 var knownReasons = map[string]bool{
@@ -20,7 +21,7 @@ var knownReasons = map[string]bool{
 // record lie within the line.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"logfile_shop_access_log.0", "apache_logs"} {
-		for i, line := range readLines(f, name) {
+		for i, line := range parsertest.ReadLines(f, name) {
 			// Elastic's odd lines: \xHH escapes and the truncated 8899.
 			if i < 30 || i+1 == 5851 || i+1 == 5853 || i+1 == 5860 || i+1 == 8899 {
 				f.Add(line)
@@ -28,7 +29,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	for _, name := range []string{"logfile_access_log.1", "logfile_bad_access_log.0"} {
-		for _, line := range readLines(f, name) {
+		for _, line := range parsertest.ReadLines(f, name) {
 			f.Add(line)
 		}
 	}
@@ -60,7 +61,7 @@ func FuzzParse(f *testing.F) {
 				checkError(t, line, err)
 				continue
 			}
-			if diff := recordDiff(ref, r); diff != "" {
+			if diff := parsertest.RecordDiff(ref, r); diff != "" {
 				t.Fatalf("unexpected record for %q in %s (-reference +got):\n%s", line, fm.f.Name(), diff)
 			}
 			checkWithin(t, line, r)

@@ -3,16 +3,11 @@ package accesslog
 import (
 	"bytes"
 	"math"
-	"math/big"
-	"os"
-	"reflect"
 	"regexp"
-	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // The reference is a slow, independent implementation of the named
@@ -61,10 +56,11 @@ func refParse(line []byte, combined bool, u unit) (r parsers.Record, ok bool) {
 	}
 	refRequest(&r, m[5])
 	if !isDash(m[6]) {
-		r.Status = int(refNumber(m[6], 0))
+		n, _ := parsertest.Decimal(string(m[6]), 0) // 3 digits
+		r.Status = int(n)
 	}
 	if !isDash(m[7]) {
-		r.Bytes = refNumber(m[7], 0)
+		r.Bytes, _ = parsertest.Decimal(string(m[7]), 0) // at most 18 digits
 	}
 	last := m[8]
 	if combined {
@@ -80,13 +76,13 @@ func refParse(line []byte, combined bool, u unit) (r parsers.Record, ok bool) {
 				u = unitS
 			}
 		}
-		scale := map[unit]int64{unitS: 1e6, unitMS: 1e3, unitUS: 1}[u]
+		exp := map[unit]int64{unitS: 6, unitMS: 3, unitUS: 0}[u]
 		for _, d := range refSeparator.Split(string(last), -1) {
 			if d == "-" {
 				continue
 			}
-			n := refNumber([]byte(d), scale)
-			if n == -2 || r.Duration > 0 && n > math.MaxInt64-r.Duration {
+			n, ok := parsertest.Decimal(d, exp)
+			if !ok || r.Duration > 0 && n > math.MaxInt64-r.Duration {
 				return r, false
 			}
 			r.Duration = max(r.Duration, 0) + n
@@ -132,39 +128,4 @@ func refRequest(r *parsers.Record, v []byte) {
 	} else if m := refRequest1.FindSubmatch(v); m != nil {
 		r.Target = refDash(m[1])
 	}
-}
-
-// refNumber returns decimal b times scale, truncated; -2 when it does not
-// fit in an int64.
-func refNumber(b []byte, scale int64) int64 {
-	x, ok := new(big.Rat).SetString(string(b))
-	if !ok {
-		panic("refNumber: " + string(b))
-	}
-	if scale > 0 {
-		x.Mul(x, new(big.Rat).SetInt64(scale))
-	}
-	n := new(big.Int).Quo(x.Num(), x.Denom())
-	if !n.IsInt64() {
-		return -2
-	}
-	return n.Int64()
-}
-
-// readLines returns the lines of testdata file name, without '\n'.
-func readLines(t testing.TB, name string) [][]byte {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
-}
-
-// recordDiff is cmp.Diff for records, fast when they are equal.
-func recordDiff(want, got parsers.Record) string {
-	if reflect.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // BenchmarkParse measures one parser over the samples; the regexp
@@ -13,7 +14,7 @@ import (
 //	go test -run '^$' -bench . -count 6 ./parsers/awslb | benchstat -
 func BenchmarkParse(b *testing.B) {
 	for _, s := range samples {
-		lines := readLines(b, s.file)
+		lines := parsertest.ReadLines(b, s.file)
 		size := 0
 		for _, l := range lines {
 			size += len(l)
@@ -45,7 +46,7 @@ func BenchmarkParse(b *testing.B) {
 		}
 	})
 	b.Run("regexp", func(b *testing.B) {
-		lines := readLines(b, "gen_alb.log")
+		lines := parsertest.ReadLines(b, "gen_alb.log")
 		re := regexp.MustCompile(refALB.String())
 		b.ReportAllocs()
 		b.SetBytes(int64(len(lines[0])))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 var knownReasons = map[string]bool{
@@ -18,7 +19,7 @@ var knownReasons = map[string]bool{
 // line.
 func FuzzParse(f *testing.F) {
 	for _, s := range samples {
-		for _, line := range readLines(f, s.file) {
+		for _, line := range parsertest.ReadLines(f, s.file) {
 			f.Add(line)
 		}
 	}
@@ -41,7 +42,7 @@ func FuzzParse(f *testing.F) {
 			if !refOK {
 				t.Fatalf("unexpected success for %q in format %d; reference rejects", line, fm)
 			}
-			if d := recordDiff(ref, r); d != "" {
+			if d := parsertest.RecordDiff(ref, r); d != "" {
 				t.Fatalf("unexpected record for %q in format %d (-reference +got):\n%s", line, fm, d)
 			}
 			for _, s := range [][]byte{r.Client, r.Method, r.Host, r.Target, r.Proto, r.UserAgent} {

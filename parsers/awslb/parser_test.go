@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 var samples = []struct {
@@ -22,7 +23,7 @@ var samples = []struct {
 func TestParseFiles(t *testing.T) {
 	for _, s := range samples {
 		p := NewParser(s.format)
-		for i, line := range readLines(t, s.file) {
+		for i, line := range parsertest.ReadLines(t, s.file) {
 			var r parsers.Record
 			if err := p.Parse(line, &r); err != nil {
 				t.Fatalf("unexpected error for %s:%d; got %v; want nil", s.file, i+1, err)
@@ -31,7 +32,7 @@ func TestParseFiles(t *testing.T) {
 			if !ok {
 				t.Fatalf("reference rejects %s:%d", s.file, i+1)
 			}
-			if d := recordDiff(ref, r); d != "" {
+			if d := parsertest.RecordDiff(ref, r); d != "" {
 				t.Fatalf("unexpected record for %s:%d (-reference +got):\n%s", s.file, i+1, d)
 			}
 		}
@@ -100,7 +101,7 @@ func TestParseFailure(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	for _, s := range samples {
 		p := NewParser(s.format)
-		lines := readLines(t, s.file)
+		lines := parsertest.ReadLines(t, s.file)
 		lines = append(lines, []byte("http junk"), []byte(`2015-05-13T23:39:43Z lb 1.2.3.4:1 - 0.1 0.2 0.3 404 404 0 5 "GET`))
 		var r parsers.Record
 		if n := testing.AllocsPerRun(20, func() {

@@ -2,17 +2,12 @@ package awslb
 
 import (
 	"bytes"
-	"math/big"
-	"os"
-	"reflect"
 	"regexp"
 	"strconv"
-	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // The reference is a slow, independent reading of the two formats with
@@ -70,8 +65,8 @@ func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
 			total = -1
 			continue
 		}
-		d := refMicros(m[i])
-		if d < 0 {
+		d, ok := parsertest.Decimal(string(m[i]), 6)
+		if !ok {
 			return r, false
 		}
 		if i == 6 {
@@ -154,36 +149,4 @@ func refDash(b []byte) []byte {
 		return nil
 	}
 	return b
-}
-
-// refMicros converts decimal seconds to microseconds, truncated; -1 when
-// it does not fit.
-func refMicros(b []byte) int64 {
-	x, ok := new(big.Rat).SetString(string(b))
-	if !ok {
-		return -1
-	}
-	x.Mul(x, big.NewRat(1e6, 1))
-	n := new(big.Int).Quo(x.Num(), x.Denom())
-	if !n.IsInt64() {
-		return -1
-	}
-	return n.Int64()
-}
-
-// readLines returns the lines of the shared testdata file name.
-func readLines(t testing.TB, name string) [][]byte {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
-}
-
-func recordDiff(want, got parsers.Record) string {
-	if reflect.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
 }

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // FuzzParse checks that the parser never panics, agrees with the regexp
 // reference, and fills records with sub-slices of the line.
 func FuzzParse(f *testing.F) {
 	for _, n := range samples {
-		for _, l := range readLines(f, n) {
+		for _, l := range parsertest.ReadLines(f, n) {
 			f.Add(l)
 		}
 	}
@@ -29,7 +30,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if d := recordDiff(ref, r); d != "" {
+		if d := parsertest.RecordDiff(ref, r); d != "" {
 			t.Fatalf("unexpected record for %q (-reference +got):\n%s", line, d)
 		}
 		for _, s := range [][]byte{r.Client, r.Method, r.Target, r.Proto} {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // BenchmarkParse: syslog-wrapped HTTP lines, an invalid line and the
@@ -11,7 +12,7 @@ import (
 //
 //	go test -run '^$' -bench . -count 6 ./parsers/haproxy | benchstat -
 func BenchmarkParse(b *testing.B) {
-	lines := readLines(b, "logfile_haproxy.0")[3:14]
+	lines := parsertest.ReadLines(b, "logfile_haproxy.0")[3:14]
 	run := func(name string, line func(i int) []byte, parse func([]byte) bool) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 var samples = []string{"logfile_haproxy.0", "gen_haproxy.log"}
@@ -15,7 +16,7 @@ func TestParseFiles(t *testing.T) {
 		t.Helper()
 		p := NewParser()
 		ok := 0
-		for i, line := range readLines(t, name) {
+		for i, line := range parsertest.ReadLines(t, name) {
 			var r parsers.Record
 			err := p.Parse(line, &r)
 			ref, refOK := refParse(line)
@@ -26,7 +27,7 @@ func TestParseFiles(t *testing.T) {
 				continue
 			}
 			ok++
-			if d := recordDiff(ref, r); d != "" {
+			if d := parsertest.RecordDiff(ref, r); d != "" {
 				t.Fatalf("unexpected record for %s:%d (-reference +got):\n%s", name, i+1, d)
 			}
 		}
@@ -39,7 +40,7 @@ func TestParseFiles(t *testing.T) {
 }
 
 func TestParseSuccess(t *testing.T) {
-	lines := readLines(t, "gen_haproxy.log")
+	lines := parsertest.ReadLines(t, "gen_haproxy.log")
 	f := func(i int, status int, dur, up, bytes int64, method, target string) {
 		t.Helper()
 		var r parsers.Record
@@ -81,7 +82,7 @@ func TestParseFailure(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var lines [][]byte
 	for _, n := range samples {
-		lines = append(lines, readLines(t, n)...)
+		lines = append(lines, parsertest.ReadLines(t, n)...)
 	}
 	p := NewParser()
 	var r parsers.Record

@@ -2,14 +2,9 @@ package haproxy
 
 import (
 	"bytes"
-	"os"
-	"reflect"
 	"regexp"
 	"strconv"
-	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-ops/vigil/parsers"
 )
@@ -97,20 +92,4 @@ func refParse(line []byte) (parsers.Record, bool) {
 		}
 	}
 	return r, true
-}
-
-func readLines(t testing.TB, name string) [][]byte {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
-}
-
-func recordDiff(want, got parsers.Record) string {
-	if reflect.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // This file holds a slow reference implementation of the mapping that
@@ -475,18 +476,8 @@ func refRat(s string) (*big.Rat, bool) {
 // refScale returns v × 10^exp truncated; bad is set when it does not fit
 // an int64.
 func refScale(v *big.Rat, exp int64) (int64, bool) {
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(max(exp, -exp)), nil)
-	x := new(big.Rat).Set(v)
-	if exp >= 0 {
-		x.Mul(x, new(big.Rat).SetInt(p))
-	} else {
-		x.Quo(x, new(big.Rat).SetInt(p))
-	}
-	n := new(big.Int).Quo(x.Num(), x.Denom())
-	if !n.IsInt64() {
-		return 0, true
-	}
-	return n.Int64(), false
+	n, ok := parsertest.Scale(v, exp)
+	return n, !ok
 }
 
 // short returns line, or its start and length when it is long, for test

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // FuzzParse checks that the parser never panics, agrees with the regexp
@@ -13,7 +14,7 @@ import (
 // buffer.
 func FuzzParse(f *testing.F) {
 	for _, name := range samples {
-		for _, line := range readLines(f, name) {
+		for _, line := range parsertest.ReadLines(f, name) {
 			f.Add(line, false)
 		}
 	}
@@ -39,7 +40,7 @@ func FuzzParse(f *testing.F) {
 		if reason != "" {
 			t.Fatalf("unexpected success for %q; reference rejects: %s", line, reason)
 		}
-		if d := recordDiff(ref, r); d != "" {
+		if d := parsertest.RecordDiff(ref, r); d != "" {
 			t.Fatalf("unexpected record for %q (-reference +got):\n%s", line, d)
 		}
 		for _, s := range [][]byte{r.Client, r.Method, r.Target, r.Host, r.UserAgent, r.Level} {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // BenchmarkParse: the parser on each sample, an invalid line, and the
@@ -13,7 +14,7 @@ import (
 //	go test -run '^$' -bench . -count 6 ./parsers/logfmt | benchstat -
 func BenchmarkParse(b *testing.B) {
 	for _, name := range samples {
-		lines := readLines(b, name)
+		lines := parsertest.ReadLines(b, name)
 		size := 0
 		for _, l := range lines {
 			size += len(l)
@@ -45,7 +46,7 @@ func BenchmarkParse(b *testing.B) {
 		}
 	})
 	b.Run("regexp", func(b *testing.B) {
-		lines := readLines(b, "gen_heroku_router.log")
+		lines := parsertest.ReadLines(b, "gen_heroku_router.log")
 		re := regexp.MustCompile(refPair.String())
 		b.ReportAllocs()
 		b.SetBytes(int64(len(lines[0])))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 var samples = []string{"logfile_logfmt.0", "gen_slog_text.log", "gen_heroku_router.log"}
@@ -14,7 +15,7 @@ var samples = []string{"logfile_logfmt.0", "gen_slog_text.log", "gen_heroku_rout
 func TestParseFiles(t *testing.T) {
 	p := NewParser(Options{})
 	for _, name := range samples {
-		for i, line := range readLines(t, name) {
+		for i, line := range parsertest.ReadLines(t, name) {
 			var r parsers.Record
 			if err := p.Parse(line, &r); err != nil {
 				t.Fatalf("unexpected error for %s:%d; got %v; want nil", name, i+1, err)
@@ -23,7 +24,7 @@ func TestParseFiles(t *testing.T) {
 			if reason != "" {
 				t.Fatalf("reference rejects %s:%d: %s", name, i+1, reason)
 			}
-			if d := recordDiff(ref, r); d != "" {
+			if d := parsertest.RecordDiff(ref, r); d != "" {
 				t.Fatalf("unexpected record for %s:%d (-reference +got):\n%s", name, i+1, d)
 			}
 		}
@@ -103,7 +104,7 @@ func TestParseAllocs(t *testing.T) {
 	p := NewParser(Options{})
 	var lines [][]byte
 	for _, name := range samples {
-		lines = append(lines, readLines(t, name)...)
+		lines = append(lines, parsertest.ReadLines(t, name)...)
 	}
 	lines = append(lines, []byte(`msg="x\ty" ua="a\"b"`), []byte(`junk "x`), []byte(`status=1 path=/`))
 	var r parsers.Record

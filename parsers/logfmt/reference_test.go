@@ -2,17 +2,12 @@ package logfmt
 
 import (
 	"bytes"
-	"math/big"
-	"os"
-	"reflect"
 	"regexp"
 	"strings"
-	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // The reference reads the grammar with regexp and the mapping with maps
@@ -153,7 +148,7 @@ func refParse(line []byte, unit string) (parsers.Record, string) {
 		if !refDigitsR.MatchString(s) || len(s) > 18 {
 			return r, ReasonBytes
 		}
-		r.Bytes = refScale(s, 0)
+		r.Bytes, _ = parsertest.Decimal(s, 0) // at most 18 digits
 	}
 	if s, present := num("duration"); present {
 		u := vals["duration"].unit
@@ -186,10 +181,10 @@ func refParse(line []byte, unit string) (parsers.Record, string) {
 
 func refTime(s string) (int64, bool) {
 	if refNum.MatchString(s) {
-		whole := refScale(strings.Split(s, ".")[0], 0)
+		whole, ok := parsertest.Decimal(strings.Split(s, ".")[0], 0)
 		exp := map[bool]int64{true: 9}[true]
 		switch {
-		case whole < 0:
+		case !ok:
 			return 0, false
 		case whole < 1e11:
 			exp = 9
@@ -200,8 +195,7 @@ func refTime(s string) (int64, bool) {
 		default:
 			exp = 0
 		}
-		n := refScale(s, exp)
-		return n, n >= 0
+		return parsertest.Decimal(s, exp)
 	}
 	return refISO(s)
 }
@@ -247,8 +241,7 @@ func refDuration(s, unit string) (int64, bool) {
 			unit = "s"
 		}
 	}
-	n := refScale(s, map[string]int64{"s": 6, "ms": 3, "us": 0, "µs": 0, "ns": -3}[unit])
-	return n, n >= 0
+	return parsertest.Decimal(s, map[string]int64{"s": 6, "ms": 3, "us": 0, "µs": 0, "ns": -3}[unit])
 }
 
 // refGoDuration is time.ParseDuration in µs, without a sign. (It lets two
@@ -263,39 +256,4 @@ func refGoDuration(s string) (int64, bool) {
 		return 0, false
 	}
 	return int64(d / time.Microsecond), true
-}
-
-// refScale returns decimal s times 10^exp, truncated; -1 when it does not
-// fit an int64.
-func refScale(s string, exp int64) int64 {
-	x, ok := new(big.Rat).SetString(s)
-	if !ok {
-		return -1
-	}
-	if exp >= 0 {
-		x.Mul(x, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(exp), nil)))
-	} else {
-		x.Quo(x, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(-exp), nil)))
-	}
-	n := new(big.Int).Quo(x.Num(), x.Denom())
-	if !n.IsInt64() {
-		return -1
-	}
-	return n.Int64()
-}
-
-func readLines(t testing.TB, name string) [][]byte {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
-}
-
-func recordDiff(want, got parsers.Record) string {
-	if reflect.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
 }

@@ -3,13 +3,15 @@ package w3c
 import (
 	"bytes"
 	"testing"
+
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // FuzzParse feeds a directive and data lines through parser and reference
 // in order, comparing every result; it checks that nothing panics.
 func FuzzParse(f *testing.F) {
 	for _, name := range samples {
-		f.Add(bytes.Join(readLines(f, name), []byte("\n")), false)
+		f.Add(bytes.Join(parsertest.ReadLines(f, name), []byte("\n")), false)
 	}
 	f.Add([]byte("#Date: 2026-03-01\n#Fields: time c-ip time-taken TimeTakenMS\n10:00:00.5 \"a b\" 1.5 -\r\n"), true)
 	f.Fuzz(func(t *testing.T, data []byte, ms bool) {

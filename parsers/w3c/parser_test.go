@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log"}
@@ -13,7 +14,7 @@ var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "l
 func TestParseFiles(t *testing.T) {
 	f := func(name string, records, directives, rejected int) {
 		t.Helper()
-		res := compare(t, readLines(t, name), "")
+		res := compare(t, parsertest.ReadLines(t, name), "")
 		var n [3]int
 		for _, r := range res {
 			switch r.reason {
@@ -43,7 +44,7 @@ func TestParseFiles(t *testing.T) {
 // TestFieldsChange: the #Fields directive changes mid-file; the parser
 // follows it (issue 10).
 func TestFieldsChange(t *testing.T) {
-	res := compare(t, readLines(t, "gen_w3c_fields_change.log"), "")
+	res := compare(t, parsertest.ReadLines(t, "gen_w3c_fields_change.log"), "")
 	first, last := res[4].rec, res[11].rec
 	if string(first.Target) != "/default.aspx" || first.Status != 200 || first.Duration != 15000 || string(first.Client) != "203.0.113.10" || first.Bytes != -1 {
 		t.Fatalf("unexpected first record; got %+v", first)
@@ -53,7 +54,7 @@ func TestFieldsChange(t *testing.T) {
 	}
 	// A parser seeded with the first #Fields (a worker given a later
 	// part of the file) reads the lines after it.
-	lines := readLines(t, "gen_w3c_fields_change.log")
+	lines := parsertest.ReadLines(t, "gen_w3c_fields_change.log")
 	p := NewParser(Options{Fields: string(lines[3])})
 	var r parsers.Record
 	if err := p.Parse(lines[5], &r); err != nil || string(r.Target) != "/api/login?user=a" || r.Status != 401 {
@@ -62,7 +63,7 @@ func TestFieldsChange(t *testing.T) {
 }
 
 func TestCloudFront(t *testing.T) {
-	res := compare(t, readLines(t, "gen_cloudfront.log"), "")
+	res := compare(t, parsertest.ReadLines(t, "gen_cloudfront.log"), "")
 	r := res[3].rec
 	if r.Duration != 30002000 || r.Status != 502 || string(r.Method) != "POST" || string(r.Target) != "/api/payments/7/charge?retry=1" || string(r.Host) != "d111111abcdef8.cloudfront.net" {
 		t.Fatalf("unexpected CloudFront record; got %+v", r)
@@ -101,7 +102,7 @@ func TestParseFailure(t *testing.T) {
 func TestParseAllocs(t *testing.T) {
 	var lines [][]byte
 	for _, name := range samples {
-		lines = append(lines, readLines(t, name)...)
+		lines = append(lines, parsertest.ReadLines(t, name)...)
 	}
 	p := NewParser(Options{})
 	var r parsers.Record

@@ -3,8 +3,6 @@ package w3c
 import (
 	"bytes"
 	"errors"
-	"math/big"
-	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // The reference reads a whole log (directives and lines) with regexp,
@@ -160,7 +159,8 @@ func (s *refState) parse(line []byte, unit string) refResult {
 		if !regexp.MustCompile(`^[1-9][0-9]{2}$`).Match(st) {
 			return refResult{r, ReasonStatus}
 		}
-		r.Status = int(refNum(string(st), 0))
+		n, _ := parsertest.Decimal(string(st), 0) // 3 digits
+		r.Status = int(n)
 	}
 	b := dash(first("sc-bytes"))
 	if b == nil {
@@ -170,7 +170,7 @@ func (s *refState) parse(line []byte, unit string) refResult {
 		if !regexp.MustCompile(`^[0-9]{1,18}$`).Match(b) {
 			return refResult{r, ReasonBytes}
 		}
-		r.Bytes = refNum(string(b), 0)
+		r.Bytes, _ = parsertest.Decimal(string(b), 0) // at most 18 digits
 	}
 	exp := map[string]int64{"s": 6, "ms": 3, "us": 0, "ns": -3}
 	if d := dash(first("timetakenms")); d != nil {
@@ -207,36 +207,17 @@ func hasAny(m map[string]string, names ...string) bool {
 
 var refDec = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?$`)
 
+// refDur is decimal s times 10^exp, truncated; -1 when s is not a plain
+// decimal or the result is over int64.
 func refDur(s string, exp int64) int64 {
 	if !refDec.MatchString(s) {
 		return -1
 	}
-	return refNum(s, exp)
-}
-
-// refNum is decimal s times 10^exp, truncated; -1 when over int64.
-func refNum(s string, exp int64) int64 {
-	x, _ := new(big.Rat).SetString(s)
-	p := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(max(exp, -exp)), nil))
-	if exp >= 0 {
-		x.Mul(x, p)
-	} else {
-		x.Quo(x, p)
-	}
-	n := new(big.Int).Quo(x.Num(), x.Denom())
-	if !n.IsInt64() {
+	n, ok := parsertest.Decimal(s, exp)
+	if !ok {
 		return -1
 	}
-	return n.Int64()
-}
-
-func readLines(t testing.TB, name string) [][]byte {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	return n
 }
 
 // compare runs the parser and the reference over lines, failing on the

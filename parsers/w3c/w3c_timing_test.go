@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // BenchmarkParse: IIS lines, CloudFront lines, an invalid line, and
@@ -16,7 +17,7 @@ func BenchmarkParse(b *testing.B) {
 	for _, name := range []string{"logfile_w3c_big.0", "gen_cloudfront.log"} {
 		var fields []byte
 		var data [][]byte
-		for _, l := range readLines(b, name) {
+		for _, l := range parsertest.ReadLines(b, name) {
 			switch {
 			case bytes.HasPrefix(l, []byte("#Fields:")) && fields == nil:
 				fields = l

@@ -1,0 +1,62 @@
+package parsertest
+
+import (
+	"bytes"
+	"math/big"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
+
+// ReadLines returns the lines, without '\n', of the file name in the
+// repository's top-level testdata, read from a test of a package two levels
+// below the root (parsers/<format>). It fails t when the file cannot be read.
+func ReadLines(t testing.TB, name string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+}
+
+// RecordDiff returns cmp.Diff(want, got), "" when the records are equal;
+// it is fast in that case, the common one.
+func RecordDiff(want, got parsers.Record) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got)
+}
+
+// Decimal returns the non-negative decimal number s ("12", "0.250") times
+// 10^exp, truncated toward zero, and false when that does not fit in an
+// int64. It panics when s is not a number: callers check its shape first.
+func Decimal(s string, exp int64) (int64, bool) {
+	x, ok := new(big.Rat).SetString(s)
+	if !ok {
+		panic("BUG: parsertest.Decimal: not a number: " + s)
+	}
+	return Scale(x, exp)
+}
+
+// Scale returns x times 10^exp, truncated toward zero, and false when that
+// does not fit in an int64. It does not modify x.
+func Scale(x *big.Rat, exp int64) (int64, bool) {
+	p := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(max(exp, -exp)), nil))
+	y := new(big.Rat)
+	if exp >= 0 {
+		y.Mul(x, p)
+	} else {
+		y.Quo(x, p)
+	}
+	n := new(big.Int).Quo(y.Num(), y.Denom())
+	if !n.IsInt64() {
+		return 0, false
+	}
+	return n.Int64(), true
+}
