@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"regexp"
 	"strconv"
-	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
@@ -48,7 +47,7 @@ func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
 		return r, false
 	}
 	r.Kind = parsers.KindHTTP
-	if r.Time, ok = refISO(m[1]); !ok {
+	if r.Time, ok = parsertest.ISO8601(string(m[1])); !ok {
 		return r, false
 	}
 	c := refCli.FindSubmatch(m[3])
@@ -106,42 +105,6 @@ func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
 		}
 	}
 	return r, true
-}
-
-var refISOShape = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
-
-// refISO reads the ISO 8601 grammar of parsers.ParseISO8601 (zone
-// required) with a regexp for the shape and time.Parse for the value.
-func refISO(b []byte) (int64, bool) {
-	m := refISOShape.FindSubmatch(b)
-	if m == nil {
-		return 0, false
-	}
-	frac := string(m[3])
-	if len(frac) > 9 {
-		frac = frac[:9]
-	}
-	zone := string(m[4])
-	switch {
-	case zone == "z" || zone == "Z":
-		zone = "Z"
-	case len(zone) == 3:
-		zone += ":00"
-	case len(zone) == 5:
-		zone = zone[:3] + ":" + zone[3:]
-	}
-	if zone != "Z" && (zone[1:3] > "23" || zone[4:6] > "59") {
-		return 0, false
-	}
-	s := string(m[1]) + "T" + string(m[2])
-	if frac != "" {
-		s += "." + frac
-	}
-	t, err := time.Parse(time.RFC3339Nano, s+zone)
-	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
-		return 0, false
-	}
-	return t.UnixNano(), true
 }
 
 func refDash(b []byte) []byte {

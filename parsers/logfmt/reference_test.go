@@ -19,7 +19,6 @@ var (
 	refPair    = regexp.MustCompile(`(?s)([^ ="]+)(?:(=)("(?:[^"\\]|\\.)*"|[^ "]*))?`)
 	refNum     = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?$`)
 	refDigitsR = regexp.MustCompile(`^[0-9]*$`)
-	refISOR    = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
 	refUnesc   = strings.NewReplacer(`\"`, `"`, `\\`, `\`, `\n`, "\n", `\r`, "\r", `\t`, "\t")
 )
 
@@ -132,7 +131,7 @@ func refParse(line []byte, unit string) (parsers.Record, string) {
 			return r, ReasonTime
 		}
 	} else if first != "" {
-		r.Time, _ = refISO(first)
+		r.Time, _ = parsertest.ISO8601(first)
 	}
 	if s, present := num("status"); present && refDigitsR.MatchString(s) {
 		switch {
@@ -197,38 +196,7 @@ func refTime(s string) (int64, bool) {
 		}
 		return parsertest.Decimal(s, exp)
 	}
-	return refISO(s)
-}
-
-func refISO(s string) (int64, bool) {
-	m := refISOR.FindStringSubmatch(s)
-	if m == nil {
-		return 0, false
-	}
-	frac, zone := m[3], m[4]
-	if len(frac) > 9 {
-		frac = frac[:9]
-	}
-	switch {
-	case zone == "z" || zone == "Z":
-		zone = "Z"
-	case len(zone) == 3:
-		zone += ":00"
-	case len(zone) == 5:
-		zone = zone[:3] + ":" + zone[3:]
-	}
-	if zone != "Z" && (zone[1:3] > "23" || zone[4:6] > "59") {
-		return 0, false
-	}
-	v := m[1] + "T" + m[2]
-	if frac != "" {
-		v += "." + frac
-	}
-	t, err := time.Parse(time.RFC3339Nano, v+zone)
-	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
-		return 0, false
-	}
-	return t.UnixNano(), true
+	return parsertest.ISO8601(s)
 }
 
 func refDuration(s, unit string) (int64, bool) {

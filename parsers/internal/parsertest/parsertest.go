@@ -5,7 +5,9 @@ import (
 	"math/big"
 	"os"
 	"reflect"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -59,4 +61,41 @@ func Scale(x *big.Rat, exp int64) (int64, bool) {
 		return 0, false
 	}
 	return n.Int64(), true
+}
+
+var isoShape = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
+
+// ISO8601 is the reference for [parsers.ParseISO8601] (zone required): it
+// reads the shape with a regexp and the value with time.Parse, and returns
+// Unix nanoseconds, false when s is not such a time or its year is outside
+// [parsers.MinYear, parsers.MaxYear].
+func ISO8601(s string) (int64, bool) {
+	m := isoShape.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	frac, zone := m[3], m[4]
+	if len(frac) > 9 {
+		frac = frac[:9]
+	}
+	switch {
+	case zone == "z" || zone == "Z":
+		zone = "Z"
+	case len(zone) == 3:
+		zone += ":00"
+	case len(zone) == 5:
+		zone = zone[:3] + ":" + zone[3:]
+	}
+	if zone != "Z" && (zone[1:3] > "23" || zone[4:6] > "59") {
+		return 0, false
+	}
+	v := m[1] + "T" + m[2]
+	if frac != "" {
+		v += "." + frac
+	}
+	t, err := time.Parse(time.RFC3339Nano, v+zone)
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
+		return 0, false
+	}
+	return t.UnixNano(), true
 }
