@@ -55,30 +55,9 @@ var commonPrefix = regexp.MustCompile(`^.*?" [0-9]{3} (?:[0-9]+|-)`)
 // toCommon cuts a combined line after the byte count.
 func toCommon(_ int, line []byte) []byte { return commonPrefix.Find(line) }
 
-// meanLen is the mean length of lines: the bytes one op (one line) parses.
-func meanLen(lines [][]byte) int64 {
-	var size int
-	for _, line := range lines {
-		size += len(line)
-	}
-	return int64(size / len(lines))
-}
-
+// benchParse measures a parser of fm on lines; see [parsertest.BenchParse].
 func benchParse(b *testing.B, fm *Format, lines [][]byte, wantErr bool) {
-	p := NewParser(fm, Options{})
-	var r parsers.Record
-	b.ReportAllocs()
-	b.SetBytes(meanLen(lines))
-	i := 0
-	for b.Loop() {
-		err := p.Parse(lines[i], &r)
-		if (err != nil) != wantErr || !wantErr && r.Status == 0 {
-			b.Fatalf("unexpected result for %q; got %v, status %d", lines[i], err, r.Status)
-		}
-		if i++; i == len(lines) {
-			i = 0
-		}
-	}
+	parsertest.BenchParse(b, NewParser(fm, Options{}), lines, wantErr, func(r *parsers.Record) bool { return r.Status != 0 })
 }
 
 func BenchmarkParse(b *testing.B) {
@@ -121,7 +100,7 @@ func BenchmarkParse(b *testing.B) {
 	b.Run("regexp_baseline", func(b *testing.B) {
 		lines := benchLines(b, "apache_logs", withDuration(true))
 		b.ReportAllocs()
-		b.SetBytes(meanLen(lines))
+		b.SetBytes(parsertest.MeanLen(lines))
 		i := 0
 		for b.Loop() {
 			if r, ok := refParse(lines[i], true, unitS); !ok || r.Status == 0 {
@@ -139,7 +118,7 @@ func BenchmarkParseParallel(b *testing.B) {
 	fm := mustNamed(b, "combined_rt")
 	lines := benchLines(b, "apache_logs", withDuration(true))
 	b.ReportAllocs()
-	b.SetBytes(meanLen(lines))
+	b.SetBytes(parsertest.MeanLen(lines))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		p := NewParser(fm, Options{})

@@ -15,35 +15,15 @@ import (
 func BenchmarkParse(b *testing.B) {
 	for _, s := range samples {
 		lines := parsertest.ReadLines(b, s.file)
-		size := 0
-		for _, l := range lines {
-			size += len(l)
-		}
 		b.Run(s.file, func(b *testing.B) {
-			p := NewParser(s.format)
-			var r parsers.Record
-			b.ReportAllocs()
-			b.SetBytes(int64(size / len(lines)))
-			i := 0
-			for b.Loop() {
-				if err := p.Parse(lines[i%len(lines)], &r); err != nil || r.Status == 0 && r.Method != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
+			parsertest.BenchParse(b, NewParser(s.format), lines, false, func(r *parsers.Record) bool {
+				return r.Status != 0 || r.Method == nil
+			})
 		})
 	}
 	b.Run("invalid", func(b *testing.B) {
 		line := []byte(`127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "curl/8.0"`)
-		p := NewParser(ALB)
-		var r parsers.Record
-		b.ReportAllocs()
-		b.SetBytes(int64(len(line)))
-		for b.Loop() {
-			if p.Parse(line, &r) == nil {
-				b.Fatal("parsed")
-			}
-		}
+		parsertest.BenchParse(b, NewParser(ALB), [][]byte{line}, true, nil)
 	})
 	b.Run("regexp", func(b *testing.B) {
 		lines := parsertest.ReadLines(b, "gen_alb.log")

@@ -39,16 +39,8 @@ func BenchmarkParse(b *testing.B) {
 			}
 		})
 		b.Run(name+"_invalid", func(b *testing.B) {
-			p := NewParser(Options{Fields: string(fields)})
 			line := data[0][:len(data[0])/2]
-			var r parsers.Record
-			b.ReportAllocs()
-			b.SetBytes(int64(len(line)))
-			for b.Loop() {
-				if p.Parse(line, &r) == nil {
-					b.Fatal("parsed")
-				}
-			}
+			parsertest.BenchParse(b, NewParser(Options{Fields: string(fields)}), [][]byte{line}, true, nil)
 		})
 		b.Run(name+"_strings_fields", func(b *testing.B) {
 			b.ReportAllocs()
