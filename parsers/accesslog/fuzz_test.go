@@ -1,8 +1,6 @@
 package accesslog
 
 import (
-	"bytes"
-	"errors"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -28,11 +26,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	}
-	for _, name := range []string{"logfile_access_log.1", "logfile_bad_access_log.0"} {
-		for _, line := range parsertest.ReadLines(f, name) {
-			f.Add(line)
-		}
-	}
+	parsertest.SeedLines(f, "logfile_access_log.1", "logfile_bad_access_log.0")
 	const head = `10.0.0.1 - - [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200 1`
 	for _, s := range []string{
 		head, head + ` "-" "-" 0.123`, head + ` "-" "-" 0.010, 0.020 : - `, head + ` "-" "-" "x" 2500`, head + ` "a\"b" "\\" -`,
@@ -58,7 +52,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("unexpected result for %q in %s; got error %v; reference accepts: %v", line, fm.f.Name(), err, refOK)
 			}
 			if err != nil {
-				checkError(t, line, err)
+				parsertest.SyntaxError(t, line, err, knownReasons)
 				continue
 			}
 			if diff := parsertest.RecordDiff(ref, r); diff != "" {
@@ -69,23 +63,11 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func checkError(t *testing.T, line []byte, err error) {
-	t.Helper()
-	var se *parsers.SyntaxError
-	if !errors.As(err, &se) || !knownReasons[se.Reason] || se.Pos < 0 || se.Pos > len(line) {
-		t.Fatalf("unexpected error for %q; got %#v; want a *parsers.SyntaxError with a known reason within the line", line, err)
-	}
-}
-
 // checkWithin checks that every []byte field of r is a sub-slice of line.
 func checkWithin(t *testing.T, line []byte, r parsers.Record) {
 	t.Helper()
 	for _, s := range [][]byte{r.Client, r.User, r.Method, r.Target, r.Proto, r.Referer, r.UserAgent} {
-		if len(s) == 0 {
-			continue
-		}
-		off := cap(line) - cap(s)
-		if off < 0 || off+len(s) > len(line) || &line[off] != &s[0] || !bytes.Equal(line[off:off+len(s)], s) {
+		if !parsertest.Within(line, s) {
 			t.Fatalf("unexpected field %q for %q; got memory outside the line; want a sub-slice", s, line)
 		}
 	}
@@ -112,7 +94,7 @@ func FuzzCompile(f *testing.F) {
 			for _, o := range []Options{{}, {ClientFromForwardedFor: true, DurationUnit: "ms"}} {
 				var r parsers.Record
 				if err := NewParser(fm, o).Parse(line, &r); err != nil {
-					checkError(t, line, err)
+					parsertest.SyntaxError(t, line, err, knownReasons)
 					continue
 				}
 				checkWithin(t, line, r)

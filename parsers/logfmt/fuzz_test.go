@@ -2,7 +2,6 @@ package logfmt
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -28,11 +27,7 @@ func FuzzParse(f *testing.F) {
 		err := NewParser(Options{DurationUnit: unit}).Parse(line, &r)
 		ref, reason := refParse(line, unit)
 		if err != nil {
-			var se *parsers.SyntaxError
-			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(line) {
-				t.Fatalf("unexpected error for %q; got %#v", line, err)
-			}
-			if se.Reason != reason {
+			if se := parsertest.SyntaxError(t, line, err, nil); se.Reason != reason {
 				t.Fatalf("unexpected reason for %q; got %q; reference %q", line, se.Reason, reason)
 			}
 			return
