@@ -37,3 +37,20 @@ func ParseUnit(s string) (Unit, bool) {
 	}
 	return UnitAuto, false
 }
+
+// DurationNames are the keys of a duration in key=value and JSON logs,
+// best first: the one list for logfmt and jsonlog.
+var DurationNames = [...]string{"response_time", "duration", "latency", "elapsed", "request_time", "took"}
+
+// DurationSuffixes are the suffixes a duration name may carry
+// ("duration_ms"), ranked in this order after the bare name, and the unit
+// each gives its value: the one table for logfmt and jsonlog.
+var DurationSuffixes = [...]struct {
+	Suffix string
+	Unit   Unit
+}{
+	{"_s", UnitS}, {"_sec", UnitS}, {"_secs", UnitS}, {"_seconds", UnitS},
+	{"_ms", UnitMS}, {"_msec", UnitMS}, {"_millis", UnitMS}, {"_milliseconds", UnitMS},
+	{"_us", UnitUS}, {"_usec", UnitUS}, {"_micros", UnitUS}, {"_microseconds", UnitUS},
+	{"_ns", UnitNS}, {"_nsec", UnitNS}, {"_nanos", UnitNS}, {"_nanoseconds", UnitNS},
+}

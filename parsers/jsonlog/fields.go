@@ -1,6 +1,10 @@
 package jsonlog
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vigil-ops/vigil/parsers"
+)
 
 // field is a value the parser looks for. Most are [parsers.Record] fields;
 // the last three are objects whose members are looked up in turn.
@@ -53,7 +57,7 @@ type aliasGroup struct {
 	f      field
 	in     levels
 	names  []string
-	suffix bool // the names also take the unit suffixes of durationSuffixes
+	suffix bool // the names also take the unit suffixes of parsers.DurationSuffixes
 	// unit is the unit of the names' durations when unitSet; else a bare
 	// name's unit is decided from the number.
 	unit    unit
@@ -79,7 +83,7 @@ var aliasGroups = []aliasGroup{
 	{f: fReferer, in: inHeaders, names: []string{"Referer", "referer"}},
 	{f: fUser, in: inTop, names: []string{"user_id", "user", "uid", "userId", "username"}},
 	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent", "DownstreamContentSize", "responseLength"}},
-	{f: fDuration, in: inTop, suffix: true, names: []string{"response_time", "duration", "latency", "elapsed", "request_time", "took"}},
+	{f: fDuration, in: inTop, suffix: true, names: parsers.DurationNames[:]},
 	// pino-http's responseTime is in milliseconds, Traefik's Duration in
 	// nanoseconds, whether or not the number has a fraction.
 	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime", "responseLatency"}},
@@ -88,18 +92,6 @@ var aliasGroups = []aliasGroup{
 	{f: fRequest, in: inTop, names: []string{"request", "req"}},
 	{f: fResponse, in: inTop, names: []string{"response", "res"}},
 	{f: fHeaders, in: inRequest, names: []string{"headers"}},
-}
-
-// durationSuffixes are appended to the duration names, in this order after
-// the bare name, and give the unit of the value.
-var durationSuffixes = []struct {
-	suffix string
-	unit   unit
-}{
-	{"_s", unitS}, {"_sec", unitS}, {"_secs", unitS}, {"_seconds", unitS},
-	{"_ms", unitMS}, {"_msec", unitMS}, {"_millis", unitMS}, {"_milliseconds", unitMS},
-	{"_us", unitUS}, {"_usec", unitUS}, {"_micros", unitUS}, {"_microseconds", unitUS},
-	{"_ns", unitNS}, {"_nsec", unitNS}, {"_nanos", unitNS}, {"_nanoseconds", unitNS},
 }
 
 // slot identifies one key in one object: it indexes [Parser].slots, which
@@ -150,8 +142,8 @@ func compileKeys(groups []aliasGroup) *keyTable {
 				}
 				add(g.f, l, name, u)
 				if g.suffix {
-					for _, sfx := range durationSuffixes {
-						add(g.f, l, name+sfx.suffix, sfx.unit)
+					for _, sfx := range parsers.DurationSuffixes {
+						add(g.f, l, name+sfx.Suffix, sfx.Unit)
 					}
 				}
 			}

@@ -122,31 +122,23 @@ func lookup(key []byte) (field, uint8, parsers.Unit) {
 	return durationKey(key)
 }
 
-// durationBases are the duration names, best first; each is followed by
-// its suffixed forms in the order of durationSuffixes.
-var durationBases = [...]string{"response_time", "duration", "latency", "elapsed", "request_time", "took"}
-
-var durationSuffixes = [...]struct {
-	suffix string
-	unit   parsers.Unit
-}{
-	{"", parsers.UnitAuto},
-	{"_s", parsers.UnitS}, {"_sec", parsers.UnitS}, {"_secs", parsers.UnitS}, {"_seconds", parsers.UnitS},
-	{"_ms", parsers.UnitMS}, {"_msec", parsers.UnitMS}, {"_millis", parsers.UnitMS}, {"_milliseconds", parsers.UnitMS},
-	{"_us", parsers.UnitUS}, {"_usec", parsers.UnitUS}, {"_micros", parsers.UnitUS}, {"_microseconds", parsers.UnitUS},
-	{"_ns", parsers.UnitNS}, {"_nsec", parsers.UnitNS}, {"_nanos", parsers.UnitNS}, {"_nanoseconds", parsers.UnitNS},
-}
-
-// durationKey returns fDuration, the rank and the unit of a duration key.
+// durationKey returns fDuration, the rank and the unit of a duration key:
+// a name of [parsers.DurationNames], bare (unit not given) or with a
+// suffix of [parsers.DurationSuffixes]; each name ranks with its suffixed
+// forms before the next name.
 func durationKey(key []byte) (field, uint8, parsers.Unit) {
-	for b, base := range durationBases {
+	const perName = 1 + len(parsers.DurationSuffixes)
+	for b, base := range parsers.DurationNames {
 		if len(key) < len(base) || string(key[:len(base)]) != base {
 			continue
 		}
 		rest := key[len(base):]
-		for s, sfx := range durationSuffixes {
-			if string(rest) == sfx.suffix {
-				return fDuration, uint8(b*len(durationSuffixes) + s), sfx.unit
+		if len(rest) == 0 {
+			return fDuration, uint8(b * perName), parsers.UnitAuto
+		}
+		for s, sfx := range parsers.DurationSuffixes {
+			if string(rest) == sfx.Suffix {
+				return fDuration, uint8(b*perName + 1 + s), sfx.Unit
 			}
 		}
 	}
