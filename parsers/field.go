@@ -123,3 +123,30 @@ func SplitURL(u []byte) (host, target []byte) {
 }
 
 var slash = []byte("/")
+
+// TrimCR returns line without its trailing '\r', if any: a line of a file
+// written with CRLF line ends.
+func TrimCR(line []byte) []byte {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	}
+	return line
+}
+
+// HostOfAddr returns the host of "host:port", without the brackets of
+// "[v6]:port", or nil when v does not end in ':' and a port of 1 to 18
+// digits. The result aliases v.
+func HostOfAddr(v []byte) []byte {
+	i := bytes.LastIndexByte(v, ':')
+	if i <= 0 {
+		return nil
+	}
+	if _, ok := ParseCount(v[i+1:]); !ok {
+		return nil
+	}
+	h := v[:i]
+	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		h = h[1 : len(h)-1]
+	}
+	return h
+}

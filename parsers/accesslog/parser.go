@@ -138,9 +138,7 @@ func NewParser(f *Format, o Options) *Parser {
 // filled and must be ignored. Parse allocates nothing.
 func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	r.Reset()
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
+	line = parsers.TrimCR(line)
 	if len(line) == 0 {
 		return p.fail(0, ReasonEmpty)
 	}

@@ -48,9 +48,7 @@ func NewParser(f Format) *Parser { return &Parser{format: f} }
 // must be ignored.
 func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	r.Reset()
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
+	line = parsers.TrimCR(line)
 	if len(line) == 0 {
 		return p.fail(0, ReasonEmpty)
 	}
@@ -77,7 +75,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	if r.Time, ok = parsers.ParseISO8601(f[0].v, false); !ok {
 		return p.fail(f[0].at, ReasonTime)
 	}
-	if r.Client = hostOfAddr(f[2].v); r.Client == nil {
+	if r.Client = parsers.HostOfAddr(f[2].v); r.Client == nil {
 		return p.fail(f[2].at, ReasonClient)
 	}
 	if reason, at := p.times(f[4:7], r); reason != "" {
@@ -191,23 +189,6 @@ func status(v []byte) (int, bool) {
 		return 0, true
 	}
 	return parsers.ParseStatus(v)
-}
-
-// hostOfAddr returns the address of "addr:port" without the port and the
-// brackets of "[v6]:port"; nil when there is no ":port".
-func hostOfAddr(v []byte) []byte {
-	i := bytes.LastIndexByte(v, ':')
-	if i <= 0 || i == len(v)-1 {
-		return nil
-	}
-	if _, ok := parsers.ParseCount(v[i+1:]); !ok {
-		return nil
-	}
-	h := v[:i]
-	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
-		h = h[1 : len(h)-1]
-	}
-	return h
 }
 
 // setRequest fills method, target, proto and host from the request line

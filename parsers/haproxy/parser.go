@@ -31,9 +31,7 @@ func NewParser() *Parser { return &Parser{} }
 // owned by p, valid until the next Parse.
 func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	r.Reset()
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
+	line = parsers.TrimCR(line)
 	if len(line) == 0 {
 		return p.fail(0, ReasonEmpty)
 	}
@@ -51,7 +49,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	// then queues, header captures and the request.
 	r.Kind = parsers.KindHTTP
 	var ok bool
-	if r.Client = hostOfAddr(f[0].v); r.Client == nil {
+	if r.Client = parsers.HostOfAddr(f[0].v); r.Client == nil {
 		return p.fail(f[0].at, ReasonClient)
 	}
 	d := f[1].v
@@ -185,22 +183,6 @@ func timer(v []byte, plus bool) (int64, bool) {
 	}
 	n, ok := parsers.ParseCount(v)
 	return n * 1000, ok
-}
-
-// hostOfAddr returns addr:port without the port, nil when there is none.
-func hostOfAddr(v []byte) []byte {
-	i := bytes.LastIndexByte(v, ':')
-	if i <= 0 {
-		return nil
-	}
-	if _, ok := parsers.ParseCount(v[i+1:]); !ok {
-		return nil
-	}
-	h := v[:i]
-	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
-		h = h[1 : len(h)-1]
-	}
-	return h
 }
 
 // acceptDate parses dd/Mon/yyyy:hh:mm:ss[.mmm] as UTC nanoseconds.

@@ -71,9 +71,7 @@ func NewParser(o Options) *Parser {
 // p, valid until the next Parse; r must then be ignored.
 func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	r.Reset()
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
+	line = parsers.TrimCR(line)
 	if len(bytes.TrimLeft(line, " ")) == 0 {
 		return p.fail(0, ReasonEmpty)
 	}

@@ -102,9 +102,7 @@ func (p *Parser) HasFields() bool { return len(p.cols) > 0 }
 // buffer until the next Parse.
 func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	r.Reset()
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
+	line = parsers.TrimCR(line)
 	if len(bytes.TrimSpace(line)) == 0 {
 		return p.fail(0, ReasonEmpty)
 	}
