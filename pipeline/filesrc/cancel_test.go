@@ -13,16 +13,25 @@ import (
 	"github.com/vigil-ops/vigil/pipeline"
 )
 
-// readCancelled starts Read, cancels it once ready says so, and checks
-// that Read returns ctx.Err() within a second (reported: a Ctrl-C while
-// reading an idle pipe waited for the writer to close it).
+// readCancelled runs cancelRead with a collector, which it returns; ready
+// is given the collector.
 func readCancelled(t *testing.T, f *File, ready func(c *collector)) *collector {
 	t.Helper()
 	c := newCollector(t)
+	cancelRead(t, f, c.emit, func() { ready(c) })
+	c.release()
+	return c
+}
+
+// cancelRead starts f.Read with emit, cancels it once ready returns, and
+// checks that Read returns ctx.Err() within a second (reported: a Ctrl-C
+// while reading an idle pipe waited for the writer to close it).
+func cancelRead(t *testing.T, f *File, emit func(pipeline.Batch) error, ready func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- f.Read(ctx, c.emit) }()
-	ready(c)
+	go func() { done <- f.Read(ctx, emit) }()
+	ready()
 	cancel()
 	select {
 	case err := <-done:
@@ -32,8 +41,6 @@ func readCancelled(t *testing.T, f *File, ready func(c *collector)) *collector {
 	case <-time.After(time.Second):
 		t.Fatal("Read did not return within a second of the cancellation")
 	}
-	c.release()
-	return c
 }
 
 func settle(*collector) { time.Sleep(50 * time.Millisecond) }
@@ -125,22 +132,9 @@ func TestCancelWaitingForBuffer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
 	got := make(chan struct{}, 1)
-	go func() {
-		done <- f.Read(ctx, func(pipeline.Batch) error { got <- struct{}{}; return nil })
-	}()
-	<-got
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("unexpected error; got %v; want %v", err, context.Canceled)
-		}
-	case <-time.After(time.Second):
-		t.Fatal("Read did not return within a second of the cancellation")
-	}
+	hold := func(pipeline.Batch) error { got <- struct{}{}; return nil } // never releases
+	cancelRead(t, f, hold, func() { <-got })
 }
 
 // TestCancelFollow: cancelling while a followed file is polled.
