@@ -45,12 +45,10 @@ func TestDetectThresholds(t *testing.T) {
 		thresholds(t, name, Rules{}, change, want...)
 	}
 	// outage: 5xx on half of the requests, with 99% confidence.
-	f("5xx just below 50%", during(60, 65, func(w *win) {
-		load{endpoint: search, n: 100_000, e5xx: 49_000}.addTo(w)
-	}), brief{incident.ErrorRate, incident.P2, "*", 60, 65})
-	f("5xx just above 50%", during(60, 65, func(w *win) {
-		load{endpoint: search, n: 100_000, e5xx: 51_000}.addTo(w)
-	}), brief{incident.Outage, incident.P1, "*", 60, 65})
+	f("5xx just below 50%", during(60, 65, load{endpoint: search, n: 100_000, e5xx: 49_000}.addTo),
+		brief{incident.ErrorRate, incident.P2, "*", 60, 65})
+	f("5xx just above 50%", during(60, 65, load{endpoint: search, n: 100_000, e5xx: 51_000}.addTo),
+		brief{incident.Outage, incident.P1, "*", 60, 65})
 	// outage: traffic falls by 80% against the trailing lower quartile.
 	f("traffic down 75%", during(60, 65, func(w *win) { scaled(w, 4) }))
 	f("traffic down 90%", during(60, 65, func(w *win) { scaled(w, 10) }),
@@ -58,12 +56,9 @@ func TestDetectThresholds(t *testing.T) {
 
 	// payment_failures: below 95% success on a payment endpoint, pooled
 	// over 5 minutes; the start is dated back to the first failing minute.
-	f("payments 95.5% ok", during(60, 70, func(w *win) {
-		load{endpoint: charge, n: 4000, e4xx: 180}.addTo(w)
-	}))
-	f("payments 93% ok", during(60, 70, func(w *win) {
-		load{endpoint: charge, n: 4000, e4xx: 280}.addTo(w)
-	}), brief{incident.PaymentFailures, incident.P1, charge, 60, 70})
+	f("payments 95.5% ok", during(60, 70, load{endpoint: charge, n: 4000, e4xx: 180}.addTo))
+	f("payments 93% ok", during(60, 70, load{endpoint: charge, n: 4000, e4xx: 280}.addTo),
+		brief{incident.PaymentFailures, incident.P1, charge, 60, 70})
 
 	// attack: one client with 20 or more auth failures a minute.
 	f("19 failures a minute", during(60, 70, func(w *win) { authFailures(w, "192.0.2.77", 19) }))
@@ -78,33 +73,22 @@ func TestDetectThresholds(t *testing.T) {
 		brief{incident.Exfiltration, incident.P1, "192.0.2.9", 60, 70})
 
 	// error_rate: 5xx above 5% (P2), above 1% for 10 minutes (P3).
-	f("5xx at 4.5%", during(60, 70, func(w *win) {
-		load{endpoint: search, n: 20_000, e5xx: 900}.addTo(w)
-	}), brief{incident.ErrorRate, incident.P3, "*", 60, 70})
-	f("5xx at 6%", during(60, 70, func(w *win) {
-		load{endpoint: search, n: 20_000, e5xx: 1200}.addTo(w)
-	}), brief{incident.ErrorRate, incident.P2, "*", 60, 70})
-	f("5xx at 1.5% for 9 minutes", during(60, 69, func(w *win) {
-		load{endpoint: search, n: 20_000, e5xx: 300}.addTo(w)
-	}))
-	f("5xx at 1.5% for 20 minutes", during(60, 80, func(w *win) {
-		load{endpoint: search, n: 20_000, e5xx: 300}.addTo(w)
-	}), brief{incident.ErrorRate, incident.P3, "*", 60, 80})
+	f("5xx at 4.5%", during(60, 70, load{endpoint: search, n: 20_000, e5xx: 900}.addTo),
+		brief{incident.ErrorRate, incident.P3, "*", 60, 70})
+	f("5xx at 6%", during(60, 70, load{endpoint: search, n: 20_000, e5xx: 1200}.addTo),
+		brief{incident.ErrorRate, incident.P2, "*", 60, 70})
+	f("5xx at 1.5% for 9 minutes", during(60, 69, load{endpoint: search, n: 20_000, e5xx: 300}.addTo))
+	f("5xx at 1.5% for 20 minutes", during(60, 80, load{endpoint: search, n: 20_000, e5xx: 300}.addTo),
+		brief{incident.ErrorRate, incident.P3, "*", 60, 80})
 
 	// latency: p95 above 2 s (P2) on an endpoint with 50 requests in 5
 	// minutes, or overall; above 500 ms overall for 10 minutes (P3).
-	f("endpoint p95 below 2s", during(60, 70, func(w *win) {
-		load{endpoint: "GET /api/properties", n: 2000, slowWarn: 80, slowAlert: 80}.addTo(w)
-	}))
-	f("endpoint p95 above 2s", during(60, 70, func(w *win) {
-		load{endpoint: "GET /api/properties", n: 2000, slowWarn: 140, slowAlert: 140}.addTo(w)
-	}), brief{incident.Latency, incident.P2, "GET /api/properties", 60, 70})
-	f("p95 above 500ms for 9 minutes", during(60, 69, func(w *win) {
-		load{endpoint: search, n: 20_000, slowWarn: 2000}.addTo(w)
-	}))
-	f("p95 above 500ms for 20 minutes", during(60, 80, func(w *win) {
-		load{endpoint: search, n: 20_000, slowWarn: 2000}.addTo(w)
-	}), brief{incident.Latency, incident.P3, "*", 60, 80})
+	f("endpoint p95 below 2s", during(60, 70, load{endpoint: "GET /api/properties", n: 2000, slowWarn: 80, slowAlert: 80}.addTo))
+	f("endpoint p95 above 2s", during(60, 70, load{endpoint: "GET /api/properties", n: 2000, slowWarn: 140, slowAlert: 140}.addTo),
+		brief{incident.Latency, incident.P2, "GET /api/properties", 60, 70})
+	f("p95 above 500ms for 9 minutes", during(60, 69, load{endpoint: search, n: 20_000, slowWarn: 2000}.addTo))
+	f("p95 above 500ms for 20 minutes", during(60, 80, load{endpoint: search, n: 20_000, slowWarn: 2000}.addTo),
+		brief{incident.Latency, incident.P3, "*", 60, 80})
 
 	// auth_failures: more than half the logins fail, across 10 clients.
 	f("logins failing from 9 clients", during(60, 70, func(w *win) {

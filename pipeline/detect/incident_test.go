@@ -82,11 +82,10 @@ func TestIncidentMerge(t *testing.T) {
 		load{endpoint: charge, n: 1000, e5xx: 800}.addTo(w)
 	}), brief{incident.Outage, incident.P1, "*", 60, 70})
 	// A slow endpoint is its own incident, not the service's too.
-	f("slow endpoint", during(60, 70, func(w *win) {
-		load{endpoint: search, n: 20_000, slowWarn: 4000, slowAlert: 4000}.addTo(w)
-	}), brief{incident.Latency, incident.P2, search, 60, 70})
+	f("slow endpoint", during(60, 70, load{endpoint: search, n: 20_000, slowWarn: 4000, slowAlert: 4000}.addTo),
+		brief{incident.Latency, incident.P2, search, 60, 70})
 	// The end of a surge of traffic is not a collapse.
-	f("surge ending", during(30, 70, func(w *win) { load{endpoint: search, n: 20_000}.addTo(w) }))
+	f("surge ending", during(30, 70, load{endpoint: search, n: 20_000}.addTo))
 	// A gap in the log is traffic collapsing.
 	ws := day(120, nil)
 	ws = append(ws[:60], ws[65:]...)

@@ -60,7 +60,7 @@ func TestLifecycleOpenResolve(t *testing.T) {
 
 	// A ratio rule: the start grows back by likelihood over the windows
 	// before the first bad one, the end forward over the quiet ones.
-	payments := during(60, 70, func(w *win) { load{endpoint: charge, n: 60, e5xx: 12}.addTo(w) })
+	payments := during(60, 70, load{endpoint: charge, n: 60, e5xx: 12}.addTo)
 	f = detect(t, closedAll(day(120, payments)), Rules{})
 	tl := timeline(f)
 	if len(tl) < 2 || !strings.Contains(tl[0], "opened payment_failures "+charge+" P1 [60,") ||
