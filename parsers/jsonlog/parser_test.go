@@ -15,17 +15,24 @@ func parse(line string, o Options) result {
 	return resultOf(&r, err)
 }
 
+// checkRecord checks that the parser and the reference, with DurationUnit
+// unit, both read line as the record want.
+func checkRecord(t *testing.T, unit, line, want string) {
+	t.Helper()
+	if got := parse(line, Options{DurationUnit: unit}).String(); got != want {
+		t.Errorf("unexpected record for %q with unit %q; got %s; want %s", line, unit, got, want)
+	}
+	if got := parseRef([]byte(line), unit).String(); got != want {
+		t.Errorf("unexpected reference record for %q with unit %q; got %s; want %s", line, unit, got, want)
+	}
+}
+
 // TestParseIssue10 holds the JSON logs that issue 10 found read silently
 // wrong: each would have parsed as 0 requests or been rejected.
 func TestParseIssue10(t *testing.T) {
 	f := func(line, want string) {
 		t.Helper()
-		if got := parse(line, Options{}).String(); got != want {
-			t.Errorf("unexpected record for %q; got %s; want %s", line, got, want)
-		}
-		if got := parseRef([]byte(line), "").String(); got != want {
-			t.Errorf("unexpected reference record for %q; got %s; want %s", line, got, want)
-		}
+		checkRecord(t, "", line, want)
 	}
 	// Traefik JSON access log: DownstreamStatus, Duration in ns.
 	f(`{"ClientAddr":"10.0.0.1:5678","ClientHost":"10.0.0.1","DownstreamContentSize":42,"DownstreamStatus":404,"Duration":12345678,"OriginDuration":12000000,"RequestMethod":"GET","RequestPath":"/x?y","RequestProtocol":"HTTP/1.1","RequestHost":"h","request_User-Agent":"curl/8","level":"info","msg":"","time":"2024-01-02T03:04:05Z"}`,
@@ -50,12 +57,7 @@ func TestParseIssue10(t *testing.T) {
 func TestParseSuccess(t *testing.T) {
 	f := func(line, want string) {
 		t.Helper()
-		if got := parse(line, Options{}).String(); got != want {
-			t.Errorf("unexpected record for %q; got %s; want %s", line, got, want)
-		}
-		if got := parseRef([]byte(line), "").String(); got != want {
-			t.Errorf("unexpected reference record for %q; got %s; want %s", line, got, want)
-		}
+		checkRecord(t, "", line, want)
 	}
 
 	// Time: the names, best first.
@@ -265,12 +267,7 @@ func TestParseSuccess(t *testing.T) {
 func TestParseDurationUnit(t *testing.T) {
 	f := func(unit, line, want string) {
 		t.Helper()
-		if got := parse(line, Options{DurationUnit: unit}).String(); got != want {
-			t.Errorf("unexpected record for %q with unit %q; got %s; want %s", line, unit, got, want)
-		}
-		if got := parseRef([]byte(line), unit).String(); got != want {
-			t.Errorf("unexpected reference record for %q with unit %q; got %s; want %s", line, unit, got, want)
-		}
+		checkRecord(t, unit, line, want)
 	}
 	f("s", `{"duration":2,"path":"/"}`, `http target="/" duration=2000000`)
 	f("ms", `{"duration":0.5,"path":"/"}`, `http target="/" duration=500`)
