@@ -101,14 +101,7 @@ func TestBuiltinAllocs(t *testing.T) {
 	for i, fm := range builtinFormats {
 		p := NewParser(fm, Options{})
 		lines := [][]byte{[]byte(builtins[i].example), []byte(builtins[i].example[:len(builtins[i].example)/2])}
-		var r parsers.Record
-		if n := testing.AllocsPerRun(20, func() {
-			for _, l := range lines {
-				_ = p.Parse(l, &r)
-			}
-		}); n >= 1 {
-			t.Fatalf("unexpected allocations for %s; got %v; want 0", fm.Name(), n)
-		}
+		parsertest.NoAllocs(t, p, lines, fm.Name())
 	}
 }
 

@@ -103,13 +103,6 @@ func TestParseAllocs(t *testing.T) {
 		p := NewParser(s.format)
 		lines := parsertest.ReadLines(t, s.file)
 		lines = append(lines, []byte("http junk"), []byte(`2015-05-13T23:39:43Z lb 1.2.3.4:1 - 0.1 0.2 0.3 404 404 0 5 "GET`))
-		var r parsers.Record
-		if n := testing.AllocsPerRun(20, func() {
-			for _, line := range lines {
-				_ = p.Parse(line, &r)
-			}
-		}); n >= 1 {
-			t.Fatalf("unexpected allocations for %s; got %v per run; want 0", s.file, n)
-		}
+		parsertest.NoAllocs(t, p, lines, s.file)
 	}
 }

@@ -84,13 +84,5 @@ func TestParseAllocs(t *testing.T) {
 	for _, n := range samples {
 		lines = append(lines, parsertest.ReadLines(t, n)...)
 	}
-	p := NewParser()
-	var r parsers.Record
-	if n := testing.AllocsPerRun(20, func() {
-		for _, l := range lines {
-			_ = p.Parse(l, &r)
-		}
-	}); n >= 1 {
-		t.Fatalf("unexpected allocations; got %v; want 0", n)
-	}
+	parsertest.NoAllocs(t, NewParser(), lines, "the samples")
 }

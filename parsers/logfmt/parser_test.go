@@ -107,12 +107,5 @@ func TestParseAllocs(t *testing.T) {
 		lines = append(lines, parsertest.ReadLines(t, name)...)
 	}
 	lines = append(lines, []byte(`msg="x\ty" ua="a\"b"`), []byte(`junk "x`), []byte(`status=1 path=/`))
-	var r parsers.Record
-	if n := testing.AllocsPerRun(20, func() {
-		for _, line := range lines {
-			_ = p.Parse(line, &r)
-		}
-	}); n >= 1 {
-		t.Fatalf("unexpected allocations; got %v per run; want 0", n)
-	}
+	parsertest.NoAllocs(t, p, lines, "the samples and three odd lines")
 }

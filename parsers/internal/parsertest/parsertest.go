@@ -99,3 +99,18 @@ func ISO8601(s string) (int64, bool) {
 	}
 	return t.UnixNano(), true
 }
+
+// NoAllocs checks the zero-allocation claim of p: parsing all of lines in
+// turn, valid and invalid alike, allocates nothing (testing.AllocsPerRun
+// over 20 runs). what names the lines in the failure message.
+func NoAllocs(t testing.TB, p Parser, lines [][]byte, what string) {
+	t.Helper()
+	var r parsers.Record
+	if n := testing.AllocsPerRun(20, func() {
+		for _, line := range lines {
+			_ = p.Parse(line, &r)
+		}
+	}); n >= 1 {
+		t.Fatalf("unexpected allocations for %s; got %v per run; want 0", what, n)
+	}
+}
