@@ -45,33 +45,33 @@ func cancelRead(t *testing.T, f *File, emit func(pipeline.Batch) error, ready fu
 
 func settle(*collector) { time.Sleep(50 * time.Millisecond) }
 
-func TestCancelIdlePipe(t *testing.T) {
+// openPipe opens a pipe as standard input; it returns the pipe's writer,
+// which the test's end closes before the reader (an abandoned read of the
+// pipe ends then).
+func openPipe(t *testing.T) (*os.File, *File) {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	defer w.Close() // the abandoned reader exits then
+	t.Cleanup(func() { r.Close() })
+	t.Cleanup(func() { w.Close() })
 	f, err := Open("-", r, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w, f
+}
+
+func TestCancelIdlePipe(t *testing.T) {
+	_, f := openPipe(t)
 	readCancelled(t, f, settle)
 }
 
 // TestCancelSlowPipe: lines written to a pipe come out as they are
 // written, without waiting for a full chunk or the writer's end.
 func TestCancelSlowPipe(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	defer w.Close()
-	f, err := Open("-", r, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, f := openPipe(t)
 	c := readCancelled(t, f, func(c *collector) {
 		io.WriteString(w, "a1\na2\na3 partial")
 		c.waitFor("the lines written so far", hasLines(2))
@@ -81,7 +81,10 @@ func TestCancelSlowPipe(t *testing.T) {
 	}
 }
 
-func TestCancelIdleFIFO(t *testing.T) {
+// openFIFO makes a FIFO in a temporary directory and opens it; it skips
+// the test where FIFOs cannot be made.
+func openFIFO(t *testing.T) (string, *File) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Skipf("cannot make a FIFO: %v", err)
@@ -90,6 +93,11 @@ func TestCancelIdleFIFO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, f
+}
+
+func TestCancelIdleFIFO(t *testing.T) {
+	path, f := openFIFO(t)
 	readCancelled(t, f, settle)
 	// Let the abandoned open(2) return, so that the goroutine exits.
 	if w, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
@@ -99,14 +107,7 @@ func TestCancelIdleFIFO(t *testing.T) {
 
 // TestCancelFIFOWriterIdle: a FIFO whose writer is open but silent.
 func TestCancelFIFOWriterIdle(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "fifo")
-	if err := syscall.Mkfifo(path, 0o600); err != nil {
-		t.Skipf("cannot make a FIFO: %v", err)
-	}
-	f, err := Open(path, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, f := openFIFO(t)
 	wc := make(chan *os.File, 1)
 	go func() {
 		w, err := os.OpenFile(path, os.O_WRONLY, 0)
