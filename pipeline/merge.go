@@ -12,9 +12,12 @@ import (
 
 // loop merges parts until every worker and source is done, then closes
 // the remaining windows and ends detection.
-func (m *merger) loop(parts <-chan *part, ended <-chan *sourceState) {
+func (m *merger) loop(parts <-chan *part, regs <-chan registration, ended <-chan *sourceState) {
 	for parts != nil || ended != nil {
 		select {
+		case r := <-regs:
+			m.register(r)
+			m.closeUpTo(m.watermark())
 		case p, ok := <-parts:
 			if !ok {
 				parts = nil
@@ -47,10 +50,8 @@ func (m *merger) drain(st *sourceState) {
 		delete(st.waiting, st.next)
 		st.next++
 		m.merge(p)
-		if p.idle {
-			m.closeIdle()
-		}
 	}
+	m.admit()
 	m.closeUpTo(m.watermark())
 }
 
@@ -75,7 +76,13 @@ func (m *merger) merge(p *part) {
 			m.pool.put(w)
 		} else {
 			m.open[start] = w
+			m.maxOpen = max(m.maxOpen, len(m.open))
 		}
+	}
+	if p.idle {
+		st.idle = true
+	} else if p.counts.Lines > 0 {
+		st.idle = false
 	}
 	if p.hasTime && (!st.hasTime || p.maxTime > st.newest) {
 		st.newest, st.hasTime = p.maxTime, true
@@ -87,37 +94,6 @@ func (m *merger) merge(p *part) {
 	}
 	for _, s := range p.samples {
 		m.samples = insertSample(m.samples, s, m.opts.MalformedSamples)
-	}
-}
-
-// watermark is the time up to which every source has passed: the least
-// watermark of the sources still running. A running source without a
-// timed line yet holds everything back; ended ones hold nothing.
-func (m *merger) watermark() int64 {
-	wm := int64(math.MaxInt64)
-	for _, st := range m.states {
-		if st.finished && st.next == st.total {
-			continue
-		}
-		if !st.hasTime {
-			return math.MinInt64
-		}
-		wm = min(wm, st.newest-int64(m.opts.Lateness))
-	}
-	return wm
-}
-
-// closeIdle closes every open window: a source went idle, so the last
-// incidents should open and resolve without waiting for more lines.
-func (m *merger) closeIdle() {
-	newest := int64(math.MinInt64)
-	for _, st := range m.states {
-		if st.hasTime {
-			newest = max(newest, st.newest)
-		}
-	}
-	if newest != math.MinInt64 {
-		m.closeUpTo(m.cfg.StartOf(newest) + int64(m.cfg.Size))
 	}
 }
 

@@ -32,6 +32,9 @@ type Result struct {
 	WindowsExact bool
 	// WindowFolded counts endpoint keys folded into "other" in windows.
 	WindowFolded uint64
+	// MaxOpenWindows is the most windows open at once: what the
+	// watermark and the gate kept in memory.
+	MaxOpenWindows int
 }
 
 // SourceResult is one source after the run.
@@ -47,15 +50,16 @@ type SourceResult struct {
 
 func (m *merger) result() *Result {
 	res := &Result{
-		Options:      *m.opts,
-		Counts:       m.counts,
-		Samples:      m.samples,
-		Reasons:      m.reasons,
-		Summary:      m.sum,
-		Timeline:     m.timeline,
-		Incidents:    m.detector.Incidents(),
-		WindowsExact: m.exact,
-		WindowFolded: m.folded,
+		Options:        *m.opts,
+		Counts:         m.counts,
+		Samples:        m.samples,
+		Reasons:        m.reasons,
+		Summary:        m.sum,
+		Timeline:       m.timeline,
+		Incidents:      m.detector.Incidents(),
+		WindowsExact:   m.exact,
+		WindowFolded:   m.folded,
+		MaxOpenWindows: m.maxOpen,
 	}
 	for _, st := range m.states {
 		sr := SourceResult{Info: st.src.Info(), Lines: st.lines, Err: st.err}

@@ -53,6 +53,12 @@ type sourceState struct {
 	// total is the number of parts the source produced, known once its
 	// Read returned.
 	total uint64
+	// Gate state (gate.go): the first event time, whether the merger
+	// knows it and admitted the source (admit is closed then), and
+	// whether the source is idle.
+	registered, hasFirst, admitted, idle bool
+	first                                int64
+	admit                                chan struct{}
 }
 
 // Run reads sources as one log and returns what was found. It returns an
@@ -66,14 +72,15 @@ func Run(ctx context.Context, sources []Source, o Options) (*Result, error) {
 	defer cancel(nil)
 	states := make([]*sourceState, len(sources))
 	for i, s := range sources {
-		states[i] = &sourceState{index: i, src: s, waiting: make(map[uint64]*part)}
+		states[i] = &sourceState{index: i, src: s, waiting: make(map[uint64]*part), admit: make(chan struct{})}
 	}
 	jobs := make(chan job, 2*o.Workers)
 	parts := make(chan *part, 2*o.Workers)
 	ended := make(chan *sourceState, len(sources))
+	regs := make(chan registration, len(sources))
 	var readers sync.WaitGroup
 	for _, st := range states {
-		readers.Go(func() { read(ctx, st, &o, jobs, ended, cancel) })
+		readers.Go(func() { read(ctx, st, &o, jobs, regs, ended, cancel) })
 	}
 	go func() { readers.Wait(); close(jobs); close(ended) }()
 	var workers sync.WaitGroup
@@ -85,7 +92,7 @@ func Run(ctx context.Context, sources []Source, o Options) (*Result, error) {
 	}
 	go func() { workers.Wait(); close(parts) }()
 	m := newMerger(&o, &cfg, states, pool)
-	m.loop(parts, ended)
+	m.loop(parts, regs, ended)
 	// The workers are done (parts is closed): merge their summaries, in
 	// worker order.
 	for _, w := range ws {
@@ -99,7 +106,7 @@ func Run(ctx context.Context, sources []Source, o Options) (*Result, error) {
 
 // read runs one source, numbering its batches, detecting its format from
 // the first one, and reports the source ended.
-func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, ended chan<- *sourceState, fail context.CancelCauseFunc) {
+func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, regs chan<- registration, ended chan<- *sourceState, fail context.CancelCauseFunc) {
 	var seq uint64
 	var directive []byte
 	emit := func(b Batch) error {
@@ -109,6 +116,13 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, end
 				return fmt.Errorf("%s: %w", st.src.Info().Name, err)
 			}
 			st.format = f
+			first, ok := firstTime(f, b.Data)
+			regs <- registration{st: st, hasFirst: ok, first: first}
+			select {
+			case <-st.admit:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
 		}
 		j := job{src: st, seq: seq, batch: b, directive: directive}
 		if st.format != nil && st.format.perSource {
@@ -181,6 +195,7 @@ type merger struct {
 	timeline *summary.Timeline
 	detector *detect.Engine
 	folded   uint64
+	maxOpen  int
 	exact    bool
 	pool     *windowPool
 }
