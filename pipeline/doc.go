@@ -16,7 +16,11 @@
 // Options.Lateness; a window closes when every source's watermark has
 // passed its end. A line whose window had already closed for its source
 // is late: it counts in the whole-run summary and in InputCounts.Late, in
-// no window.
+// no window. An idle source (Batch.Idle) holds nothing back until it has
+// lines again. Several inputs pass a gate (gate.go): each starts when the
+// running ones have reached its first event time, so rotated logs given
+// together are read one after the other in time order and logs of the
+// same hours side by side.
 //
 // Usage:
 //
