@@ -55,11 +55,13 @@ func (s *Sketch) AddN(v int64, n uint64) {
 		addDigest(s.digest, v, n)
 		return
 	}
-	if c, ok := s.exact[v]; ok {
-		s.exact[v] = c + n
+	// One map operation whether v is new or not: a new value shows as a
+	// longer table.
+	before := len(s.exact)
+	s.exact[v] += n
+	if len(s.exact) == before {
 		return
 	}
-	s.exact[v] = n
 	s.dirty = true
 	if len(s.exact) > s.budget {
 		s.spill()
@@ -190,9 +192,15 @@ func (s *Sketch) AppendQuantiles(dst []float64, qs ...float64) []float64 {
 	return dst
 }
 
-// Reset empties s, keeping its budget.
+// Reset empties s, keeping its budget and, while exact, the memory of
+// its table.
 func (s *Sketch) Reset() {
-	*s = Sketch{budget: s.budget, exact: make(map[int64]uint64)}
+	exact, sorted := s.exact, s.sorted[:0]
+	if exact == nil {
+		exact = make(map[int64]uint64)
+	}
+	clear(exact)
+	*s = Sketch{budget: s.budget, exact: exact, sorted: sorted}
 }
 
 // Each calls fn with every distinct value and its count in increasing
