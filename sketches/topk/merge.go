@@ -1,5 +1,7 @@
 package topk
 
+import "slices"
+
 // Merge adds o's counts to t, as if t had also seen o's stream. o is not
 // modified; t shares o's key strings, which are immutable.
 //
@@ -19,6 +21,13 @@ package topk
 func (t *TopK) Merge(o *TopK) {
 	if o.total == 0 {
 		return
+	}
+	if len(t.keys) == 0 {
+		// Into an empty TopK (the run's totals): size it once.
+		t.keys = slices.Grow(t.keys, len(o.keys))
+		t.counts = slices.Grow(t.counts, len(o.keys))
+		t.errs = slices.Grow(t.errs, len(o.keys))
+		t.index = make(map[string]int32, len(o.keys))
 	}
 	tFloor, oFloor := t.floor(), o.floor()
 	t.total += o.total

@@ -129,11 +129,15 @@ func (t *TopK) floor() uint64 {
 // AppendTop appends the n keys with the highest counts to dst, ordered by
 // Count descending and then by Key ascending, and returns it. n < 0 or
 // n > Len means all keys. The result is deterministic for a given sequence
-// of Add and Merge calls. Cost: O(Len·log Len); it appends Len items to dst
-// before truncating to n.
+// of Add and Merge calls. Cost: O(Len·log n) and n items for a small n
+// (a selection), else O(Len·log Len) and Len items appended to dst before
+// truncating to n.
 func (t *TopK) AppendTop(dst []Item, n int) []Item {
 	if n < 0 || n > len(t.keys) {
 		n = len(t.keys)
+	}
+	if n < len(t.keys)/4 {
+		return t.appendSelected(dst, n)
 	}
 	start := len(dst)
 	for i, k := range t.keys {
@@ -141,6 +145,53 @@ func (t *TopK) AppendTop(dst []Item, n int) []Item {
 	}
 	slices.SortFunc(dst[start:], compareItems)
 	return dst[:start+n]
+}
+
+// appendSelected is AppendTop for n well below Len: it keeps the best n
+// items seen so far in a heap whose root is the worst of them, then sorts
+// them. Keys are distinct, so compareItems is a total order and the result
+// is the one a full sort gives.
+func (t *TopK) appendSelected(dst []Item, n int) []Item {
+	start := len(dst)
+	if n == 0 {
+		return dst
+	}
+	for i, k := range t.keys[:n] {
+		dst = append(dst, Item{Key: k, Count: t.counts[i], Err: t.errs[i]})
+	}
+	h := dst[start:]
+	for j := n/2 - 1; j >= 0; j-- {
+		worstDown(h, j)
+	}
+	for i := n; i < len(t.keys); i++ {
+		// Fast path: a lower count never enters.
+		if c := t.counts[i]; c < h[0].Count || (c == h[0].Count && t.keys[i] > h[0].Key) {
+			continue
+		}
+		h[0] = Item{Key: t.keys[i], Count: t.counts[i], Err: t.errs[i]}
+		worstDown(h, 0)
+	}
+	slices.SortFunc(h, compareItems)
+	return dst
+}
+
+// worstDown restores the heap of h below j, the worst item (last in
+// compareItems order) at the root.
+func worstDown(h []Item, j int) {
+	for {
+		worst := j
+		if l := 2*j + 1; l < len(h) && compareItems(h[l], h[worst]) > 0 {
+			worst = l
+		}
+		if r := 2*j + 2; r < len(h) && compareItems(h[r], h[worst]) > 0 {
+			worst = r
+		}
+		if worst == j {
+			return
+		}
+		h[j], h[worst] = h[worst], h[j]
+		j = worst
+	}
 }
 
 // compareItems orders by Count descending, then Key ascending.
