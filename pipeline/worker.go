@@ -192,7 +192,7 @@ func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
 		}
 		return
 	}
-	l := window.Line{Rec: r, UAClass: w.userAgent(r.UserAgent)}
+	l := window.Line{Rec: r, UAClass: w.sum.UserAgent(r.UserAgent, w.userAgent)}
 	l.Endpoint, l.Kind, l.ID = w.endpoint(r.Method, r.Target)
 	w.sum.Add(&l)
 	if win != nil {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/vigil-ops/vigil/parsers/useragent"
 	"github.com/vigil-ops/vigil/pipeline/window"
 	"github.com/vigil-ops/vigil/sketches/quantile"
 	"github.com/vigil-ops/vigil/sketches/topk"
@@ -38,6 +39,11 @@ type Options struct {
 
 // unbounded is the budget of Options.Exact.
 const unbounded = 1 << 40
+
+// uaFrontSlots is the size of the cache in front of the user-agent list
+// (see topk.Front): user agents are few and heavy, so nearly every request
+// hits it, and it caches each agent's class besides.
+const uaFrontSlots = 1024
 
 func (o Options) withDefaults() Options {
 	if o.Exact {
@@ -82,6 +88,8 @@ type Summary struct {
 	MinTime, MaxTime int64
 
 	byID []*Endpoint
+	// uaFront holds user-agent counts not yet in UserAgents (see Flush).
+	uaFront *topk.Front
 }
 
 // Endpoint is the whole-run summary of one endpoint key.
@@ -95,7 +103,7 @@ type Endpoint struct {
 // New returns an empty Summary.
 func New(o Options) *Summary {
 	o = o.withDefaults()
-	return &Summary{
+	s := &Summary{
 		opts:       o,
 		Latency:    quantile.New(o.LatencyBudget),
 		Endpoints:  make(map[string]*Endpoint),
@@ -105,6 +113,8 @@ func New(o Options) *Summary {
 		UserAgents: topk.NewExactFirst(o.KeyBudget, o.TopCapacity),
 		UniqueIPs:  uniq.New(o.Exact),
 	}
+	s.uaFront = topk.NewFront(s.UserAgents, uaFrontSlots)
+	return s
 }
 
 // AddTime counts an event time t (Unix nanoseconds).
@@ -125,8 +135,10 @@ func (s *Summary) AddApp(isError bool) {
 	}
 }
 
-// Add counts one HTTP request of l (see window.Line). It copies what it
-// keeps. Hot path: no allocation once the keys are known.
+// Add counts one HTTP request of l (see window.Line) but its user agent,
+// which the caller counts first with [Summary.UserAgent] (it derives
+// l.UAClass from it). It copies what it keeps. Hot path: no allocation
+// once the keys are known.
 func (s *Summary) Add(l *window.Line) {
 	r := l.Rec
 	s.Requests++
@@ -159,14 +171,31 @@ func (s *Summary) Add(l *window.Line) {
 		s.Users.Add(r.User, 1)
 	}
 	s.UAClasses[l.UAClass]++
-	ua := r.UserAgent
+}
+
+// UserAgent counts the user agent ua of a request ("-" when empty) and
+// returns its class: the one cached with ua in the front cache, or else
+// classify's, which it caches. The count reaches UserAgents at the next
+// Flush or Merge. Hot path: no allocation once ua is cached.
+func (s *Summary) UserAgent(ua []byte, classify func(ua []byte) useragent.Class) useragent.Class {
 	if len(ua) == 0 {
 		ua = dash
 	}
-	s.UserAgents.Add(ua, 1)
+	v, hit := s.uaFront.Add(ua)
+	if hit {
+		return useragent.Class(v)
+	}
+	class := classify(ua)
+	s.uaFront.SetValue(ua, uint32(class))
+	return class
 }
 
 var dash = []byte("-")
+
+// Flush moves the user-agent counts pending in the front cache into
+// UserAgents. Merge flushes both summaries; a caller that reads
+// UserAgents of a Summary it added to flushes it first.
+func (s *Summary) Flush() { s.uaFront.Flush() }
 
 // endpointOf returns the summary of l's endpoint through the id cache
 // (see window.Line.ID); a Summary that counts lines is one caller's.
@@ -243,6 +272,8 @@ func (e *Endpoint) merge(o *Endpoint) {
 // afterwards. Merging the same summaries in the same order gives the same
 // result; while every table is exact, any order does.
 func (s *Summary) Merge(o *Summary) {
+	s.Flush()
+	o.Flush()
 	s.Requests += o.Requests
 	for i, n := range o.Status {
 		s.Status[i] += n
