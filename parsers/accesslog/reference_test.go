@@ -26,10 +26,6 @@ var (
 	// A duration, or a list of them as in $upstream_response_time.
 	refDurations = regexp.MustCompile(`^(?:-|[0-9]+(?:\.[0-9]+)?)(?:(?:,|, |:| : )(?:-|[0-9]+(?:\.[0-9]+)?))*$`)
 	refSeparator = regexp.MustCompile(` ?[,:] ?`)
-	// Requests: method, target and protocol; method and target; one token.
-	refRequest3 = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
-	refRequest2 = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
-	refRequest1 = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
 )
 
 // refParse parses line as the named format "common" or "combined" with
@@ -46,15 +42,15 @@ func refParse(line []byte, combined bool, u unit) (r parsers.Record, ok bool) {
 	if m == nil {
 		return r, false
 	}
-	r.Client = refDash(m[1])
-	r.User = refDash(m[3])
+	r.Client = parsertest.Dash(m[1])
+	r.User = parsertest.Dash(m[3])
 	if m[3] == nil {
-		r.User = refDash(m[2])
+		r.User = parsertest.Dash(m[2])
 	}
 	if r.Time, ok = refTime(m[4]); !ok {
 		return r, false
 	}
-	refRequest(&r, m[5])
+	r.Method, r.Target, r.Proto = parsertest.Request(m[5])
 	if !isDash(m[6]) {
 		n, _ := parsertest.Decimal(string(m[6]), 0) // 3 digits
 		r.Status = int(n)
@@ -64,7 +60,7 @@ func refParse(line []byte, combined bool, u unit) (r parsers.Record, ok bool) {
 	}
 	last := m[8]
 	if combined {
-		r.Referer, r.UserAgent, last = refDash(m[8]), refDash(m[9]), m[10]
+		r.Referer, r.UserAgent, last = parsertest.Dash(m[8]), parsertest.Dash(m[9]), m[10]
 	}
 	if last != nil {
 		if !refDurations.Match(last) {
@@ -91,13 +87,6 @@ func refParse(line []byte, combined bool, u unit) (r parsers.Record, ok bool) {
 	return r, true
 }
 
-func refDash(b []byte) []byte {
-	if len(b) == 0 || string(b) == "-" {
-		return nil
-	}
-	return b
-}
-
 // refTimeShape is the documented rule for $time_local and %t: exactly
 // "dd/Mon/yyyy:hh:mm:ss ±hhmm", two-digit day, hour, minute and second and
 // one space, as nginx and Apache write it. time.Parse alone is laxer: it
@@ -118,14 +107,4 @@ func refTime(b []byte) (int64, bool) {
 		return 0, false
 	}
 	return t.UnixNano(), true
-}
-
-func refRequest(r *parsers.Record, v []byte) {
-	if m := refRequest3.FindSubmatch(v); m != nil {
-		r.Method, r.Target, r.Proto = refDash(m[1]), refDash(m[2]), m[3]
-	} else if m := refRequest2.FindSubmatch(v); m != nil {
-		r.Method, r.Target = refDash(m[1]), refDash(m[2])
-	} else if m := refRequest1.FindSubmatch(v); m != nil {
-		r.Target = refDash(m[1])
-	}
 }

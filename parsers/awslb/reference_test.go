@@ -25,13 +25,9 @@ const (
 )
 
 var (
-	refALB  = regexp.MustCompile(`(?s)^(?:http|https|h2|grpcs|ws|wss) +` + refCore + ` +` + refQ + refAfter + ` *$`)
-	refELB  = regexp.MustCompile(`(?s)^` + refCore + `(?: +(?:` + refQ + `|` + refTok + `)` + refAfter + `)? *$`)
-	refURL  = regexp.MustCompile(`(?s)^[^/]+://([^/?]*)(.*)$`)
-	refReq  = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
-	refReq2 = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
-	refReq1 = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
-	refCli  = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
+	refALB = regexp.MustCompile(`(?s)^(?:http|https|h2|grpcs|ws|wss) +` + refCore + ` +` + refQ + refAfter + ` *$`)
+	refELB = regexp.MustCompile(`(?s)^` + refCore + `(?: +(?:` + refQ + `|` + refTok + `)` + refAfter + `)? *$`)
+	refURL = regexp.MustCompile(`(?s)^[^/]+://([^/?]*)(.*)$`)
 )
 
 // refParse parses line as format f; ok is false when it does not parse.
@@ -50,13 +46,8 @@ func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
 	if r.Time, ok = parsertest.ISO8601(string(m[1])); !ok {
 		return r, false
 	}
-	c := refCli.FindSubmatch(m[3])
-	if c == nil {
+	if r.Client, ok = parsertest.HostOfAddr(m[3]); !ok {
 		return r, false
-	}
-	r.Client = c[1]
-	if c[1] == nil {
-		r.Client = c[2]
 	}
 	total := int64(0)
 	for i := 5; i <= 7; i++ {
@@ -80,13 +71,7 @@ func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
 	r.UpstreamStatus, _ = strconv.Atoi(string(m[9]))
 	r.Bytes, _ = strconv.ParseInt(string(m[11]), 10, 64)
 	var url []byte
-	if q := refReq.FindSubmatch(m[12]); q != nil {
-		r.Method, url, r.Proto = refDash(q[1]), q[2], q[3]
-	} else if q := refReq2.FindSubmatch(m[12]); q != nil {
-		r.Method, url = refDash(q[1]), q[2]
-	} else if q := refReq1.FindSubmatch(m[12]); q != nil {
-		url = q[1]
-	}
+	r.Method, url, r.Proto = parsertest.Request(m[12])
 	if string(bytes.Trim(m[12], " ")) == "- - -" {
 		r.Method, url, r.Proto = nil, nil, nil
 	}
@@ -96,20 +81,13 @@ func refParse(line []byte, f Format) (r parsers.Record, ok bool) {
 			r.Target = []byte("/")
 		}
 	} else {
-		r.Target = refDash(url)
+		r.Target = parsertest.Dash(url)
 	}
 	if len(m) > 13 {
-		r.UserAgent = refDash(m[13])
+		r.UserAgent = parsertest.Dash(m[13])
 		if m[13] == nil && len(m) > 14 {
-			r.UserAgent = refDash(m[14])
+			r.UserAgent = parsertest.Dash(m[14])
 		}
 	}
 	return r, true
-}
-
-func refDash(b []byte) []byte {
-	if len(b) == 0 || string(b) == "-" {
-		return nil
-	}
-	return b
 }

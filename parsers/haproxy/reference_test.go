@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // The reference reads the HTTP log line with one regexp and time.Parse,
@@ -20,10 +21,6 @@ var (
 		refSlash + ` +(?:\{.*?\}(?: +|$)){0,2}"((?:[^"\\]|\\.)*)"$`)
 	// refSlash is an unquoted token holding a '/'.
 	refSlash = `(?:/|[^ "{/][^ /]*/)[^ ]*`
-	refAddr  = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
-	refReq3  = regexp.MustCompile(`(?s)^ *([^ ]+)(?: +(.*[^ ]))?? +(HTTP/[^ ]*) *$`)
-	refReq2  = regexp.MustCompile(`(?s)^ *([^ ]+) +(.*[^ ]) *$`)
-	refReq1  = regexp.MustCompile(`(?s)^ *([^ ]*) *$`)
 )
 
 func refParse(line []byte) (parsers.Record, bool) {
@@ -38,13 +35,9 @@ func refParse(line []byte) (parsers.Record, bool) {
 		return r, false
 	}
 	r.Kind = parsers.KindHTTP
-	a := refAddr.FindSubmatch(m[1])
-	if a == nil {
+	var ok bool
+	if r.Client, ok = parsertest.HostOfAddr(m[1]); !ok {
 		return r, false
-	}
-	r.Client = a[1]
-	if a[1] == nil {
-		r.Client = a[2]
 	}
 	ts := string(m[2])
 	if !regexp.MustCompile(`^[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?$`).MatchString(ts) {
@@ -77,19 +70,7 @@ func refParse(line []byte) (parsers.Record, bool) {
 	r.Bytes, _ = strconv.ParseInt(string(m[9]), 10, 64)
 	req := m[10]
 	if string(req) != "<BADREQ>" {
-		dash := func(b []byte) []byte {
-			if len(b) == 0 || string(b) == "-" {
-				return nil
-			}
-			return b
-		}
-		if q := refReq3.FindSubmatch(req); q != nil {
-			r.Method, r.Target, r.Proto = dash(q[1]), dash(q[2]), q[3]
-		} else if q := refReq2.FindSubmatch(req); q != nil {
-			r.Method, r.Target = dash(q[1]), dash(q[2])
-		} else if q := refReq1.FindSubmatch(req); q != nil {
-			r.Target = dash(q[1])
-		}
+		r.Method, r.Target, r.Proto = parsertest.Request(req)
 	}
 	return r, true
 }
