@@ -137,8 +137,9 @@ func (s *Summary) AddApp(isError bool) {
 
 // Add counts one HTTP request of l (see window.Line) but its user agent,
 // which the caller counts first with [Summary.UserAgent] (it derives
-// l.UAClass from it). It copies what it keeps. Hot path: no allocation
-// once the keys are known.
+// l.UAClass from it). It copies what it keeps and sets l.Client to its
+// copy of the client IP, for the window that counts l next. Hot path: no
+// allocation once the keys are known.
 func (s *Summary) Add(l *window.Line) {
 	r := l.Rec
 	s.Requests++
@@ -161,11 +162,16 @@ func (s *Summary) Add(l *window.Line) {
 		e.Latency.Add(r.Duration)
 	}
 	if len(r.Client) > 0 {
-		s.IPs.Add(r.Client, 1)
-		s.UniqueIPs.Add(r.Client)
-		if window.IsAuthFailure(r.Status) {
-			s.AuthIPs.Add(r.Client, 1)
+		client, isNew := s.IPs.AddKey(r.Client, 1)
+		if isNew {
+			// A client IPs monitors is in UniqueIPs already: adding it
+			// again would change nothing.
+			s.UniqueIPs.Add(r.Client)
 		}
+		if window.IsAuthFailure(r.Status) {
+			s.AuthIPs.AddString(client, 1)
+		}
+		l.Client = client
 	}
 	if len(r.User) > 0 {
 		s.Users.Add(r.User, 1)

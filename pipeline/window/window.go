@@ -46,6 +46,9 @@ type Line struct {
 	// a window counted by one caller only), or -1 for none.
 	ID      int32
 	UAClass useragent.Class
+	// Client is an immutable copy of Rec.Client that the window may keep
+	// (the caller's interned one), or "" to make the window copy it.
+	Client string
 }
 
 // Window counts the lines whose event time falls in [Start, Start+Size).
@@ -173,10 +176,10 @@ func (w *Window) Add(l *Line) {
 	w.UserAgents[l.UAClass]++
 	if len(r.Client) > 0 {
 		if class >= 4 || slow || l.UAClass == useragent.Bot {
-			w.Clients.Add(r.Client, 1)
+			w.addClient(w.Clients, l)
 		}
 		if auth {
-			w.AuthFailureClients.Add(r.Client, 1)
+			w.addClient(w.AuthFailureClients, l)
 		}
 	}
 	w.addKind(l, class, auth)
@@ -214,7 +217,7 @@ func (w *Window) addKind(l *Line, class int, auth bool) {
 			w.ExportUsers.Add(r.User, 1)
 		}
 		if len(r.Client) > 0 {
-			w.ExportClients.Add(r.Client, 1)
+			w.addClient(w.ExportClients, l)
 		}
 	case Login:
 		w.Logins++
@@ -222,6 +225,15 @@ func (w *Window) addKind(l *Line, class int, auth bool) {
 			w.LoginFailures++
 		}
 	}
+}
+
+// addClient counts l's client in t, without a copy when l has one.
+func (w *Window) addClient(t *topk.TopK, l *Line) {
+	if l.Client != "" {
+		t.AddString(l.Client, 1)
+		return
+	}
+	t.Add(l.Rec.Client, 1)
 }
 
 // endpointOf returns the counts of l's endpoint, through the id cache.

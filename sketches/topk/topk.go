@@ -88,8 +88,53 @@ func (t *TopK) Add(key []byte, n uint64) {
 		}
 		return
 	}
+	t.addNew(string(key), n)
+}
+
+// AddKey is Add that also returns t's copy of key, an immutable string
+// the caller may keep and pass to [TopK.AddString] of other TopKs (it
+// stays valid after t evicts or drops key), and whether key was new to t
+// (not monitored before this call). n = 0 counts nothing and returns "",
+// false. Allocates like Add.
+func (t *TopK) AddKey(key []byte, n uint64) (string, bool) {
+	if n == 0 {
+		return "", false
+	}
+	t.total += n
+	if i, ok := t.index[string(key)]; ok {
+		t.counts[i] += n
+		if t.capacity > 0 {
+			t.heap.increased(t.counts, i)
+		}
+		return t.keys[i], false
+	}
+	k := string(key)
+	t.addNew(k, n)
+	return k, true
+}
+
+// AddString is Add for a key the caller holds as an immutable string (one
+// from [TopK.AddKey]): a new key is kept as is, without a copy, so it never
+// allocates in exact mode but for table growth.
+func (t *TopK) AddString(key string, n uint64) {
+	if n == 0 {
+		return
+	}
+	t.total += n
+	if i, ok := t.index[key]; ok {
+		t.counts[i] += n
+		if t.capacity > 0 {
+			t.heap.increased(t.counts, i)
+		}
+		return
+	}
+	t.addNew(key, n)
+}
+
+// addNew counts a key that t does not monitor; t keeps key.
+func (t *TopK) addNew(key string, n uint64) {
 	if t.capacity == 0 || len(t.keys) < t.capacity {
-		t.monitor(string(key), n)
+		t.monitor(key, n)
 		t.overBudget()
 		return
 	}
@@ -97,8 +142,8 @@ func (t *TopK) Add(key []byte, n uint64) {
 	// so far is at most that counter's count, which becomes its error.
 	i := t.heap.min()
 	delete(t.index, t.keys[i])
-	t.keys[i] = string(key)
-	t.index[t.keys[i]] = i
+	t.keys[i] = key
+	t.index[key] = i
 	t.errs[i] = t.counts[i]
 	t.counts[i] += n
 	t.heap.increased(t.counts, i)
