@@ -77,7 +77,14 @@ type Window struct {
 	// lines of a window hit an endpoint seen before, and an index is
 	// cheaper than hashing the key again.
 	byID []*EndpointCounts
+	// slabs hold the EndpointCounts of Endpoints, endpointSlab at a time;
+	// used of them are taken. Reset reuses them.
+	slabs [][]EndpointCounts
+	used  int
 }
+
+// endpointSlab is how many EndpointCounts a window allocates at once.
+const endpointSlab = 64
 
 // Counts are the plain tallies of a window.
 type Counts struct {
@@ -267,8 +274,21 @@ func (w *Window) endpoint(key string, kind EndpointKind) *EndpointCounts {
 			return e
 		}
 	}
-	e := &EndpointCounts{Kind: kind}
+	e := w.newEndpointCounts()
+	e.Kind = kind
 	w.Endpoints[key] = e
+	return e
+}
+
+// newEndpointCounts returns zero counts from the window's slabs.
+func (w *Window) newEndpointCounts() *EndpointCounts {
+	i, j := w.used/endpointSlab, w.used%endpointSlab
+	if i == len(w.slabs) {
+		w.slabs = append(w.slabs, make([]EndpointCounts, endpointSlab))
+	}
+	w.used++
+	e := &w.slabs[i][j]
+	*e = EndpointCounts{}
 	return e
 }
 
@@ -318,6 +338,7 @@ func (w *Window) Reset(start int64) {
 	w.Folded = 0
 	clear(w.byID)
 	w.byID = w.byID[:0]
+	w.used = 0 // nothing points into the slabs: w was merged, not closed
 }
 
 // Merge adds o into w; both cover the same interval. w shares o's key
