@@ -1,11 +1,10 @@
 package summary
 
 import (
-	"math"
-	"math/bits"
 	"time"
 
 	"github.com/vigil-ops/vigil/pipeline/window"
+	"github.com/vigil-ops/vigil/sketches/quantile"
 )
 
 // DefaultMaxRows is the most rows the timeline keeps when its step adapts
@@ -15,8 +14,9 @@ const DefaultMaxRows = 1440
 
 // Timeline is the whole-run timeline: one small row per step, built from
 // the closed windows in time order. It holds no per-window sketch: a row
-// keeps its counts and, once it spans several windows, a log-scale
-// histogram of durations (buckets 1/16 of a power of two wide: about 6 %).
+// keeps its counts and a log-linear histogram of durations (rowBucketBits:
+// buckets 1/16 of a power of two wide, so a coarse row's p95 is within
+// 1/32, 3 %, of the exact value).
 type Timeline struct {
 	// Step is the row length: the window size until the rows outgrow
 	// MaxRows, unless fixed.
@@ -35,7 +35,7 @@ type Row struct {
 	// while the row is one window (P95Exact), from the histogram after.
 	P95      float64
 	P95Exact bool
-	hist     map[uint16]uint64
+	hist     *quantile.Sketch
 }
 
 // NewTimeline returns an empty timeline. step > 0 fixes the row length
@@ -114,67 +114,36 @@ func (t *Timeline) coarsen() {
 	t.rows = out
 }
 
+// rowBucketBits is the resolution of a row's histogram.
+const rowBucketBits = 4
+
 func (r *Row) merge(o *Row) {
 	r.Requests += o.Requests
 	r.Errors5xx += o.Errors5xx
 	r.AppErrs += o.AppErrs
 	if o.hist != nil {
 		if r.hist == nil {
-			r.hist = make(map[uint16]uint64, len(o.hist))
+			r.hist = quantile.NewHistogram(rowBucketBits)
 		}
-		for b, n := range o.hist {
-			r.hist[b] += n
-		}
+		r.hist.Merge(o.hist)
 	}
 	r.P95, r.P95Exact = r.histQuantile(0.95), false
 }
 
 func (r *Row) addHist(c *window.Closed) {
 	if r.hist == nil {
-		r.hist = make(map[uint16]uint64)
+		r.hist = quantile.NewHistogram(rowBucketBits)
 	}
-	c.Latency.Each(func(v int64, n uint64) { r.hist[bucketOf(v)] += n })
+	c.Latency.Each(r.hist.AddN)
 }
 
-// bucketOf maps a duration to its log-scale bucket: the position of its
-// highest bit and the next 4 bits.
-func bucketOf(v int64) uint16 {
-	u := uint64(max(v, 0))
-	if u < 16 {
-		return uint16(u)
-	}
-	l := bits.Len64(u)
-	return uint16(l-4)<<4 | uint16(u>>(l-5)&15)
-}
-
-// bucketHigh is the largest value of bucket b.
-func bucketHigh(b uint16) float64 {
-	if b < 16 {
-		return float64(b)
-	}
-	l := int(b>>4) + 4
-	lo := uint64(16|b&15) << (l - 5)
-	return float64(lo + 1<<(l-5) - 1)
-}
-
-// histQuantile returns the nearest-rank q-quantile's bucket upper bound.
+// histQuantile returns the q-quantile of the row's histogram, 0 without
+// durations.
 func (r *Row) histQuantile(q float64) float64 {
-	var n uint64
-	for _, c := range r.hist {
-		n += c
-	}
-	if n == 0 {
+	if r.hist == nil {
 		return 0
 	}
-	rank := uint64(math.Ceil(q * float64(n)))
-	var cum uint64
-	for b := range uint16(1024) {
-		cum += r.hist[b]
-		if cum >= rank && r.hist[b] > 0 {
-			return bucketHigh(b)
-		}
-	}
-	return 0
+	return r.hist.Quantile(q)
 }
 
 func floorTo(t, step int64) int64 {

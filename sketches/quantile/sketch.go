@@ -2,40 +2,54 @@ package quantile
 
 import (
 	"math"
+	"math/bits"
 	"slices"
-
-	"github.com/vigil-ops/vigil/sketches/tdigest"
 )
 
 // DefaultBudget is the budget of New(0): distinct values kept exactly.
 const DefaultBudget = 4096
 
-// digestCompression is the compression of the digest past the budget.
-const digestCompression = 0 // tdigest's default (precise)
+// DefaultBucketBits is the resolution past the budget: each power of two
+// is cut into 2^7 buckets, so a reported value is within 1/256 (0.4 %)
+// of the true nearest-rank value.
+const DefaultBucketBits = 7
 
 // Sketch counts int64 values. The zero Sketch is not usable; call New.
 type Sketch struct {
 	budget int
-	exact  map[int64]uint64 // nil once over budget
-	digest *tdigest.Digest  // nil while exact
+	// bucketBits is the resolution of the histogram past the budget.
+	bucketBits int
+	// table counts values while exact, buckets (by their lowest value)
+	// once the distinct values outgrew the budget.
+	table  map[int64]uint64
+	hist   bool
 	n      uint64
 	sum    float64
 	min    int64
 	max    int64
-	sorted []int64 // exact keys in order, valid while !dirty
+	sorted []int64 // table keys in order, valid while !dirty
 	dirty  bool
 }
 
 // New returns an empty sketch that stays exact for up to budget distinct
-// values (0: DefaultBudget).
+// values (0: DefaultBudget), then turns into a log-linear histogram of
+// DefaultBucketBits.
 func New(budget int) *Sketch {
 	if budget <= 0 {
 		budget = DefaultBudget
 	}
-	return &Sketch{budget: budget, exact: make(map[int64]uint64)}
+	return &Sketch{budget: budget, bucketBits: DefaultBucketBits, table: make(map[int64]uint64)}
 }
 
-// Add counts v once. Cost: one map operation while exact.
+// NewHistogram returns an empty sketch that is a log-linear histogram
+// from the start: values below 2^(bucketBits+1) exactly, each power of two
+// above cut into 2^bucketBits buckets (relative error 2^-(bucketBits+1)).
+// It is small whatever the values: a few hundred buckets for durations.
+func NewHistogram(bucketBits int) *Sketch {
+	return &Sketch{bucketBits: bucketBits, table: make(map[int64]uint64), hist: true}
+}
+
+// Add counts v once. Cost: one map operation.
 func (s *Sketch) Add(v int64) { s.AddN(v, 1) }
 
 // AddN counts v n times.
@@ -51,44 +65,60 @@ func (s *Sketch) AddN(v int64, n uint64) {
 	}
 	s.n += n
 	s.sum += float64(v) * float64(n)
-	if s.exact == nil {
-		addDigest(s.digest, v, n)
-		return
+	s.count(v, n)
+}
+
+// count adds n to v's entry of the table (its bucket's, past the budget).
+func (s *Sketch) count(v int64, n uint64) {
+	if s.hist {
+		v = s.bucketLow(v)
 	}
-	// One map operation whether v is new or not: a new value shows as a
-	// longer table.
-	before := len(s.exact)
-	s.exact[v] += n
-	if len(s.exact) == before {
+	// One map operation whether the key is new or not: a new key shows
+	// as a longer table.
+	before := len(s.table)
+	s.table[v] += n
+	if len(s.table) == before {
 		return
 	}
 	s.dirty = true
-	if len(s.exact) > s.budget {
+	if !s.hist && len(s.table) > s.budget {
 		s.spill()
 	}
 }
 
-func addDigest(d *tdigest.Digest, v int64, n uint64) {
-	for range n {
-		d.Add(v)
+// bucketLow returns the lowest value of v's bucket.
+func (s *Sketch) bucketLow(v int64) int64 {
+	if v < 1<<(s.bucketBits+1) {
+		return v
 	}
+	shift := bits.Len64(uint64(v)) - (s.bucketBits + 1)
+	return v >> shift << shift
 }
 
-// spill moves the exact table into a digest, in value order.
+// value returns the value a table key stands for: itself while exact,
+// its bucket's middle (within the values seen) in a histogram.
+func (s *Sketch) value(key int64) int64 {
+	if !s.hist || key < 1<<(s.bucketBits+1) {
+		return key
+	}
+	shift := bits.Len64(uint64(key)) - (s.bucketBits + 1)
+	return min(max(key+(1<<shift-1)/2, s.min), s.max)
+}
+
+// spill turns the exact table into the histogram.
 func (s *Sketch) spill() {
-	s.digest = tdigest.New(digestCompression)
-	for _, v := range s.keys() {
-		addDigest(s.digest, v, s.exact[v])
+	exact := s.table
+	s.table, s.hist, s.dirty = make(map[int64]uint64, len(exact)/4), true, true
+	for v, n := range exact {
+		s.table[s.bucketLow(v)] += n
 	}
-	s.exact, s.sorted, s.dirty = nil, nil, false
 }
 
-// keys returns the exact table's values in order, cached until the next
-// new value.
+// keys returns the table's keys in order, cached until the next new key.
 func (s *Sketch) keys() []int64 {
-	if s.dirty || len(s.sorted) != len(s.exact) {
+	if s.dirty || len(s.sorted) != len(s.table) {
 		s.sorted = s.sorted[:0]
-		for v := range s.exact {
+		for v := range s.table {
 			s.sorted = append(s.sorted, v)
 		}
 		slices.Sort(s.sorted)
@@ -97,25 +127,16 @@ func (s *Sketch) keys() []int64 {
 	return s.sorted
 }
 
-// Merge adds o's values to s. o is not modified.
+// Merge adds o's values to s. o is not modified. The result does not
+// depend on the order of merges: exact tables and histograms with fixed
+// buckets add up.
 func (s *Sketch) Merge(o *Sketch) {
 	if o.n == 0 {
 		return
 	}
-	if o.exact == nil {
-		if s.exact != nil {
-			s.spill()
-		}
-		s.digest.Merge(o.digest)
-		s.mergeStats(o)
-		return
+	if o.hist && !s.hist {
+		s.spill()
 	}
-	for _, v := range o.keys() {
-		s.AddN(v, o.exact[v])
-	}
-}
-
-func (s *Sketch) mergeStats(o *Sketch) {
 	if s.n == 0 || o.min < s.min {
 		s.min = o.min
 	}
@@ -124,15 +145,19 @@ func (s *Sketch) mergeStats(o *Sketch) {
 	}
 	s.n += o.n
 	s.sum += o.sum
+	for _, k := range o.keys() {
+		s.count(k, o.table[k])
+	}
 }
 
 // Exact reports whether the percentiles are exact nearest-rank values.
-func (s *Sketch) Exact() bool { return s.exact != nil }
+func (s *Sketch) Exact() bool { return !s.hist }
 
 // Count returns the number of values added. Exact.
 func (s *Sketch) Count() uint64 { return s.n }
 
-// Mean returns the mean value, 0 when empty. Exact (up to float rounding).
+// Mean returns the mean value, 0 when empty. Exact for integer values
+// whose sum stays below 2^53.
 func (s *Sketch) Mean() float64 {
 	if s.n == 0 {
 		return 0
@@ -146,35 +171,20 @@ func (s *Sketch) Max() int64 { return s.max }
 // Min returns the smallest value, 0 when empty. Exact.
 func (s *Sketch) Min() int64 { return s.min }
 
-// Quantile returns the q-quantile (0 ≤ q ≤ 1), 0 when empty. While exact
-// it is the nearest rank: the smallest value v such that at least
-// ⌈q·n⌉ values are ≤ v (the minimum for q = 0). Past the budget it is the
-// digest's estimate.
+// Quantile returns the q-quantile (0 ≤ q ≤ 1), 0 when empty: the nearest
+// rank, the smallest value v such that at least ⌈q·n⌉ values are ≤ v (the
+// minimum for q = 0). Past the budget it is the middle of that value's
+// histogram bucket (see [Sketch.Exact]).
 func (s *Sketch) Quantile(q float64) float64 {
-	if s.n == 0 {
-		return 0
-	}
-	if s.exact == nil {
-		return s.digest.Quantile(q)
-	}
-	rank := uint64(math.Ceil(q * float64(s.n)))
-	var cum uint64
-	keys := s.keys()
-	for _, v := range keys {
-		cum += s.exact[v]
-		if cum >= rank {
-			return float64(v)
-		}
-	}
-	return float64(keys[len(keys)-1])
+	return s.AppendQuantiles(nil, q)[0]
 }
 
 // AppendQuantiles appends the qs-quantiles to dst, in one pass over the
-// table while exact; qs must be ascending.
+// table; qs must be ascending.
 func (s *Sketch) AppendQuantiles(dst []float64, qs ...float64) []float64 {
-	if s.n == 0 || s.exact == nil {
-		for _, q := range qs {
-			dst = append(dst, s.Quantile(q))
+	if s.n == 0 {
+		for range qs {
+			dst = append(dst, 0)
 		}
 		return dst
 	}
@@ -183,35 +193,27 @@ func (s *Sketch) AppendQuantiles(dst []float64, qs ...float64) []float64 {
 	i := 0
 	for _, q := range qs {
 		rank := uint64(math.Ceil(q * float64(s.n)))
-		for i < len(keys)-1 && cum+s.exact[keys[i]] < rank {
-			cum += s.exact[keys[i]]
+		for i < len(keys)-1 && cum+s.table[keys[i]] < rank {
+			cum += s.table[keys[i]]
 			i++
 		}
-		dst = append(dst, float64(keys[i]))
+		dst = append(dst, float64(s.value(keys[i])))
 	}
 	return dst
 }
 
-// Reset empties s, keeping its budget and, while exact, the memory of
-// its table.
+// Reset empties s, keeping its budget and the memory of its table; a
+// sketch made by New is exact again.
 func (s *Sketch) Reset() {
-	exact, sorted := s.exact, s.sorted[:0]
-	if exact == nil {
-		exact = make(map[int64]uint64)
-	}
-	clear(exact)
-	*s = Sketch{budget: s.budget, exact: exact, sorted: sorted}
+	table, sorted := s.table, s.sorted[:0]
+	clear(table)
+	*s = Sketch{budget: s.budget, bucketBits: s.bucketBits, table: table, sorted: sorted, hist: s.budget == 0}
 }
 
 // Each calls fn with every distinct value and its count in increasing
-// value while exact; past the budget, with the digest's centroid means
-// (rounded), which are estimates.
+// value; past the budget, with each bucket's middle value.
 func (s *Sketch) Each(fn func(v int64, n uint64)) {
-	if s.exact == nil {
-		s.digest.EachCentroid(func(mean float64, n uint64) { fn(int64(math.Round(mean)), n) })
-		return
-	}
-	for _, v := range s.keys() {
-		fn(v, s.exact[v])
+	for _, k := range s.keys() {
+		fn(s.value(k), s.table[k])
 	}
 }
