@@ -109,3 +109,24 @@ func checkNearestRank(t *testing.T, what string, got report.Latency, durations [
 		t.Errorf("unexpected count or max of %q; got %d %v; want %d %v", what, got.Count, got.Max, len(sorted), sorted[len(sorted)-1])
 	}
 }
+
+// TestReproduciblePastBudget checks determinism where the exact tables
+// overflow: a JSON log with microsecond durations has more distinct
+// durations than the exact budget, and its report must still not depend
+// on the worker count.
+func TestReproduciblePastBudget(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := loggen.Generate(&buf, loggen.Options{Lines: 200_000, Seed: 9, Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	one := runBytes(t, buf.Bytes(), pipeline.Options{Workers: 1})
+	if one.Exact.Latency {
+		t.Fatalf("unexpected exact latency: the log does not overflow the budget, the test would be weak")
+	}
+	want := jsonOf(t, one)
+	for _, workers := range []int{2, 3} {
+		if got := jsonOf(t, runBytes(t, buf.Bytes(), pipeline.Options{Workers: workers})); got != want {
+			t.Errorf("unexpected report with %d workers past the budget:\n%s", workers, gocmp.Diff(want, got))
+		}
+	}
+}
