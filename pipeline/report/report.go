@@ -121,7 +121,7 @@ type Requests struct {
 
 // Latency summarises request durations in milliseconds. Count is the
 // number of requests that had a duration; the other fields are 0 when it
-// is 0. Percentiles are nearest-rank when Exact, t-digest estimates
+// is 0. Percentiles are nearest-rank when Exact, histogram estimates
 // otherwise (see docs/report.md for the error).
 type Latency struct {
 	Count uint64  `json:"count"`
