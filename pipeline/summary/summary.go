@@ -87,7 +87,7 @@ type Summary struct {
 	HasTime          bool
 	MinTime, MaxTime int64
 
-	byID []*Endpoint
+	byID window.IDCache[Endpoint]
 	// uaFront holds user-agent counts not yet in UserAgents (see Flush).
 	uaFront *topk.Front
 }
@@ -206,19 +206,11 @@ func (s *Summary) Flush() { s.uaFront.Flush() }
 // endpointOf returns the summary of l's endpoint through the id cache
 // (see window.Line.ID); a Summary that counts lines is one caller's.
 func (s *Summary) endpointOf(l *window.Line) *Endpoint {
-	id := int(l.ID)
-	if id >= 0 && id < len(s.byID) {
-		if e := s.byID[id]; e != nil {
-			return e
-		}
+	if e := s.byID.Get(l.ID); e != nil {
+		return e
 	}
 	e := s.endpoint(l.Endpoint, l.Kind)
-	if id >= 0 && id < 1<<20 {
-		if id >= len(s.byID) {
-			s.byID = append(s.byID, make([]*Endpoint, id+1-len(s.byID))...)
-		}
-		s.byID[id] = e
-	}
+	s.byID.Put(l.ID, e)
 	return e
 }
 
@@ -265,7 +257,7 @@ func (s *Summary) fold() {
 		n--
 	}
 	s.Endpoints[window.Other] = other
-	clear(s.byID) // folded endpoints are gone: no cached pointer may outlive them
+	s.byID.Reset() // folded endpoints are gone: no cached pointer may outlive them
 }
 
 func (e *Endpoint) merge(o *Endpoint) {

@@ -76,7 +76,7 @@ type Window struct {
 	// byID caches Endpoints by the caller's endpoint id (Line.ID): most
 	// lines of a window hit an endpoint seen before, and an index is
 	// cheaper than hashing the key again.
-	byID []*EndpointCounts
+	byID IDCache[EndpointCounts]
 	// slabs hold the EndpointCounts of Endpoints, endpointSlab at a time;
 	// used of them are taken. Reset reuses them.
 	slabs [][]EndpointCounts
@@ -245,19 +245,11 @@ func (w *Window) addClient(t *topk.TopK, l *Line) {
 
 // endpointOf returns the counts of l's endpoint, through the id cache.
 func (w *Window) endpointOf(l *Line) *EndpointCounts {
-	id := int(l.ID)
-	if id >= 0 && id < len(w.byID) {
-		if e := w.byID[id]; e != nil {
-			return e
-		}
+	if e := w.byID.Get(l.ID); e != nil {
+		return e
 	}
 	e := w.endpoint(l.Endpoint, l.Kind)
-	if id >= 0 && id < 1<<16 {
-		if id >= len(w.byID) {
-			w.byID = append(w.byID, make([]*EndpointCounts, id+1-len(w.byID))...)
-		}
-		w.byID[id] = e
-	}
+	w.byID.Put(l.ID, e)
 	return e
 }
 
@@ -336,8 +328,7 @@ func (w *Window) Reset(start int64) {
 	w.ExportUsers.Reset()
 	w.ExportClients.Reset()
 	w.Folded = 0
-	clear(w.byID)
-	w.byID = w.byID[:0]
+	w.byID.Reset()
 	w.used = 0 // nothing points into the slabs: w was merged, not closed
 }
 
