@@ -32,6 +32,13 @@
 // The user agent and what follows it may be missing (old logs, TCP
 // listeners).
 //
+// AWS quotes only the request, the user agent and the later string fields
+// (trace_id and on): every field before the request is written bare, so a
+// line where one of them is quoted ("0" for sent_bytes, "http" for the
+// type) is rejected with ReasonQuoted rather than read through the quotes.
+// Fields are separated by spaces only; any other byte, a newline or a
+// control byte included, is part of a field as written.
+//
 // # Mapping to Record
 //
 //   - Time: the time field (when the load balancer got the request... for

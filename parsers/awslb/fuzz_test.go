@@ -9,7 +9,7 @@ import (
 
 var knownReasons = map[string]bool{
 	ReasonEmpty: true, ReasonMissing: true, ReasonQuote: true, ReasonType: true, ReasonTime: true,
-	ReasonClient: true, ReasonDuration: true, ReasonStatus: true, ReasonBytes: true, ReasonRequest: true, ReasonUA: true,
+	ReasonClient: true, ReasonDuration: true, ReasonStatus: true, ReasonBytes: true, ReasonRequest: true, ReasonUA: true, ReasonQuoted: true,
 }
 
 // FuzzParse checks that both formats never panic, agree with the regexp

@@ -30,6 +30,7 @@ const (
 	ReasonBytes    = "cannot parse bytes"
 	ReasonRequest  = "cannot parse request"
 	ReasonUA       = "cannot parse user agent"
+	ReasonQuoted   = "cannot parse quoted field"
 )
 
 // Parser parses lines of one [Format]. It is not safe for concurrent use
@@ -55,7 +56,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	pos := 0
 	if p.format == ALB {
 		typ, next, ok := parsers.NextField(line, 0, ' ')
-		if !ok || !isType(typ) {
+		if !ok || line[0] == '"' || !isType(typ) {
 			return p.fail(0, ReasonType)
 		}
 		pos = next
@@ -69,6 +70,13 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	// 9 received, 10 sent, 11 request; the user agent follows.
 	if n < len(f) {
 		return p.fail(len(line), ReasonMissing)
+	}
+	// AWS writes every field before the request bare: a quoted one is
+	// not this format (and not, say, the number inside the quotes).
+	for _, v := range f[:11] {
+		if line[v.at] == '"' {
+			return p.fail(v.at, ReasonQuoted)
+		}
 	}
 	r.Kind = parsers.KindHTTP
 	var ok bool

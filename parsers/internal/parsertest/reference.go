@@ -103,7 +103,7 @@ func Request(v []byte) (method, target, proto []byte) {
 	return nil, nil, nil
 }
 
-var addr = regexp.MustCompile(`^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
+var addr = regexp.MustCompile(`(?s)^(?:\[(.+)\]|(.+)):[0-9]{1,18}$`)
 
 // HostOfAddr is the reference for [parsers.HostOfAddr]: the host of
 // "host:port" or "[host]:port", and false when v is not such an address.
