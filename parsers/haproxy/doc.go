@@ -12,6 +12,14 @@
 // five numbers in milliseconds, -1 when the phase did not happen, and the
 // last one may carry a '+' (option logasap), as may bytes_read.
 //
+// # Header captures
+//
+// A capture ends at its first '}', which a space or the end of the line
+// must follow: HAProxy writes '{', '|', '}', '"', '#' and control bytes
+// of a captured header as "#XX" (hdr_encode_map in its log.c), so "{a}b}"
+// is not a capture holding "a}b" but a malformed line, and "{} }" is one
+// empty capture followed by a stray '}', rejected with ReasonRequest.
+//
 // # Prefix
 //
 // The text up to the first "]: " is a syslog prefix ("Feb 25 16:19:49

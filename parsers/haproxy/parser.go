@@ -121,15 +121,19 @@ func (p *Parser) tail(line []byte, pos int, r *parsers.Record) error {
 	return nil
 }
 
-// captureEnd returns the position after the "{...}" at pos: the first '}'
-// followed by a space or the end; -1 if none.
+// captureEnd returns the position after the "{...}" at pos, which ends at
+// its first '}' (HAProxy writes a '}' inside a captured header as "#7D");
+// -1 when there is none or a space or the end does not follow it.
 func captureEnd(line []byte, pos int) int {
-	for i := pos + 1; i < len(line); i++ {
-		if line[i] == '}' && (i+1 == len(line) || line[i+1] == ' ') {
-			return i + 1
-		}
+	i := bytes.IndexByte(line[pos+1:], '}')
+	if i < 0 {
+		return -1
 	}
-	return -1
+	end := pos + 1 + i + 1
+	if end < len(line) && line[end] != ' ' {
+		return -1
+	}
+	return end
 }
 
 // prefixEnd returns where the HAProxy part of line starts: after the
