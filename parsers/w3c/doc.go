@@ -26,7 +26,11 @@
 // # Mapping to Record
 //
 //   - Time: date and time (or date-local and time-local), UTC as W3C logs
-//     are written; time without date takes the date of "#Date:".
+//     are written; time without date takes the date of "#Date:". When a
+//     line has both, date and time win over date-local and time-local,
+//     whatever their order in "#Fields:": W3C and IIS define date and time
+//     as UTC, the -local fields as the server's local time, which has no
+//     zone here. Each of the four is checked only when it is the one used.
 //   - Client: c-ip. User: cs-username, c-auth-id.
 //   - Method: cs-method. Target: cs-uri-stem, then "?" and cs-uri-query
 //     when the query is not "-" (joined in the parser's buffer), or cs-uri.

@@ -44,6 +44,8 @@ const (
 	cOther col = iota
 	cDate
 	cTime
+	cDateLocal
+	cTimeLocal
 	cClient
 	cUser
 	cMethod
@@ -62,7 +64,7 @@ const (
 
 // colNames maps field names, lower-cased, to columns.
 var colNames = map[string]col{
-	"date": cDate, "date-local": cDate, "time": cTime, "time-local": cTime,
+	"date": cDate, "date-local": cDateLocal, "time": cTime, "time-local": cTimeLocal,
 	"c-ip": cClient, "cs-username": cUser, "c-auth-id": cUser,
 	"cs-method": cMethod, "cs-uri-stem": cStem, "cs-uri-query": cQuery, "cs-uri": cURI,
 	"sc-status": cStatus, "sc-bytes": cBytes, "bytes": cBytesAlt,
@@ -181,15 +183,23 @@ func (p *Parser) directive(line []byte) {
 func (p *Parser) fill(r *parsers.Record) error {
 	r.Kind = parsers.KindHTTP
 	v := &p.vals
-	if v[cTime] != nil {
+	// date and time (UTC) win over date-local and time-local.
+	tm, date := v[cTime], v[cDate]
+	if tm == nil {
+		tm = v[cTimeLocal]
+	}
+	if date == nil {
+		date = v[cDateLocal]
+	}
+	if tm != nil {
 		days := p.date
-		if v[cDate] != nil {
+		if date != nil {
 			var ok bool
-			if days, ok = parsers.ParseDate(v[cDate]); !ok {
+			if days, ok = parsers.ParseDate(date); !ok {
 				return p.fail(0, ReasonTime)
 			}
 		}
-		secs, nanos, rest, ok := parsers.ParseClock(v[cTime])
+		secs, nanos, rest, ok := parsers.ParseClock(tm)
 		if !ok || len(rest) > 0 {
 			return p.fail(0, ReasonTime)
 		}
