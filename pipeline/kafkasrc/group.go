@@ -81,8 +81,9 @@ func New(o Options) (*Group, error) {
 //
 // Errors the group recovers from (a broker gone, a failed join) go to
 // Options.OnError and Next keeps trying. Next returns ctx.Err() when ctx
-// is done, ErrClosed after Close, and the error of OnAssign (after
-// ending the generation, so that the next Next rejoins).
+// is done, ErrClosed after Close, "kafka join: ..." when retrying cannot
+// help (credentials or authorization refused), and the error of OnAssign
+// (after ending the generation, so that the next Next rejoins).
 func (g *Group) Next(ctx context.Context) (*Generation, error) {
 	for {
 		kg, err := g.cg.Next(ctx)
@@ -93,6 +94,8 @@ func (g *Group) Next(ctx context.Context) (*Generation, error) {
 			return nil, ctx.Err()
 		case errors.Is(err, kafka.ErrGroupClosed):
 			return nil, ErrClosed
+		case isFatal(err):
+			return nil, fmt.Errorf("kafka join: %w", err)
 		}
 		g.opts.reportError(fmt.Errorf("kafka join: %w", err))
 	}

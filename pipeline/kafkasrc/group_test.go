@@ -137,8 +137,9 @@ func TestCommit(t *testing.T) {
 // port with its data; the member reconnects and goes on.
 func TestBrokerRestart(t *testing.T) {
 	dir := t.TempDir()
+	minSession := kfake.GroupMinSessionTimeout(100 * time.Millisecond)
 	port := freePort(t)
-	c1, err := kfake.NewCluster(kfake.SeedTopics(3, topic), kfake.DataDir(dir), kfake.Ports(port))
+	c1, err := kfake.NewCluster(kfake.SeedTopics(3, topic), kfake.DataDir(dir), kfake.Ports(port), minSession)
 	if err != nil {
 		t.Fatalf("cannot start kfake: %v", err)
 	}
@@ -146,12 +147,15 @@ func TestBrokerRestart(t *testing.T) {
 	produce(t, addrs, 0, 100, 0, 1, 2)
 	st := newStore(t)
 	o := testOptions(addrs, "restart")
+	// The member of before the restart is in the restored group until
+	// its session times out: keep that short.
+	o.SessionTimeout = time.Second
 	o.OnAssign = st.onAssign
 	startMember(t, o, st.emit)
 	waitFor(t, 10*time.Second, "300 lines", func() bool { return st.total() == 300 })
 	c1.Close()
 	time.Sleep(300 * time.Millisecond)
-	c2, err := kfake.NewCluster(kfake.DataDir(dir), kfake.Ports(port))
+	c2, err := kfake.NewCluster(kfake.DataDir(dir), kfake.Ports(port), minSession)
 	if err != nil {
 		t.Fatalf("cannot restart kfake: %v", err)
 	}

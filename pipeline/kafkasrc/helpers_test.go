@@ -33,18 +33,24 @@ func newCluster(t *testing.T, opts ...kfake.Opt) *kfake.Cluster {
 // each of the partitions, in order.
 func produce(t *testing.T, addrs []string, from, to int, partitions ...int32) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(topic),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatalf("cannot create producer: %v", err)
-	}
-	defer cl.Close()
 	var rs []*kgo.Record
 	for _, p := range partitions {
 		for i := from; i < to; i++ {
 			rs = append(rs, &kgo.Record{Partition: p, Value: []byte(fmt.Sprintf("p%d-%d\n", p, i))})
 		}
 	}
+	produceRecords(t, addrs, rs)
+}
+
+// produceRecords writes the records, each to its partition.
+func produceRecords(t *testing.T, addrs []string, rs []*kgo.Record, opts ...kgo.Opt) {
+	t.Helper()
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(topic),
+		kgo.RecordPartitioner(kgo.ManualPartitioner())}, opts...)...)
+	if err != nil {
+		t.Fatalf("cannot create producer: %v", err)
+	}
+	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := cl.ProduceSync(ctx, rs...).FirstErr(); err != nil {

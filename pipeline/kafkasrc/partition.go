@@ -189,11 +189,21 @@ func (p *Partition) release() {
 	p.freed <- struct{}{}
 }
 
-// isFatal says whether a fetch error ends Read: a Kafka error that is not
-// temporary (authorization, an unknown codec...). kafka-go retries
-// network errors by itself and reports them here only after some
-// attempts.
+// isFatal says whether an error is one that retrying cannot fix: the
+// broker refused the credentials or the authorization. Other errors
+// (a broker gone, a leader moved, a rebalance) are retried: kafka-go's
+// reader retries them by itself and reports them only after some
+// attempts, the group rejoins.
 func isFatal(err error) bool {
 	var ke kafka.Error
-	return errors.As(err, &ke) && !ke.Temporary()
+	if !errors.As(err, &ke) {
+		return false
+	}
+	switch ke {
+	case kafka.SASLAuthenticationFailed, kafka.UnsupportedSASLMechanism, kafka.IllegalSASLState,
+		kafka.TopicAuthorizationFailed, kafka.GroupAuthorizationFailed,
+		kafka.ClusterAuthorizationFailed, kafka.InvalidGroupId:
+		return true
+	}
+	return false
 }
