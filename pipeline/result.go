@@ -132,6 +132,7 @@ func (r *Result) input() report.Input {
 		Directives: r.Counts.Directives,
 		Late:       r.Counts.Late,
 	}
+	in.Kinds = report.Kinds{HTTP: r.Summary.Requests, App: r.Summary.AppLines}
 	var names []string
 	for _, s := range r.Sources {
 		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Detection: s.Detection, Warnings: s.Info.Warnings}

@@ -264,3 +264,17 @@ func TestTimeRangeBefore1970(t *testing.T) {
 		t.Errorf("unexpected time range; got %v to %v; want 1960-03-01 to %v", rep.TimeRange.Start, rep.TimeRange.End, want)
 	}
 }
+
+// TestApplicationLog checks that a JSON log with no HTTP fields is said to
+// be an application log, not "no traffic".
+func TestApplicationLog(t *testing.T) {
+	in := `{"time":"2026-03-01T00:00:00Z","level":"error","msg":"boom"}` + "\n" + `{"time":"2026-03-01T00:00:01Z","level":"info","msg":"ok"}` + "\n"
+	out, _, code := analyze(t, []byte(in))
+	if code != 0 || !strings.Contains(out, "REQUESTS 0: an application log (2 application lines, 1 at level error or worse)") {
+		t.Errorf("unexpected report of an application log; status %d:\n%s", code, out)
+	}
+	out, _, _ = analyze(t, []byte(in), "-o", "json")
+	if !strings.Contains(out, `"kinds": {`) || !strings.Contains(out, `"app": 2`) {
+		t.Errorf("unexpected JSON kinds:\n%.600s", out)
+	}
+}

@@ -68,6 +68,9 @@ type Input struct {
 	// records (W3C "#Fields:", "#Version:"…). Lines = Parsed + Malformed
 	// + TooLong + Filtered + Directives.
 	Directives uint64 `json:"directives"`
+	// Kinds counts the parsed lines by kind: HTTP requests and
+	// application lines (a level and a message, no HTTP fields).
+	Kinds Kinds `json:"kinds"`
 	// Late counts parsed lines older than the close of their window (see
 	// --lateness): they are in every whole-run figure but in no window,
 	// so neither in the timeline nor in incident detection.
@@ -76,6 +79,12 @@ type Input struct {
 	Format           string   `json:"format"`
 	MalformedReasons []Count  `json:"malformed_reasons"`
 	MalformedSamples []Sample `json:"malformed_samples"`
+}
+
+// Kinds counts lines by what they describe.
+type Kinds struct {
+	HTTP uint64 `json:"http"`
+	App  uint64 `json:"app"`
 }
 
 // File is one input file (or "-" for standard input).

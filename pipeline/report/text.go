@@ -123,6 +123,10 @@ func (t *textWriter) input(r *Report) {
 
 func (t *textWriter) requests(r *Report) {
 	q := &r.Requests
+	if k := r.Input.Kinds; k.HTTP == 0 && k.App > 0 {
+		t.section(fmt.Sprintf("REQUESTS 0: an application log (%s, %s at level error or worse)", plural(k.App, "application line"), num(r.AppErrors)))
+		return
+	}
 	t.section(fmt.Sprintf("REQUESTS %s, 5xx %s (%s)", num(q.Total), num(q.Errors5xx), pct(q.ErrorRate)))
 	codes := make([]string, 0, len(q.Status))
 	for c := range q.Status {

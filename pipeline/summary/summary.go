@@ -81,6 +81,7 @@ type Summary struct {
 	UserAgents *topk.TopK
 	UniqueIPs  *uniq.Counter
 	UAClasses  [window.NumUAClasses]uint64
+	AppLines   uint64
 	AppErrors  uint64
 	// HasTime says whether any counted line had a time; MinTime and
 	// MaxTime are then the earliest and latest, Unix nanoseconds.
@@ -130,6 +131,7 @@ func (s *Summary) AddTime(t int64) {
 
 // AddApp counts an application log line.
 func (s *Summary) AddApp(isError bool) {
+	s.AppLines++
 	if isError {
 		s.AppErrors++
 	}
@@ -295,6 +297,7 @@ func (s *Summary) Merge(o *Summary) {
 	for i, n := range o.UAClasses {
 		s.UAClasses[i] += n
 	}
+	s.AppLines += o.AppLines
 	s.AppErrors += o.AppErrors
 	if o.HasTime {
 		s.AddTime(o.MinTime)
