@@ -230,8 +230,9 @@ func (gen *Generation) Done() <-chan struct{} { return gen.ctx.Done() }
 
 // Processed returns, per partition, the offset after the last message
 // whose batch, and every batch before it, is Done: what may be committed
-// once the state is stored. Partitions that have processed nothing are
-// left out.
+// once the state is stored: Start until a batch is Done. Partitions
+// still at FirstOffset (nothing processed, nothing stored or committed)
+// are left out.
 func (gen *Generation) Processed() map[TopicPartition]int64 {
 	m := make(map[TopicPartition]int64, len(gen.Partitions))
 	for _, p := range gen.Partitions {

@@ -87,6 +87,10 @@ func (p *Partition) Info() pipeline.SourceInfo {
 // ([Partition.Processed]); Read waits when Options.Buffers batches are in
 // flight.
 //
+// After Options.Idle without messages Read emits one Batch with Idle
+// set, no Data and no Done; its Offset is the offset after the last
+// message read (Start before the first).
+//
 // Read returns nil when the generation ends (after emitting the batch it
 // was gathering), ctx.Err() promptly when ctx is done, the error of emit
 // as is, or a fatal fetch error ("kafka fetch topic/0: ..."); a broker

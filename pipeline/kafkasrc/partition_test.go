@@ -147,11 +147,13 @@ func TestLines(t *testing.T) {
 	defer cancel()
 	var col collector
 	_, p, done := readOne(t, ctx, o, &col)
-	waitFor(t, 10*time.Second, "an idle batch after the lines", func() bool { _, _, idle := col.get(); return idle > 0 })
+	want := "a\nb\nc\nd\ne\n\nf\n"
+	waitFor(t, 10*time.Second, "the lines", func() bool { data, _, _ := col.get(); return len(data) >= len(want) })
 	data, tooLong, _ := col.get()
-	if want := "a\nb\nc\nd\ne\n\nf\n"; data != want || tooLong != 2 {
+	if data != want || tooLong != 2 {
 		t.Fatalf("unexpected lines; got %q, %d too long; want %q, 2", data, tooLong, want)
 	}
+	waitFor(t, 10*time.Second, "an idle batch", func() bool { _, _, idle := col.get(); return idle > 0 })
 	if got := col.offsets[len(col.offsets)-1]; got != 6 {
 		t.Errorf("unexpected last Batch.Offset; got %d; want 6", got)
 	}
@@ -206,6 +208,9 @@ func TestCancel(t *testing.T) {
 	}
 	<-emitted
 	time.Sleep(100 * time.Millisecond)
+	if got := gen.Partitions[0].Lag(); got != 9 {
+		t.Errorf("unexpected Lag after 1 of 10 messages; got %d; want 9", got)
+	}
 	cancel()
 	for range gen.Partitions {
 		within("Read", done) // partition 0 waits for Done, 1 and 2 fetch
