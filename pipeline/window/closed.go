@@ -73,11 +73,8 @@ func (w *Window) Close() *Closed {
 	}
 	c.Exact = w.Latency.Exact() && w.Clients.Exact() && w.AuthFailureClients.Exact() &&
 		w.ExportUsers.Exact() && w.ExportClients.Exact() && w.Folded == 0
-	for code, n := range w.codes {
-		if n > 0 {
-			c.Codes = append(c.Codes, CodeCount{code, n})
-		}
-	}
+	c.Codes = slices.Clone(w.codes)
+	slices.SortFunc(c.Codes, func(a, b CodeCount) int { return cmp.Compare(a.Code, b.Code) })
 	c.Endpoints, c.Folded = keepEndpoints(w.Endpoints, c.Folded)
 	return c
 }

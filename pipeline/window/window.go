@@ -59,8 +59,10 @@ type Window struct {
 	Start int64
 	// Counts are the window's tallies, shared with the closed form.
 	Counts
-	// codes counts requests by exact status code (index 0: no status).
-	codes [1000]uint64
+	// codes counts requests by exact status code (0: no status), in the
+	// order codes first came: a window sees a handful, so a short scan
+	// beats a map and a sparse window stays small.
+	codes []CodeCount
 	// Latency holds the durations (µs) of the window's requests.
 	Latency *quantile.Sketch
 	// Endpoints holds per-endpoint counts by endpoint key.
@@ -77,14 +79,18 @@ type Window struct {
 	// lines of a window hit an endpoint seen before, and an index is
 	// cheaper than hashing the key again.
 	byID IDCache[EndpointCounts]
-	// slabs hold the EndpointCounts of Endpoints, endpointSlab at a time;
-	// used of them are taken. Reset reuses them.
-	slabs [][]EndpointCounts
-	used  int
+	// slabs hold the EndpointCounts of Endpoints; slabs[slabAt][:used]
+	// is the last taken. Reset reuses them.
+	slabs  [][]EndpointCounts
+	slabAt int
+	used   int
 }
 
 // endpointSlab is how many EndpointCounts a window allocates at once.
-const endpointSlab = 64
+const (
+	endpointSlab = 64
+	firstSlab    = 4
+)
 
 // Counts are the plain tallies of a window.
 type Counts struct {
@@ -165,7 +171,7 @@ func (w *Window) Add(l *Line) {
 	w.Requests++
 	class := StatusClass(r.Status)
 	w.Status[class]++
-	w.codes[max(0, min(r.Status, len(w.codes)-1))]++
+	w.addCode(max(0, min(r.Status, 999)), 1)
 	auth := IsAuthFailure(r.Status)
 	if auth {
 		w.AuthFailures++
@@ -272,14 +278,33 @@ func (w *Window) endpoint(key string, kind EndpointKind) *EndpointCounts {
 	return e
 }
 
-// newEndpointCounts returns zero counts from the window's slabs.
-func (w *Window) newEndpointCounts() *EndpointCounts {
-	i, j := w.used/endpointSlab, w.used%endpointSlab
-	if i == len(w.slabs) {
-		w.slabs = append(w.slabs, make([]EndpointCounts, endpointSlab))
+// addCode counts n requests with status code.
+func (w *Window) addCode(code int, n uint64) {
+	for i := range w.codes {
+		if w.codes[i].Code == code {
+			w.codes[i].Count += n
+			return
+		}
 	}
+	w.codes = append(w.codes, CodeCount{code, n})
+}
+
+// newEndpointCounts returns zero counts from the window's slabs. The
+// first slab is small (firstSlab), so that a window of one request (a
+// sparse log) stays small; later ones hold endpointSlab.
+func (w *Window) newEndpointCounts() *EndpointCounts {
+	if w.slabAt < len(w.slabs) && w.used == len(w.slabs[w.slabAt]) {
+		w.slabAt, w.used = w.slabAt+1, 0
+	}
+	if w.slabAt == len(w.slabs) {
+		size := endpointSlab
+		if w.slabAt == 0 {
+			size = firstSlab
+		}
+		w.slabs = append(w.slabs, make([]EndpointCounts, size))
+	}
+	e := &w.slabs[w.slabAt][w.used]
 	w.used++
-	e := &w.slabs[i][j]
 	*e = EndpointCounts{}
 	return e
 }
@@ -320,7 +345,7 @@ func (e *EndpointCounts) merge(o *EndpointCounts) {
 func (w *Window) Reset(start int64) {
 	w.Start = start
 	w.Counts = Counts{}
-	w.codes = [len(w.codes)]uint64{}
+	w.codes = w.codes[:0]
 	w.Latency.Reset()
 	clear(w.Endpoints)
 	w.Clients.Reset()
@@ -329,15 +354,15 @@ func (w *Window) Reset(start int64) {
 	w.ExportClients.Reset()
 	w.Folded = 0
 	w.byID.Reset()
-	w.used = 0 // nothing points into the slabs: w was merged, not closed
+	w.slabAt, w.used = 0, 0 // nothing points into the slabs: w was merged, not closed
 }
 
 // Merge adds o into w; both cover the same interval. w shares o's key
 // strings; o must not be used afterwards.
 func (w *Window) Merge(o *Window) {
 	w.Counts.merge(&o.Counts)
-	for c, n := range o.codes {
-		w.codes[c] += n
+	for _, c := range o.codes {
+		w.addCode(c.Code, c.Count)
 	}
 	w.Latency.Merge(o.Latency)
 	for _, k := range sortedKeys(o.Endpoints) {
