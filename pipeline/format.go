@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/accesslog"
+	"github.com/vigil-ops/vigil/parsers/applog"
 	"github.com/vigil-ops/vigil/parsers/awslb"
 	"github.com/vigil-ops/vigil/parsers/haproxy"
 	"github.com/vigil-ops/vigil/parsers/jsonlog"
@@ -38,6 +40,15 @@ type format struct {
 	// Its Parse returns parsers.ErrDirective for directive lines: valid,
 	// not records, not malformed.
 	perSource bool
+	// fallback, when not nil, makes the parser of a mixed file's other
+	// lines (see mixedFallback), one per worker like newParser: the engine
+	// tries it on a line that newParser's parser rejects (an error other
+	// than parsers.ErrDirective). A line it reads is an application line
+	// (Kind parsers.KindApp); parsers.ErrContinuation means the line
+	// continues the record above (a stack trace): neither is malformed.
+	// When both reject a line, the engine reports the reason of
+	// newParser's parser. chooseFormat sets it; detection does not use it.
+	fallback func() lineParser
 }
 
 // Detection looks at up to sniffLines lines of the sample, skipping empty
@@ -59,13 +70,23 @@ func chooseFormat(o *Options, sample []byte) (*format, error) {
 	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
 		return nil, fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
+	var (
+		fm  *format
+		err error
+	)
 	switch {
 	case o.LogFormat != "":
-		return compileLogFormat(o)
+		fm, err = compileLogFormat(o)
 	case o.Format != "":
-		return namedFormat(o)
+		fm, err = namedFormat(o)
+	default:
+		fm, err = detectFormat(o, sample)
 	}
-	return detectFormat(o, sample)
+	if err != nil {
+		return nil, err
+	}
+	fm.fallback = mixedFallback(o, fm)
+	return fm, nil
 }
 
 func compileLogFormat(o *Options) (*format, error) {
@@ -117,8 +138,11 @@ type family struct {
 }
 
 // families lists them in the order detection prefers them on a tie: the
-// strict formats first, the most permissive (logfmt) last. The access-log
-// formats come between the strict ones and JSON.
+// strict formats first, the most permissive (logfmt) next to last. The
+// access-log formats come between the strict ones and JSON. applog comes
+// last: any line with a leading time and a level word is one, the Heroku
+// router's ("... at=info ...") too, so it never wins a tie (see
+// detectFormat).
 var families = []family{
 	{"w3c", func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "w3c") }},
 	{"cloudfront", func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "cloudfront") }},
@@ -139,7 +163,16 @@ var families = []family{
 		opts := logfmt.Options{DurationUnit: o.DurationUnit}
 		return &format{name: "logfmt", newParser: func() lineParser { return logfmt.NewParser(opts) }}
 	}},
+	{appLogName, func(*Options, [][]byte) *format {
+		// One Now for every worker's parser: they infer the same year
+		// for a syslog or klog date.
+		opts := applog.Options{Now: time.Now()}
+		return &format{name: appLogName, newParser: func() lineParser { return applog.NewParser(opts) }}
+	}},
 }
+
+// appLogName is the name of the plain-text application-log format.
+const appLogName = "applog"
 
 // accessRank is where the access-log formats rank among families.
 const accessRank = 5
@@ -170,7 +203,9 @@ func (nothing) Parse([]byte, *parsers.Record) error { return errNothing }
 var errNothing = errors.New("not this format")
 
 // detectFormat tries every format on the sample's lines and keeps the one
-// that parses the most; see the constants above for ties.
+// that reads the most; see the constants above for ties. A tie with
+// applog is no tie: the other format wins (it ranks first) and reads
+// applog's lines through its fallback.
 func detectFormat(o *Options, sample []byte) (*format, error) {
 	lines := judgeLines(sample, tieLines)
 	judged := lines[:min(len(lines), sniffLines)]
@@ -182,23 +217,36 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 	if best.n == 0 {
 		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3)}
 	}
-	if second.n == best.n && len(lines) > len(judged) {
+	if tied(best, second) && len(lines) > len(judged) {
 		// A tie on the first lines: let the later ones decide.
 		best, second = top2(cands, lines)
 		judged = lines
 	}
-	if second.n == best.n {
+	if tied(best, second) {
 		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3),
 			Ambiguous: []string{best.f.name, second.f.name}}
 	}
 	best.f.evidence = fmt.Sprintf("detected: %d of %d sample lines", best.n, len(judged))
+	if best.app > 0 {
+		best.f.evidence += fmt.Sprintf(", %d of them application lines", best.app)
+	}
 	return best.f, nil
 }
 
-// candidate is a format tried on the sample and how many lines it parsed.
+func tied(best, second candidate) bool {
+	return second.f != nil && second.n == best.n && second.f.name != appLogName
+}
+
+// candidate is a format tried on the sample and how many lines it reads.
 type candidate struct {
 	f *format
-	n int
+	// n is the lines it reads: own, plus app for a format that reads
+	// HTTP requests (a mixed file).
+	n, own, app int
+	// http is the lines it reads as HTTP requests.
+	http int
+	// reads marks the lines it reads itself.
+	reads []bool
 }
 
 // candidates builds one format per family, the access-log one from
@@ -221,28 +269,132 @@ func candidates(o *Options, judged [][]byte) ([]candidate, error) {
 	return cands, nil
 }
 
-// top2 counts the lines each candidate parses and returns the best two,
+// top2 counts the lines each candidate reads and returns the best two,
 // the earlier candidate winning a tie for first place.
+//
+// Mixed files: a format that reads HTTP requests is also credited with
+// the lines applog reads among those it rejects, the application lines
+// its fallback will read (ingress-nginx's klog lines between its access
+// lines, the app lines of `heroku logs` between the router's). So such a
+// file goes to the access format, whose fallback reads the rest, rather
+// than to applog, which would reject the access lines.
 func top2(cands []candidate, lines [][]byte) (best, second candidate) {
-	var r parsers.Record
+	app := -1
 	for i := range cands {
-		p := cands[i].f.newParser()
-		n := 0
-		for _, line := range lines {
-			// A directive is a valid line of its format (W3C).
-			if err := p.Parse(line, &r); err == nil || err == parsers.ErrDirective {
-				n++
-			}
+		cands[i].count(lines)
+		if cands[i].f.name == appLogName {
+			app = i
 		}
-		cands[i].n = n
+	}
+	for i := range cands {
+		c := &cands[i]
+		c.n, c.app = c.own, 0
+		if app >= 0 && i != app && c.http > 0 {
+			for j, ok := range c.reads {
+				if !ok && cands[app].reads[j] {
+					c.app++
+				}
+			}
+			c.n += c.app
+		}
 		switch {
-		case best.f == nil || n > best.n:
-			best, second = cands[i], best
-		case second.f == nil || n > second.n:
-			second = cands[i]
+		case best.f == nil || c.n > best.n:
+			best, second = *c, best
+		case second.f == nil || c.n > second.n:
+			second = *c
 		}
 	}
 	return best, second
+}
+
+// count sets c.own, c.http and c.reads from the lines c's parser reads:
+// records and directives (W3C), and, once it has read a record,
+// continuation lines (applog's stack traces).
+func (c *candidate) count(lines [][]byte) {
+	p := c.f.newParser()
+	c.reads = append(c.reads[:0], make([]bool, len(lines))...)
+	c.own, c.http = 0, 0
+	var r parsers.Record
+	records, conts := 0, 0
+	for i, line := range lines {
+		switch err := p.Parse(line, &r); {
+		case err == nil:
+			records++
+			if r.Kind == parsers.KindHTTP {
+				c.http++
+			}
+			c.reads[i] = true
+		case err == parsers.ErrDirective:
+			// A directive is a valid line of its format (W3C).
+			records++
+			c.reads[i] = true
+		case err == parsers.ErrContinuation:
+			conts++
+			c.reads[i] = true
+		}
+	}
+	c.own = records + conts
+	if records == 0 {
+		c.own = 0
+		clear(c.reads)
+	}
+}
+
+// mixedFallback returns the fallback of fm (see format.fallback): a
+// parser of the application lines a file of fm's format may interleave
+// with its own. It tries applog (plain text, stack traces as
+// parsers.ErrContinuation), then JSON and logfmt, keeping only their
+// application lines (a JSON or logfmt request line in an access log is
+// not taken); fm's own family is left out. Controller stdout
+// (ingress-nginx: access lines and klog), `heroku logs` (router logfmt
+// and app lines) and services that log both plain text and JSON are
+// such files.
+func mixedFallback(o *Options, fm *format) func() lineParser {
+	name := fm.name
+	aopts := applog.Options{Now: time.Now()}
+	jopts := jsonlog.Options{DurationUnit: o.DurationUnit}
+	lopts := logfmt.Options{DurationUnit: o.DurationUnit}
+	return func() lineParser {
+		m := &mixed{}
+		if name != appLogName {
+			m.app = applog.NewParser(aopts)
+		}
+		if name != "json" {
+			m.json = jsonlog.NewParser(jopts)
+		}
+		if name != "logfmt" {
+			m.logfmt = logfmt.NewParser(lopts)
+		}
+		return m
+	}
+}
+
+// mixed is the parser mixedFallback makes; a nil parser is not tried. It
+// is not safe for concurrent use and allocates nothing per line.
+type mixed struct {
+	app    *applog.Parser
+	json   *jsonlog.Parser
+	logfmt *logfmt.Parser
+}
+
+// Parse fills r from an application line: applog's record or
+// continuation, else a JSON or logfmt record of kind parsers.KindApp. On
+// failure it returns applog's error (valid until the next Parse), or
+// errNothing without applog.
+func (m *mixed) Parse(line []byte, r *parsers.Record) error {
+	err := errNothing
+	if m.app != nil {
+		if err = m.app.Parse(line, r); err == nil || err == parsers.ErrContinuation {
+			return err
+		}
+	}
+	if m.json != nil && m.json.Parse(line, r) == nil && r.Kind == parsers.KindApp {
+		return nil
+	}
+	if m.logfmt != nil && m.logfmt.Parse(line, r) == nil && r.Kind == parsers.KindApp {
+		return nil
+	}
+	return err
 }
 
 // judgeLines returns up to n lines of sample to judge: complete lines (a last
@@ -369,4 +521,6 @@ var familyInfo = map[string]FormatInfo{
 		`{"level":"info","ts":1716723772.6,"msg":"handled request","request":{"remote_ip":"10.5.1.1","method":"GET","uri":"/"},"duration":0.0175,"size":3768,"status":200}`},
 	"logfmt": {"logfmt", "key=value lines: Go log/slog text, logrus text, Heroku router (connect + service); the JSON field names",
 		`2026-03-01T10:00:00.012345+00:00 heroku[router]: at=info method=GET path="/" host=app.herokuapp.com fwd="203.0.113.10" dyno=web.1 connect=1ms service=23ms status=200 bytes=7773 protocol=https`},
+	appLogName: {appLogName, "plain-text application log: a leading time (ISO 8601, log4j/Python '2006-01-02 15:04:05,000', Go log, syslog, klog 'E0102 15:04:05.000') and a level word (log4j, logback, Spring Boot, Python logging, Rails); stack-trace lines count with the line above",
+		`2026-03-01 10:00:00.123 ERROR 1234 --- [nio-8080-exec-1] c.e.shop.PaymentController : payment 7 failed: gateway timeout`},
 }
