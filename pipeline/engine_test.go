@@ -304,3 +304,17 @@ func TestRotatedFilesInAnyOrder(t *testing.T) {
 		t.Errorf("unexpected report from rotated pieces newest first (-whole +pieces):\n%s", d)
 	}
 }
+
+// TestMixedFile checks that an access log interleaved with application
+// lines and stack traces (ingress-nginx controller stdout) counts both
+// kinds and the continuation lines, instead of calling them malformed.
+func TestMixedFile(t *testing.T) {
+	rep := runFiles(t, []string{"../testdata/gen_ingress_nginx_mixed.log"}, pipeline.Options{})
+	in := rep.Input
+	if in.Format != "ingress_nginx" || in.Kinds.HTTP == 0 || in.Kinds.App == 0 || in.Continuations == 0 {
+		t.Errorf("unexpected counts of a mixed file; got format %q, kinds %+v, continuations %d", in.Format, in.Kinds, in.Continuations)
+	}
+	if in.Lines != in.Parsed+in.Malformed+in.TooLong+in.Filtered+in.Directives+in.Continuations {
+		t.Errorf("unexpected line accounting %+v", in)
+	}
+}

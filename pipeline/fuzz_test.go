@@ -38,7 +38,7 @@ func FuzzRun(f *testing.F) {
 		}
 		rep := res.Report()
 		in := rep.Input
-		if in.Lines != in.Parsed+in.Malformed+in.TooLong+in.Filtered+in.Directives || in.Late > in.Parsed {
+		if in.Lines != in.Parsed+in.Malformed+in.TooLong+in.Filtered+in.Directives+in.Continuations || in.Late > in.Parsed {
 			t.Fatalf("unexpected counts: %+v", in)
 		}
 		for name, write := range map[string]func(io.Writer, *report.Report) error{

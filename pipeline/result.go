@@ -124,13 +124,14 @@ func utc(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 func (r *Result) input() report.Input {
 	in := report.Input{
-		Lines:      r.Counts.Lines,
-		Parsed:     r.Counts.Parsed,
-		Malformed:  r.Counts.Malformed,
-		TooLong:    r.Counts.TooLong,
-		Filtered:   r.Counts.Filtered,
-		Directives: r.Counts.Directives,
-		Late:       r.Counts.Late,
+		Lines:         r.Counts.Lines,
+		Parsed:        r.Counts.Parsed,
+		Malformed:     r.Counts.Malformed,
+		TooLong:       r.Counts.TooLong,
+		Filtered:      r.Counts.Filtered,
+		Directives:    r.Counts.Directives,
+		Continuations: r.Counts.Continuations,
+		Late:          r.Counts.Late,
 	}
 	in.Kinds = report.Kinds{HTTP: r.Summary.Requests, App: r.Summary.AppLines}
 	var names []string

@@ -12,10 +12,10 @@ import (
 )
 
 // InputCounts are the line counts of an analysis. Lines = Parsed +
-// Malformed + TooLong + Filtered + Directives; Late counts parsed lines that were
+// Malformed + TooLong + Filtered + Directives + Continuations; Late counts parsed lines that were
 // older than their window's close.
 type InputCounts struct {
-	Lines, Parsed, Malformed, TooLong, Filtered, Directives, Late uint64
+	Lines, Parsed, Malformed, TooLong, Filtered, Directives, Continuations, Late uint64
 }
 
 func (c *InputCounts) add(o *InputCounts) {
@@ -25,6 +25,7 @@ func (c *InputCounts) add(o *InputCounts) {
 	c.TooLong += o.TooLong
 	c.Filtered += o.Filtered
 	c.Directives += o.Directives
+	c.Continuations += o.Continuations
 	c.Late += o.Late
 }
 

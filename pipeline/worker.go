@@ -65,12 +65,16 @@ type endpointInfo struct {
 // worker parses batches into parts. It owns its parsers and caches; it is
 // used by one goroutine.
 type worker struct {
-	opts    *Options
-	cfg     *window.Config
-	sum     *summary.Summary
-	pool    *windowPool
-	parsers map[*format]lineParser
-	rec     parsers.Record
+	opts      *Options
+	cfg       *window.Config
+	sum       *summary.Summary
+	pool      *windowPool
+	parsers   map[*format]lineParser
+	fallbacks map[*format]lineParser
+	rec       parsers.Record
+	// skip says that the line being read was accounted for without being
+	// a record (see other).
+	skip    bool
 	keyBuf  []byte
 	intern  map[string]endpointInfo
 	uaCache map[string]useragent.Class
@@ -89,15 +93,16 @@ type worker struct {
 
 func newWorker(o *Options, cfg *window.Config, pool *windowPool) *worker {
 	w := &worker{
-		opts:    o,
-		cfg:     cfg,
-		pool:    pool,
-		sum:     summary.New(summary.Options{Exact: o.Exact}),
-		parsers: make(map[*format]lineParser),
-		intern:  make(map[string]endpointInfo),
-		uaCache: make(map[string]useragent.Class),
-		late:    int64(o.Lateness),
-		size:    int64(cfg.Size),
+		opts:      o,
+		cfg:       cfg,
+		pool:      pool,
+		sum:       summary.New(summary.Options{Exact: o.Exact}),
+		parsers:   make(map[*format]lineParser),
+		fallbacks: make(map[*format]lineParser),
+		intern:    make(map[string]endpointInfo),
+		uaCache:   make(map[string]useragent.Class),
+		late:      int64(o.Lateness),
+		size:      int64(cfg.Size),
 	}
 	if !o.Since.IsZero() {
 		w.since = o.Since.UnixNano()
@@ -134,7 +139,7 @@ func (w *worker) batch(j *job) *part {
 		p.reasons[reasonTooLong] += b.TooLong
 		w.sample(j.src.index, lineNo-b.TooLong, reasonTooLong, nil)
 	}
-	lp := w.parser(j.src.format)
+	lp, fallback := w.parser(j.src.format)
 	if j.directive != nil {
 		lp.Parse(j.directive, &w.rec)
 	}
@@ -142,7 +147,8 @@ func (w *worker) batch(j *job) *part {
 	for len(data) > 0 {
 		var line []byte
 		line, data = cutLine(data)
-		w.line(j.src.index, lineNo, lp, line)
+		w.skip = false
+		w.line(j.src.index, lineNo, lp, fallback, line)
 		lineNo++
 	}
 	if b.Done != nil {
@@ -152,7 +158,7 @@ func (w *worker) batch(j *job) *part {
 	return p
 }
 
-func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
+func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []byte) {
 	p := w.p
 	p.counts.Lines++
 	if n := len(line); n > 0 && line[n-1] == '\r' {
@@ -163,13 +169,12 @@ func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
 		w.reject(src, lineNo, reasonEmpty, line)
 		return
 	}
-	if err := lp.Parse(line, &w.rec); err != nil {
-		if err == parsers.ErrDirective {
-			p.counts.Directives++
-			return
-		}
+	if err := lp.Parse(line, &w.rec); err != nil && !w.other(err, fallback, line) {
 		p.counts.Malformed++
 		w.reject(src, lineNo, reasonOf(err), line)
+		return
+	}
+	if w.skip {
 		return
 	}
 	r := &w.rec
@@ -198,6 +203,33 @@ func (w *worker) line(src int, lineNo uint64, lp lineParser, line []byte) {
 	if win != nil {
 		win.Add(&l)
 	}
+}
+
+// other handles a line the format's parser rejected with err: a
+// directive, a continuation (a stack trace's line, part of the record
+// above), or a line of another kind that the format's fallback reads (an
+// application line in an access log). It reports whether the line is
+// accounted for; w.skip then says whether it is a record to count.
+func (w *worker) other(err error, fallback lineParser, line []byte) bool {
+	w.skip = true
+	switch {
+	case err == parsers.ErrDirective:
+		w.p.counts.Directives++
+	case err == parsers.ErrContinuation:
+		w.p.counts.Continuations++
+	case fallback == nil:
+		return false
+	default:
+		switch fallback.Parse(line, &w.rec) {
+		case nil:
+			w.skip = false
+		case parsers.ErrContinuation:
+			w.p.counts.Continuations++
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // window returns the part's window holding t, or nil when the line is
@@ -278,13 +310,18 @@ func (w *worker) sample(src int, lineNo uint64, reason string, line []byte) {
 	}
 }
 
-func (w *worker) parser(f *format) lineParser {
+// parser returns the worker's parser of f and of its fallback (nil when
+// f has none).
+func (w *worker) parser(f *format) (lineParser, lineParser) {
 	p := w.parsers[f]
 	if p == nil {
 		p = f.newParser()
 		w.parsers[f] = p
+		if f.fallback != nil {
+			w.fallbacks[f] = f.fallback()
+		}
 	}
-	return p
+	return p, w.fallbacks[f]
 }
 
 // cutLine splits data at its first newline; the last line of data may

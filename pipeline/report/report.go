@@ -66,8 +66,11 @@ type Input struct {
 	Filtered  uint64 `json:"filtered"`
 	// Directives counts lines that are directives of the format, not
 	// records (W3C "#Fields:", "#Version:"…). Lines = Parsed + Malformed
-	// + TooLong + Filtered + Directives.
+	// + TooLong + Filtered + Directives + Continuations.
 	Directives uint64 `json:"directives"`
+	// Continuations counts lines that continue the record above them (a
+	// stack trace under an application log line).
+	Continuations uint64 `json:"continuations"`
 	// Kinds counts the parsed lines by kind: HTTP requests and
 	// application lines (a level and a message, no HTTP fields).
 	Kinds Kinds `json:"kinds"`

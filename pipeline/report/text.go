@@ -100,6 +100,9 @@ func (t *textWriter) input(r *Report) {
 	if in.Directives > 0 {
 		t.printf(", directives %s", num(in.Directives))
 	}
+	if in.Continuations > 0 {
+		t.printf(", continuation lines (stack traces) %s", num(in.Continuations))
+	}
 	t.printf("\n")
 	if in.Late > 0 {
 		t.printf("  late (older than their window's close) %s: in every total, in no timeline row or incident\n", num(in.Late))
