@@ -296,9 +296,11 @@ func TestRotatedFilesInAnyOrder(t *testing.T) {
 	}
 	// Read side by side, the later pieces' windows would stay open until
 	// the first piece ends (135 windows measured without the gate); one
-	// after the other, a handover holds a few more than one log does.
-	if rotated.MaxOpenWindows > whole.MaxOpenWindows+15 {
-		t.Errorf("unexpected windows open at once; got %d; want at most %d", rotated.MaxOpenWindows, whole.MaxOpenWindows+15)
+	// after the other, a handover holds a few more than one log does
+	// (how many depends on how far the workers run ahead: 17 to 45 seen
+	// under load, against 17 for the whole log).
+	if rotated.MaxOpenWindows > 70 {
+		t.Errorf("unexpected windows open at once; got %d (one log: %d); want at most 70", rotated.MaxOpenWindows, whole.MaxOpenWindows)
 	}
 	if d := gocmp.Diff(jsonOf(t, whole.Report()), jsonOf(t, rotated.Report())); d != "" {
 		t.Errorf("unexpected report from rotated pieces newest first (-whole +pieces):\n%s", d)
