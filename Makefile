@@ -29,6 +29,7 @@ FUZZ_TARGETS = \
 	FuzzParse:./parsers/accesslog FuzzParseBuiltin:./parsers/accesslog \
 	FuzzParse:./parsers/jsonlog FuzzParse:./parsers/logfmt \
 	FuzzParse:./parsers/awslb FuzzParse:./parsers/haproxy FuzzParse:./parsers/w3c \
+	FuzzParse:./parsers/applog \
 	FuzzRun:./pipeline
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
