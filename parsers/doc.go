@@ -8,9 +8,12 @@
 // logs), [github.com/vigil-ops/vigil/parsers/logfmt] (key=value lines),
 // [github.com/vigil-ops/vigil/parsers/awslb] (AWS ALB and classic ELB),
 // [github.com/vigil-ops/vigil/parsers/w3c] (IIS and CloudFront, stateful:
-// see [ErrDirective]) and [github.com/vigil-ops/vigil/parsers/haproxy].
+// see [ErrDirective]), [github.com/vigil-ops/vigil/parsers/haproxy] and
+// [github.com/vigil-ops/vigil/parsers/applog] (plain-text application
+// logs; stack-trace lines are [ErrContinuation]).
 // This package holds what they share: the unit table ([ParseUnit]), field
-// scanning, numbers, ISO 8601 times and Go durations. Helpers that interpret fields of a record live beside them:
+// scanning, numbers, ISO 8601 times and Go durations. Helpers that
+// interpret fields of a record live beside them:
 // [github.com/vigil-ops/vigil/parsers/endpoint] and
 // [github.com/vigil-ops/vigil/parsers/useragent].
 //
