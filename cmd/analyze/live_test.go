@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -70,10 +71,36 @@ func start(t *testing.T, stdin io.Reader, args ...string) *started {
 	return s
 }
 
+// catching waits until the process has installed its handlers of SIGINT
+// and SIGTERM (Linux: the SigCgt mask of /proc/PID/status), so that a
+// signal sent next is the program's to handle, not the default action.
+func (s *started) catching(t *testing.T) {
+	t.Helper()
+	want := uint64(1<<(syscall.SIGINT-1) | 1<<(syscall.SIGTERM-1))
+	path := fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("cannot read %s: %v", path, err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if mask, ok := strings.CutPrefix(line, "SigCgt:\t"); ok {
+				if n, err := strconv.ParseUint(mask, 16, 64); err == nil && n&want == want {
+					return
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("analyze did not install its signal handlers within a minute")
+		}
+	}
+}
+
 // stop sends sig and returns the exit status, failing if analyze takes
 // longer than 10 s to exit.
 func (s *started) stop(t *testing.T, sig os.Signal) int {
 	t.Helper()
+	s.catching(t)
 	s.cmd.Process.Signal(sig)
 	select {
 	case <-s.done:
