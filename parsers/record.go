@@ -1,6 +1,9 @@
 package parsers
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Kind tells what a [Record] describes.
 type Kind uint8
@@ -18,12 +21,12 @@ const (
 // Every []byte field is a sub-slice of the line given to the parser (or of
 // the parser's own scratch buffer) and is valid only until the parser's next
 // Parse call. Anything kept longer must be copied by the caller. Fields that
-// are absent or "-" in the line are nil (byte slices), 0 (Time, Status) or
+// are absent or "-" in the line are nil (byte slices), NoTime (Time), 0 (Status) or
 // -1 (Bytes, Duration, Upstream).
 type Record struct {
 	Kind Kind
-	// Time is the event time in Unix nanoseconds, UTC. 0 means the line has
-	// no time.
+	// Time is the event time in Unix nanoseconds, UTC; NoTime when the
+	// line has none (0 is a time: the Unix epoch).
 	Time int64
 	// Client is the client address as logged: IPv4, IPv6 or a host name.
 	Client []byte
@@ -68,8 +71,12 @@ type Record struct {
 
 // Reset sets r to the empty record: every field absent.
 func (r *Record) Reset() {
-	*r = Record{Bytes: -1, Duration: -1, Upstream: -1}
+	*r = Record{Time: NoTime, Bytes: -1, Duration: -1, Upstream: -1}
 }
+
+// NoTime is Record.Time of a line without a time. It is not 0: a line at
+// exactly the Unix epoch has a time.
+const NoTime = math.MinInt64
 
 // SyntaxError reports why a line could not be parsed.
 //

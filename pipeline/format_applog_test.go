@@ -114,7 +114,7 @@ func TestMixedFallback(t *testing.T) {
 				rest = append(rest, string(line))
 			case r.Kind != parsers.KindApp:
 				t.Fatalf("unexpected kind %d from the fallback for %q; want app", r.Kind, line)
-			case r.Level == nil || r.Time == 0:
+			case r.Level == nil || r.Time == parsers.NoTime:
 				t.Fatalf("unexpected app record for %q; got level %q, time %d", line, r.Level, r.Time)
 			default:
 				app++

@@ -34,7 +34,7 @@ func firstTime(f *format, data []byte) (int64, bool) {
 	for len(data) > 0 {
 		var line []byte
 		line, data = cutLine(data)
-		if p.Parse(line, &r) == nil && r.Time != 0 {
+		if p.Parse(line, &r) == nil && r.Time != parsers.NoTime {
 			return r.Time, true
 		}
 	}

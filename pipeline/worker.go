@@ -78,10 +78,11 @@ type worker struct {
 	keyBuf  []byte
 	intern  map[string]endpointInfo
 	uaCache map[string]useragent.Class
-	since   int64
-	until   int64
-	late    int64 // Options.Lateness in ns
-	size    int64 // window size in ns
+	// since and until bound the event times kept when filter is set.
+	since, until               int64
+	hasSince, hasUntil, filter bool
+	late                       int64 // Options.Lateness in ns
+	size                       int64 // window size in ns
 
 	p *part
 	// newest is the newest event time seen so far in the batch: a line
@@ -104,12 +105,9 @@ func newWorker(o *Options, cfg *window.Config, pool *windowPool) *worker {
 		late:      int64(o.Lateness),
 		size:      int64(cfg.Size),
 	}
-	if !o.Since.IsZero() {
-		w.since = o.Since.UnixNano()
-	}
-	if !o.Until.IsZero() {
-		w.until = o.Until.UnixNano()
-	}
+	w.since, w.hasSince = o.Since.UnixNano(), !o.Since.IsZero()
+	w.until, w.hasUntil = o.Until.UnixNano(), !o.Until.IsZero()
+	w.filter = w.hasSince || w.hasUntil
 	return w
 }
 
@@ -179,13 +177,13 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 	}
 	r := &w.rec
 	t := r.Time
-	if (w.since != 0 || w.until != 0) && (t == 0 || t < w.since || (w.until != 0 && t >= w.until)) {
+	if w.filter && (t == parsers.NoTime || (w.hasSince && t < w.since) || (w.hasUntil && t >= w.until)) {
 		p.counts.Filtered++
 		return
 	}
 	p.counts.Parsed++
 	var win *window.Window
-	if t != 0 {
+	if t != parsers.NoTime {
 		w.sum.AddTime(t)
 		win = w.window(t)
 	}

@@ -278,3 +278,17 @@ func TestApplicationLog(t *testing.T) {
 		t.Errorf("unexpected JSON kinds:\n%.600s", out)
 	}
 }
+
+// TestEpochLine is a regression test: a line at exactly the Unix epoch
+// counted as having no time.
+func TestEpochLine(t *testing.T) {
+	in := "1.2.3.4 - - [01/Jan/1970:00:00:00 +0000] \"GET /x HTTP/1.1\" 200 10 \"-\" \"curl/8\"\n"
+	out, _, code := analyze(t, []byte(in), "-o", "json", "--since", "1969-12-31T23:59:00Z")
+	var rep report.Report
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil {
+		t.Fatalf("unexpected status %d", code)
+	}
+	if rep.Input.Parsed != 1 || !rep.TimeRange.Start.Equal(time.Unix(0, 0)) || len(rep.Timeline) != 1 {
+		t.Errorf("unexpected report of a line at the epoch; got parsed %d, time range %v, %d timeline rows", rep.Input.Parsed, rep.TimeRange, len(rep.Timeline))
+	}
+}

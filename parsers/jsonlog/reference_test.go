@@ -60,7 +60,7 @@ func (r result) String() string {
 			fmt.Fprintf(&b, " %s=%q", name, v)
 		}
 	}
-	num("time", r.Time, 0)
+	num("time", r.Time, parsers.NoTime)
 	text("level", r.Level)
 	text("msg", r.Message)
 	num("status", int64(r.Status), 0)
@@ -216,7 +216,7 @@ func refMap(top map[string]any, durationUnit string) result {
 		}
 		return ""
 	}
-	var r result
+	r := result{Time: parsers.NoTime}
 	r.Level = text(true, values("level lvl severity", top))
 	if n, err := strconv.Atoi(r.Level); err == nil && len(r.Level) == 2 && n%10 == 0 && n >= 10 && n <= 60 {
 		r.Level = [...]string{"trace", "debug", "info", "warn", "error", "fatal"}[n/10-1]

@@ -80,7 +80,7 @@ func windows(t testing.TB, data []byte, rules Rules) []*window.Closed {
 	for len(data) > 0 {
 		var line []byte
 		line, data, _ = bytes.Cut(data, []byte{'\n'})
-		if p.Parse(line, &rec) != nil || rec.Time == 0 {
+		if p.Parse(line, &rec) != nil || rec.Time == parsers.NoTime {
 			continue
 		}
 		key = endpoint.Append(key[:0], rec.Method, rec.Target)
