@@ -40,6 +40,9 @@ type format struct {
 	// Its Parse returns parsers.ErrDirective for directive lines: valid,
 	// not records, not malformed.
 	perSource bool
+	// warning, when not empty, says what the format leaves unread that a
+	// user may expect (a trailing integer of unknown unit).
+	warning string
 	// fallback, when not nil, makes the parser of a mixed file's other
 	// lines (see mixedFallback), one per worker like newParser: the engine
 	// tries it on a line that newParser's parser rejects (an error other
@@ -126,7 +129,11 @@ func accessFormat(f *accesslog.Format, o *Options, evidence string) (*format, er
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &format{name: f.Name(), evidence: evidence, newParser: func() lineParser { return accesslog.NewParser(f, opts) }}, nil
+	fm := &format{name: f.Name(), evidence: evidence, newParser: func() lineParser { return accesslog.NewParser(f, opts) }}
+	if f.IgnoresTail() && o.DurationUnit == "" {
+		fm.warning = "each line ends in an integer that is not read as a duration: its unit is unknown (a counter or a byte count looks the same); give --duration-unit if it is one"
+	}
+	return fm, nil
 }
 
 // family is a format, or a group of formats detected together, other

@@ -42,7 +42,9 @@ type SourceResult struct {
 	Info      SourceInfo
 	Format    string
 	Detection string
-	Lines     uint64
+	// FormatWarning says what the format leaves unread (see format.warning).
+	FormatWarning string
+	Lines         uint64
 	// Err says why the source stopped early (its lines before are
 	// counted); nil when it was read to its end.
 	Err error
@@ -64,7 +66,7 @@ func (m *merger) result() *Result {
 	for _, st := range m.states {
 		sr := SourceResult{Info: st.src.Info(), Lines: st.lines, Err: st.err}
 		if st.format != nil {
-			sr.Format, sr.Detection = st.format.name, st.format.evidence
+			sr.Format, sr.Detection, sr.FormatWarning = st.format.name, st.format.evidence, st.format.warning
 		}
 		res.Sources = append(res.Sources, sr)
 	}
@@ -137,6 +139,9 @@ func (r *Result) input() report.Input {
 	var names []string
 	for _, s := range r.Sources {
 		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Detection: s.Detection, Warnings: s.Info.Warnings}
+		if s.FormatWarning != "" {
+			f.Warnings = append(slices.Clip(f.Warnings), s.Info.Name+": "+s.FormatWarning)
+		}
 		if s.Err != nil {
 			f.Error = s.Err.Error()
 		}

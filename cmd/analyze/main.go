@@ -184,6 +184,11 @@ func status(c *config, rep *report.Report, stderr io.Writer) int {
 	in := &rep.Input
 	code := exitOK
 	for _, f := range in.Files {
+		for _, w := range f.Warnings {
+			if !c.quiet {
+				fmt.Fprintf(stderr, "analyze: warning: %s\n", report.Visible(w))
+			}
+		}
 		if f.Error != "" {
 			fmt.Fprintf(stderr, "analyze: %s\n", f.Error)
 			if !c.allowDamaged {

@@ -292,3 +292,22 @@ func TestEpochLine(t *testing.T) {
 		t.Errorf("unexpected report of a line at the epoch; got parsed %d, time range %v, %d timeline rows", rep.Input.Parsed, rep.TimeRange, len(rep.Timeline))
 	}
 }
+
+// TestTrailingIntegerWarning checks that a trailing integer of unknown
+// unit is not taken as a duration without a word: the report and stderr
+// say so, and --duration-unit reads it.
+func TestTrailingIntegerWarning(t *testing.T) {
+	in := "1.2.3.4 - - [01/Mar/2026:00:00:10 +0000] \"GET /x HTTP/1.1\" 200 10 \"-\" \"curl/8\" 17\n" +
+		"1.2.3.4 - - [01/Mar/2026:00:00:11 +0000] \"GET /x HTTP/1.1\" 200 10 \"-\" \"curl/8\" 18\n"
+	out, stderr, code := analyze(t, []byte(in), "-o", "json")
+	var rep report.Report
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Latency.Count != 0 ||
+		len(rep.Input.Files[0].Warnings) != 1 || !strings.Contains(stderr, "not read as a duration") {
+		t.Errorf("unexpected result without a unit; status %d, latency count %d, warnings %v, stderr %q", code, rep.Latency.Count, rep.Input.Files[0].Warnings, stderr)
+	}
+	out, stderr, _ = analyze(t, []byte(in), "-o", "json", "--duration-unit", "ms")
+	rep = report.Report{}
+	if json.Unmarshal([]byte(out), &rep) != nil || rep.Latency.Count != 2 || rep.Latency.Max != 18 || strings.Contains(stderr, "warning") {
+		t.Errorf("unexpected result with --duration-unit ms; latency %+v, stderr %q", rep.Latency, stderr)
+	}
+}

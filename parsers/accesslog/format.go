@@ -26,6 +26,14 @@ type Format struct {
 // for reports.
 func (f *Format) Name() string { return f.name }
 
+// IgnoresTail reports whether f ends in a trailing integer whose unit is
+// unknown and which is therefore not read as a duration (a request
+// counter or a byte count looks the same as milliseconds).
+func (f *Format) IgnoresTail() bool {
+	n := len(f.items)
+	return n > 0 && f.items[n-1].kind == kTail && f.items[n-1].unit == unitIgnore
+}
+
 // unit is the unit of a number in the line.
 type unit uint8
 
