@@ -105,7 +105,7 @@ func (r *Result) Report() *report.Report {
 			Timeline:          r.Timeline.Exact(),
 		},
 		Options: report.ReportOptions{
-			Top: o.Top, Exact: o.Exact, Workers: o.Workers,
+			Top: o.Top, Exact: o.Exact,
 			Since: o.Since.UTC(), Until: o.Until.UTC(),
 			Window: o.Rules.WindowConfig().WithDefaults().Size, Lateness: o.Lateness,
 		},

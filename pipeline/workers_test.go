@@ -16,12 +16,11 @@ import (
 )
 
 // jsonOf renders rep as analyze -o json does, without what names the
-// input (paths, compression, byte counts) and the worker count.
+// input (paths, compression, byte counts).
 func jsonOf(t *testing.T, rep *report.Report) string {
 	t.Helper()
 	rep.Input.Files = nil
 	rep.Input.Bytes = 0
-	rep.Options.Workers = 0
 	for i := range rep.Input.MalformedSamples {
 		rep.Input.MalformedSamples[i].File = ""
 	}

@@ -311,3 +311,17 @@ func TestTrailingIntegerWarning(t *testing.T) {
 		t.Errorf("unexpected result with --duration-unit ms; latency %+v, stderr %q", rep.Latency, stderr)
 	}
 }
+
+// TestSameBytesSameReport runs the binary as a user would: the whole JSON
+// report of a real log is byte-identical whatever --workers.
+func TestSameBytesSameReport(t *testing.T) {
+	want, _, code := analyze(t, nil, "-q", "-o", "json", "--workers", "1", "../../testdata/apache_logs")
+	if code != 0 {
+		t.Fatalf("unexpected status %d", code)
+	}
+	for _, w := range []string{"2", "3", "8"} {
+		if got, _, _ := analyze(t, nil, "-q", "-o", "json", "--workers", w, "../../testdata/apache_logs"); got != want {
+			t.Errorf("unexpected report with --workers %s: differs from --workers 1", w)
+		}
+	}
+}

@@ -102,7 +102,6 @@ type jsonOptions struct {
 	Exact           bool     `json:"exact"`
 	Since           jsonTime `json:"since,omitzero"`
 	Until           jsonTime `json:"until,omitzero"`
-	Workers         int      `json:"workers"`
 	WindowSeconds   int64    `json:"window_seconds"`
 	LatenessSeconds int64    `json:"lateness_seconds"`
 }
@@ -185,7 +184,7 @@ func newJSONIncident(in *incident.Incident) jsonIncident {
 
 func newJSONOptions(o *ReportOptions) jsonOptions {
 	return jsonOptions{
-		Top: o.Top, Exact: o.Exact, Since: jsonTime(o.Since), Until: jsonTime(o.Until), Workers: o.Workers,
+		Top: o.Top, Exact: o.Exact, Since: jsonTime(o.Since), Until: jsonTime(o.Until),
 		WindowSeconds: seconds(o.Window), LatenessSeconds: seconds(o.Lateness),
 	}
 }
@@ -211,7 +210,7 @@ func (j *jsonReport) report() Report {
 		AppErrors:         j.AppErrors,
 		Exact:             j.Exact,
 		Options: ReportOptions{
-			Top: j.Options.Top, Exact: j.Options.Exact, Workers: j.Options.Workers,
+			Top: j.Options.Top, Exact: j.Options.Exact,
 			Since: time.Time(j.Options.Since), Until: time.Time(j.Options.Until),
 			Window:   time.Duration(j.Options.WindowSeconds) * time.Second,
 			Lateness: time.Duration(j.Options.LatenessSeconds) * time.Second,

@@ -184,7 +184,6 @@ type ReportOptions struct {
 	// omitted).
 	Since    time.Time     `json:"since"`
 	Until    time.Time     `json:"until"`
-	Workers  int           `json:"workers"`
 	Window   time.Duration `json:"-"`
 	Lateness time.Duration `json:"-"`
 }

@@ -119,7 +119,7 @@ func sampleReport() *Report {
 			}),
 		},
 		Exact: Exactness{Latency: true, Endpoints: true, TopUsers: true, Timeline: true},
-		Options: ReportOptions{Top: 3, Since: t0, Until: minute(30), Workers: 2,
+		Options: ReportOptions{Top: 3, Since: t0, Until: minute(30),
 			Window: time.Minute, Lateness: 2 * time.Minute},
 	}
 	for i := range 30 {
