@@ -2,7 +2,6 @@ package pipeline_test
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"regexp"
 	"strconv"
@@ -94,13 +93,4 @@ func newReference(t testing.TB, r io.Reader) *reference {
 		t.Fatal(err)
 	}
 	return ref
-}
-
-func readAllOrFatal(t testing.TB, r io.Reader) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if _, err := b.ReadFrom(r); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }

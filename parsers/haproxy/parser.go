@@ -140,7 +140,7 @@ func captureEnd(line []byte, pos int) int {
 // first "]: " when no '"' or '{' comes before it, else 0.
 func prefixEnd(line []byte) int {
 	i := bytes.Index(line, []byte("]: "))
-	if i < 0 || bytes.IndexAny(line[:i], "\"{") >= 0 {
+	if i < 0 || bytes.ContainsAny(line[:i], "\"{") {
 		return 0
 	}
 	return i + 3

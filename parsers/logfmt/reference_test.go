@@ -181,7 +181,7 @@ func refParse(line []byte, unit string) (parsers.Record, string) {
 func refTime(s string) (int64, bool) {
 	if refNum.MatchString(s) {
 		whole, ok := parsertest.Decimal(strings.Split(s, ".")[0], 0)
-		exp := map[bool]int64{true: 9}[true]
+		var exp int64
 		switch {
 		case !ok:
 			return 0, false
