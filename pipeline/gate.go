@@ -54,7 +54,7 @@ func (m *merger) register(r registration) {
 func (m *merger) admit() {
 	var waiting []*sourceState
 	for _, st := range m.states {
-		if !st.registered && !st.idle && !(st.finished && st.next == st.total) {
+		if !st.registered && !st.idle && !st.done() {
 			return
 		}
 		if st.registered && !st.admitted {
@@ -88,7 +88,7 @@ func (m *merger) reached(t int64) bool {
 // one: ended, idle and untimed sources hold nothing back.
 func (m *merger) sourceWatermark(st *sourceState) (int64, bool) {
 	switch {
-	case st.finished && st.next == st.total, st.idle:
+	case st.done(), st.idle:
 		return 0, false
 	case st.hasTime:
 		return st.newest - int64(m.opts.Lateness), true
@@ -104,7 +104,7 @@ func (m *merger) sourceWatermark(st *sourceState) (int64, bool) {
 func (m *merger) watermark() int64 {
 	wm := int64(math.MaxInt64)
 	for _, st := range m.states {
-		if !st.registered && !st.idle && !(st.finished && st.next == st.total) {
+		if !st.registered && !st.idle && !st.done() {
 			return math.MinInt64
 		}
 		if w, ok := m.sourceWatermark(st); ok {
@@ -113,3 +113,6 @@ func (m *merger) watermark() int64 {
 	}
 	return wm
 }
+
+// done reports whether the source ended and all its parts are merged.
+func (st *sourceState) done() bool { return st.finished && st.next == st.total }

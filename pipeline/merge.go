@@ -66,7 +66,7 @@ func (m *merger) merge(p *part) {
 	}
 	for _, start := range slices.Sorted(maps.Keys(p.windows)) {
 		w := p.windows[start]
-		if (m.anyClose || st.hasTime) && start+int64(m.cfg.Size) <= limit {
+		if start+int64(m.cfg.Size) <= limit {
 			p.counts.Late += w.Lines
 			m.pool.put(w)
 			continue
@@ -113,15 +113,13 @@ func (m *merger) closeUpTo(limit int64) {
 	for _, s := range starts {
 		c := m.open[s].Close()
 		delete(m.open, s)
-		m.exact = m.exact && c.Exact
-		m.folded += c.Folded
 		m.timeline.Add(c)
 		c.Latency = nil
 		m.emit(m.detector.Push(c))
-		m.closedTo, m.anyClose = max(m.closedTo, s+int64(m.cfg.Size)), true
+		m.closedTo = max(m.closedTo, s+int64(m.cfg.Size))
 	}
-	if limit != math.MaxInt64 && (!m.anyClose || limit > m.closedTo) {
-		m.closedTo, m.anyClose = max(m.closedTo, limit), true
+	if limit != math.MaxInt64 {
+		m.closedTo = max(m.closedTo, limit)
 	}
 }
 

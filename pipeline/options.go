@@ -57,9 +57,9 @@ type Options struct {
 	// OnEvent, if set, receives every incident event as it happens, from
 	// the merger goroutine: it must not block for long.
 	OnEvent func(incident.Event)
-	// Progress, if set, is called as sources hand over batches, with the
-	// raw bytes consumed and the lines of the batch. It is called from
-	// several goroutines and must be safe for concurrent use.
+	// Progress, if set, is called as each batch is parsed, with the raw
+	// bytes the source consumed for it and its lines. It is called from
+	// the workers and must be safe for concurrent use.
 	Progress func(rawBytes int64, lines int)
 }
 

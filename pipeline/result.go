@@ -28,10 +28,6 @@ type Result struct {
 	Timeline *summary.Timeline
 	// Incidents is the final state of the incident tracker.
 	Incidents []incident.Incident
-	// WindowsExact reports whether every window's tables were exact.
-	WindowsExact bool
-	// WindowFolded counts endpoint keys folded into "other" in windows.
-	WindowFolded uint64
 	// MaxOpenWindows is the most windows open at once: what the
 	// watermark and the gate kept in memory.
 	MaxOpenWindows int
@@ -59,8 +55,6 @@ func (m *merger) result() *Result {
 		Summary:        m.sum,
 		Timeline:       m.timeline,
 		Incidents:      m.detector.Incidents(),
-		WindowsExact:   m.exact,
-		WindowFolded:   m.folded,
 		MaxOpenWindows: m.maxOpen,
 	}
 	for _, st := range m.states {

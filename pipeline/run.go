@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/vigil-ops/vigil/pipeline/detect"
@@ -129,9 +130,6 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, reg
 		if st.format != nil && st.format.perSource {
 			directive = lastDirective(b.Data, directive)
 		}
-		if o.Progress != nil {
-			o.Progress(b.RawBytes, bytes.Count(b.Data, newline))
-		}
 		select {
 		case jobs <- j:
 			seq++
@@ -152,8 +150,6 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, reg
 	st.total = seq
 	ended <- st
 }
-
-var newline = []byte{'\n'}
 
 var fieldsDirective = []byte("#Fields:")
 
@@ -183,21 +179,20 @@ func sample(data []byte) []byte {
 // merger merges parts in input order, closes windows behind the
 // watermark, and runs detection. It runs on one goroutine.
 type merger struct {
-	opts     *Options
-	cfg      *window.Config
-	states   []*sourceState
-	counts   InputCounts
-	reasons  map[string]uint64
-	samples  []Sample
-	sum      *summary.Summary
-	open     map[int64]*window.Window
-	closedTo int64 // windows ending at or before closedTo are closed
-	anyClose bool
+	opts    *Options
+	cfg     *window.Config
+	states  []*sourceState
+	counts  InputCounts
+	reasons map[string]uint64
+	samples []Sample
+	sum     *summary.Summary
+	open    map[int64]*window.Window
+	// closedTo: windows ending at or before it are closed (MinInt64:
+	// none yet).
+	closedTo int64
 	timeline *summary.Timeline
 	detector *detect.Engine
-	folded   uint64
 	maxOpen  int
-	exact    bool
 	pool     *windowPool
 }
 
@@ -212,6 +207,6 @@ func newMerger(o *Options, cfg *window.Config, states []*sourceState, pool *wind
 		open:     make(map[int64]*window.Window),
 		timeline: summary.NewTimeline(cfg.Size, o.TimelineStep, 0),
 		detector: detect.New(o.Rules),
-		exact:    true,
+		closedTo: math.MinInt64,
 	}
 }

@@ -152,6 +152,11 @@ func (w *worker) batch(j *job) *part {
 	if b.Done != nil {
 		b.Done()
 	}
+	if w.opts.Progress != nil {
+		// The lines are counted here, as they are parsed, rather than in
+		// another pass over the batch.
+		w.opts.Progress(b.RawBytes, int(p.counts.Lines))
+	}
 	w.p = nil
 	return p
 }
