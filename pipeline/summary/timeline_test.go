@@ -52,8 +52,8 @@ func TestTimelineCoarsens(t *testing.T) {
 		total += r.Requests
 		// Every window holds 1..100 ms: the p95 is 95 ms within a bucket
 		// (1/16 of a power of two), reported by its middle.
-		if math.Abs(r.P95-95000)/95000 > 0.07 {
-			t.Errorf("unexpected coarse p95; got %v; want 95000 ±7%%", r.P95)
+		if math.Abs(r.P95-95000) > 95000.0/32 {
+			t.Errorf("unexpected coarse p95; got %v; want 95000 ±1/32 (the documented 3 %%)", r.P95)
 		}
 	}
 	if total != 100000 {
