@@ -16,9 +16,14 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
+# deps: the Debian packages the tests drive (kcat, promtool, alertmanager,
+# chromium), installed when missing; quiet when all are there.
+deps:
+	@./.ci/deps
+
 # test: vet, the whole suite with the race detector on the packages that run
 # goroutines, and a short fuzz run of every parser and of the engine.
-test: vet
+test: deps vet
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./pipeline/... ./cmd/...
 	$(MAKE) fuzz
