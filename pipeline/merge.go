@@ -65,20 +65,9 @@ func (m *merger) merge(p *part) {
 		limit = max(limit, st.newest-int64(m.opts.Lateness))
 	}
 	for _, start := range slices.Sorted(maps.Keys(p.windows)) {
-		w := p.windows[start]
-		if start+int64(m.cfg.Size) <= limit {
-			p.counts.Late += w.Lines
-			m.pool.put(w)
-			continue
-		}
-		if mine := m.open[start]; mine != nil {
-			mine.Merge(w)
-			m.pool.put(w)
-		} else {
-			m.open[start] = w
-			m.maxOpen = max(m.maxOpen, len(m.open))
-		}
+		mergeWindow(m.open, p.windows[start], start, limit, m.cfg, m.pool, &p.counts)
 	}
+	m.maxOpen = max(m.maxOpen, len(m.open))
 	if p.idle {
 		st.idle = true
 	} else if p.counts.Lines > 0 {

@@ -253,3 +253,9 @@ type jsonEvent struct {
 func WriteEventJSON(w io.Writer, e *incident.Event) error {
 	return json.NewEncoder(w).Encode(jsonEvent{Event: e.Type, Seq: e.Seq, Incident: newJSONIncident(&e.Incident)})
 }
+
+// MarshalIncident returns in as JSON in the same form as the report's
+// incidents (what a store keeps and a webhook sends).
+func MarshalIncident(in *incident.Incident) ([]byte, error) {
+	return json.Marshal(newJSONIncident(in))
+}
