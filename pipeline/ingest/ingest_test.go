@@ -87,7 +87,7 @@ func consumed(t *testing.T, dsn string, lines int, end time.Time) {
 }
 
 func TestTwoMembersRebalance(t *testing.T) {
-	data, lines := generated(t, 60000)
+	data, lines := generated(t, 150000)
 	c := newCluster(t, 4)
 	produce(t, c.ListenAddrs(), lines[:len(lines)/2], 4)
 	dsn := migrated(t)
@@ -110,8 +110,9 @@ func TestTwoMembersRebalance(t *testing.T) {
 	consumed(t, dsn, len(lines), end.Add(time.Minute))
 	checkTotals(t, dsn, want)
 	want2 := analyzeIncidents(t, data)
-	if len(want2) < 6 {
-		t.Fatalf("unexpected incidents from analyze: got %d; want the 6 injected at least", len(want2))
+	// The log's 5 hours hold 5 of loggen's injected incidents.
+	if len(want2) < 5 {
+		t.Fatalf("unexpected incidents from analyze: got %d; want 5 at least", len(want2))
 	}
 	if diff := gocmp.Diff(want2, readIncidents(t, dsn)); diff != "" {
 		t.Errorf("incidents differ from analyze's (-analyze +ingest):\n%s", diff)
