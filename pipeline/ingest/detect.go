@@ -146,7 +146,10 @@ func (s *Service) detectStep(ctx context.Context, d *detector) error {
 
 // watermark is the time every partition with data has passed: the least
 // newest time less the lateness over the partitions that are not idle;
-// when all are idle, the end of the newest window.
+// when all are idle, the end of the newest window. A partition is idle
+// when it was caught up (no lag) at its last message and has had none for
+// Options.Idle: a partition with a backlog (its member died or lags)
+// holds detection back however old its last message is.
 func (s *Service) watermark(prog *pgstore.Progress, size time.Duration) (time.Time, bool) {
 	now := time.Now()
 	wm := time.Unix(0, math.MaxInt64)
@@ -154,12 +157,18 @@ func (s *Service) watermark(prog *pgstore.Progress, size time.Duration) (time.Ti
 	active := false
 	for _, p := range prog.Partitions {
 		if p.Newest.IsZero() {
+			// Nothing counted yet: a partition just claimed holds
+			// everything back until its first flush, an empty one
+			// (or one of untimed lines) only for Options.Idle.
+			if p.Lag != 0 && now.Sub(p.Updated) < s.o.Idle {
+				return time.Time{}, false
+			}
 			continue
 		}
 		if p.Newest.After(newest) {
 			newest = p.Newest
 		}
-		if now.Sub(p.LastMessageAt) >= s.o.Idle {
+		if p.Lag == 0 && now.Sub(p.LastMessageAt) >= s.o.Idle {
 			continue
 		}
 		active = true

@@ -99,6 +99,7 @@ func (p *partition) snapshot(generation int, closedTo time.Time) (f pgstore.Flus
 	newest, has := p.c.Newest()
 	st := p.stored
 	st.Next, st.Generation, st.Format, st.LastMessageAt, st.Counts = p.next, generation, p.c.Format(), p.lastMsg, counts
+	st.Lag = p.src.Lag()
 	st.Rejects = make(map[string]uint64, len(reasons))
 	for r, n := range reasons {
 		st.Rejects[r] = n

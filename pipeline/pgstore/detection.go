@@ -77,7 +77,7 @@ func (l *Leader) Progress(ctx context.Context) (Progress, error) {
 		return p, fmt.Errorf("cannot read detection progress: %w", err)
 	}
 	p.ClosedTo, p.OpenSince = deref(closed), deref(open)
-	rows, err := l.conn.Query(ctx, `SELECT topic, partition, next_offset, newest, last_message_at
+	rows, err := l.conn.Query(ctx, `SELECT topic, partition, next_offset, newest, last_message_at, lag, updated_at
 		FROM vigil.partitions WHERE consumer_group = $1 ORDER BY topic, partition`, l.group)
 	if err != nil {
 		return p, fmt.Errorf("cannot read partition progress: %w", err)
@@ -85,7 +85,7 @@ func (l *Leader) Progress(ctx context.Context) (Progress, error) {
 	p.Partitions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Partition, error) {
 		var q Partition
 		var newest, last *time.Time
-		err := r.Scan(&q.Topic, &q.Partition, &q.Next, &newest, &last)
+		err := r.Scan(&q.Topic, &q.Partition, &q.Next, &newest, &last, &q.Lag, &q.Updated)
 		q.Newest, q.LastMessageAt = deref(newest), deref(last)
 		return q, err
 	})

@@ -17,6 +17,7 @@ CREATE TABLE vigil.partitions (
 	format          text        NOT NULL DEFAULT '',
 	newest          timestamptz,
 	last_message_at timestamptz,
+	lag             bigint      NOT NULL DEFAULT -1,
 	lines           bigint      NOT NULL DEFAULT 0,
 	parsed          bigint      NOT NULL DEFAULT 0,
 	malformed       bigint      NOT NULL DEFAULT 0,

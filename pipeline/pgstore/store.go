@@ -131,8 +131,13 @@ type Partition struct {
 	// LastMessageAt the wall time of the last message counted (zero:
 	// none), which tells the detector a partition is idle.
 	Newest, LastMessageAt time.Time
-	Counts                pipeline.InputCounts
-	Rejects               map[string]uint64
+	// Lag is how many messages the partition held past the last one
+	// counted, as of the last fetch; -1 when unknown.
+	Lag int64
+	// Updated is when the row was last claimed or flushed (read only).
+	Updated time.Time
+	Counts  pipeline.InputCounts
+	Rejects map[string]uint64
 }
 
 // Window is the stored state of one window of one partition: its totals
@@ -163,7 +168,7 @@ func (s *Store) Claim(ctx context.Context, topic string, partition int, lateness
 		err := tx.QueryRow(ctx, `
 			INSERT INTO vigil.partitions AS p (consumer_group, topic, partition, next_offset, epoch, generation)
 			VALUES ($1, $2, $3, $4, 1, 0)
-			ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET epoch = p.epoch + 1
+			ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET epoch = p.epoch + 1, updated_at = now()
 			RETURNING next_offset, epoch, generation, format, newest, last_message_at,
 				lines, parsed, malformed, too_long, late, rejects,
 				(SELECT closed_to FROM vigil.detection WHERE consumer_group = $1)`,
@@ -223,11 +228,11 @@ func (s *Store) Flush(ctx context.Context, parts []Flush) error {
 		b.Queue(`
 			UPDATE vigil.partitions SET next_offset = $5, generation = $6, format = $7, newest = $8,
 				last_message_at = $9, lines = $10, parsed = $11, malformed = $12, too_long = $13,
-				late = $14, rejects = $15, updated_at = now()
+				late = $14, rejects = $15, lag = $16, updated_at = now()
 			WHERE consumer_group = $1 AND topic = $2 AND partition = $3 AND epoch = $4`,
 			s.group, p.Topic, p.Partition, p.Epoch, p.Next, p.Generation, p.Format, nullTime(p.Newest),
 			nullTime(p.LastMessageAt), p.Counts.Lines, p.Counts.Parsed, p.Counts.Malformed, p.Counts.TooLong,
-			p.Counts.Late, rejects).Exec(func(tag pgconn.CommandTag) error {
+			p.Counts.Late, rejects, p.Lag).Exec(func(tag pgconn.CommandTag) error {
 			if tag.RowsAffected() != 1 {
 				return &FencedError{Topic: p.Topic, Partition: p.Partition, Epoch: p.Epoch}
 			}

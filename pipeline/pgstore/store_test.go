@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/vigil-ops/vigil/pipeline/internal/pgtest"
+	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 )
 
 func open(t *testing.T, dsn string) *Store {

@@ -1,8 +1,14 @@
-package ingest
+// Package ingesttest holds what the tests of ingest share (it is imported
+// by tests only: kfake stays out of the programs): an in-process
+// Kafka broker, a generated log with injected incidents, and the
+// independent answers ingest's results are checked against (a plain tally
+// of the log by minute, percentiles from a sort, analyze's incidents).
+package ingesttest
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -18,19 +24,21 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/vigil-ops/vigil/bench/loggen"
-	"github.com/vigil-ops/vigil/pipeline/internal/pgtest"
+	"github.com/vigil-ops/vigil/pipeline"
+	"github.com/vigil-ops/vigil/pipeline/filesrc"
 	"github.com/vigil-ops/vigil/pipeline/kafkasrc"
+	"github.com/vigil-ops/vigil/pipeline/pgstore"
+	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 )
 
-const topic = "logs"
+// Topic is the topic the tests produce to.
+const Topic = "logs"
 
-var queryInt = pgtest.QueryInt
-
-// newCluster starts an in-process Kafka broker with a topic of n
+// NewCluster starts an in-process Kafka broker with a topic of n
 // partitions.
-func newCluster(t testing.TB, n int, opts ...kfake.Opt) *kfake.Cluster {
+func NewCluster(t testing.TB, n int, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
-	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.SeedTopics(int32(n), topic)}, opts...)...)
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.SeedTopics(int32(n), Topic)}, opts...)...)
 	if err != nil {
 		t.Fatalf("cannot start kfake: %v", err)
 	}
@@ -38,11 +46,11 @@ func newCluster(t testing.TB, n int, opts ...kfake.Opt) *kfake.Cluster {
 	return c
 }
 
-// produce writes each line as one message, round robin over n
+// Produce writes each line as one message, round robin over n
 // partitions, as producers that do not key by client do.
-func produce(t testing.TB, addrs []string, lines [][]byte, n int) {
+func Produce(t testing.TB, addrs []string, lines [][]byte, n int) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(topic),
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(Topic),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerBatchMaxBytes(1<<20))
 	if err != nil {
 		t.Fatalf("cannot create producer: %v", err)
@@ -59,8 +67,8 @@ func produce(t testing.TB, addrs []string, lines [][]byte, n int) {
 	}
 }
 
-// generated is a loggen log with injected incidents, split in lines.
-func generated(t testing.TB, lines int) ([]byte, [][]byte) {
+// Generated is a loggen log with injected incidents, split in lines.
+func Generated(t testing.TB, lines int) ([]byte, [][]byte) {
 	t.Helper()
 	var b bytes.Buffer
 	if _, err := loggen.Generate(&b, loggen.Options{Lines: lines, Seed: 7, Format: loggen.FormatCombinedRT, Rate: 8, Inject: true}); err != nil {
@@ -70,11 +78,11 @@ func generated(t testing.TB, lines int) ([]byte, [][]byte) {
 	return data, bytes.SplitAfter(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
 }
 
-// kafkaOptions are fast timings for tests.
-func kafkaOptions(addrs []string, group string) kafkasrc.Options {
+// KafkaOptions are fast timings for tests.
+func KafkaOptions(addrs []string, group string) kafkasrc.Options {
 	return kafkasrc.Options{
 		Brokers:           addrs,
-		Topics:            []string{topic},
+		Topics:            []string{Topic},
 		Group:             group,
 		BatchWait:         20 * time.Millisecond,
 		FetchMaxWait:      100 * time.Millisecond,
@@ -87,18 +95,18 @@ func kafkaOptions(addrs []string, group string) kafkasrc.Options {
 	}
 }
 
-// minute is an independent tally of one minute of a combined_rt log.
-type minute struct {
+// Minute is an independent tally of one minute of a combined_rt log.
+type Minute struct {
 	requests, errors5xx int64
 	durations           []int64 // µs
 }
 
-// tally counts the log by minute with plain string handling: the
+// Tally counts the log by minute with plain string handling: the
 // timestamp between '[' and ']', the status after the request's closing
 // quote, the request time (seconds, three decimals) last.
-func tally(t testing.TB, data []byte) map[time.Time]*minute {
+func Tally(t testing.TB, data []byte) map[time.Time]*Minute {
 	t.Helper()
-	out := map[time.Time]*minute{}
+	out := map[time.Time]*Minute{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -117,7 +125,7 @@ func tally(t testing.TB, data []byte) map[time.Time]*minute {
 		}
 		m := out[ts.UTC().Truncate(time.Minute)]
 		if m == nil {
-			m = &minute{}
+			m = &Minute{}
 			out[ts.UTC().Truncate(time.Minute)] = m
 		}
 		m.requests++
@@ -135,8 +143,8 @@ func nearestRank(sorted []int64, q float64) float64 {
 	return float64(sorted[max(rank, 1)-1]) / 1000
 }
 
-// checkTotals compares vigil.minute_totals with the log's own tally.
-func checkTotals(t testing.TB, dsn string, want map[time.Time]*minute) {
+// CheckTotals compares vigil.minute_totals with the log's own tally.
+func CheckTotals(t testing.TB, dsn string, want map[time.Time]*Minute) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -187,17 +195,17 @@ func checkTotals(t testing.TB, dsn string, want map[time.Time]*minute) {
 	}
 }
 
-// storedIncident is a row of vigil.incidents.
-type storedIncident struct {
+// Incident is a row of vigil.incidents.
+type Incident struct {
 	ID, Kind, Severity, Subject, Status string
 	Start, End                          time.Time
 }
 
-func (s storedIncident) String() string {
+func (s Incident) String() string {
 	return fmt.Sprintf("%s %s %s %s %s [%s, %s)", s.Severity, s.Kind, s.Subject, s.Status, s.ID, s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
 }
 
-func readIncidents(t testing.TB, dsn string) []storedIncident {
+func ReadIncidents(t testing.TB, dsn string) []Incident {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -210,8 +218,8 @@ func readIncidents(t testing.TB, dsn string) []storedIncident {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (storedIncident, error) {
-		var s storedIncident
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Incident, error) {
+		var s Incident
 		err := r.Scan(&s.ID, &s.Kind, &s.Severity, &s.Subject, &s.Status, &s.Start, &s.End)
 		s.Start, s.End = s.Start.UTC(), s.End.UTC()
 		if s.End.Equal(time.Unix(0, 0).UTC()) {
@@ -225,8 +233,8 @@ func readIncidents(t testing.TB, dsn string) []storedIncident {
 	return out
 }
 
-// waitFor polls cond until it holds or d passes.
-func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
+// WaitFor polls cond until it holds or d passes.
+func WaitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {
@@ -237,19 +245,19 @@ func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	}
 }
 
-// logs collects a service's log lines for a failing test.
-type logs struct {
+// Logs collects a service's log lines for a failing test.
+type Logs struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-func (l *logs) logf(format string, args ...any) {
+func (l *Logs) Logf(format string, args ...any) {
 	l.mu.Lock()
 	l.lines = append(l.lines, time.Now().Format("15:04:05.000 ")+fmt.Sprintf(format, args...))
 	l.mu.Unlock()
 }
 
-func (l *logs) dump(t testing.TB) {
+func (l *Logs) Dump(t testing.TB) {
 	if !t.Failed() {
 		return
 	}
@@ -258,4 +266,56 @@ func (l *logs) dump(t testing.TB) {
 	for _, s := range l.lines {
 		t.Log(s)
 	}
+}
+
+// Migrated returns a new database with the schema, so that tests can
+// poll it before a service has started.
+func Migrated(t testing.TB) string {
+	t.Helper()
+	dsn := pgtest.NewDatabase(t)
+	st, err := pgstore.Open(context.Background(), dsn, "g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return dsn
+}
+
+// AnalyzeIncidents runs the engine over the log as analyze does.
+func AnalyzeIncidents(t testing.TB, data []byte) []Incident {
+	t.Helper()
+	src, err := filesrc.Open("-", bytes.NewReader(data), filesrc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Run(context.Background(), []pipeline.Source{src}, pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Incident
+	for _, in := range res.Report().Incidents {
+		out = append(out, Incident{ID: in.ID, Kind: string(in.Kind), Severity: in.Severity.String(), Subject: in.Subject,
+			Status: string(in.Status), Start: in.Start, End: in.End})
+	}
+	slices.SortFunc(out, func(a, b Incident) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Subject, b.Subject))
+	})
+	return out
+}
+
+// WaitConsumed waits until every line is stored and detection has passed
+// the last minute of the tally.
+func WaitConsumed(t testing.TB, dsn string, lines int, tally map[time.Time]*Minute) {
+	t.Helper()
+	var end time.Time
+	for m := range tally {
+		if m.After(end) {
+			end = m
+		}
+	}
+	end = end.Add(time.Minute)
+	WaitFor(t, 3*time.Minute, "every line stored and detected", func() bool {
+		return pgtest.QueryInt(t, dsn, `SELECT coalesce(sum(lines), 0) FROM vigil.partitions`) == int64(lines) &&
+			pgtest.QueryInt(t, dsn, `SELECT count(*) FROM vigil.detection WHERE closed_to >= $1`, end) == 1
+	})
 }
