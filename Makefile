@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test test-short fuzz vet bench clean
+.PHONY: all build demo demo-stream test test-short fuzz vet bench clean
 
 all: build
 
@@ -11,6 +11,16 @@ build:
 
 demo: build
 	./bin/analyze testdata/apache_logs
+
+# demo-stream: Kafka to PostgreSQL in well under a minute: bench/kafkademo
+# (an in-process broker holding a generated log with incidents) feeds
+# bin/ingest, which stores into the database vigil_demo (dropped and made
+# anew) on the local PostgreSQL; then the incidents and a few minute
+# totals. bench/demo-stream.sh says more (PG, DB, LINES, SPEED).
+demo-stream:
+	$(GO) build -o bin/ingest ./cmd/ingest
+	$(GO) build -o bin/kafkademo ./bench/kafkademo
+	./bench/demo-stream.sh
 
 vet:
 	$(GO) vet ./...
