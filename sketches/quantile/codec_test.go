@@ -238,3 +238,28 @@ func TestAppendBinaryFailure(t *testing.T) {
 	f("bucket bits", NewHistogram(62), "cannot encode bucket bits 62")
 	f("negative bucket bits", NewHistogram(-1), "cannot encode bucket bits -1")
 }
+
+// FuzzDecode checks that Decode never panics, that what it accepts
+// encodes back to the bytes it read, and that an accepted sketch answers
+// queries, takes Adds and merges. Seeds: forms of sketches in each mode.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []*Sketch{New(0), addRandom(New(0), 1, 50), addRandom(New(8), 2, 200), addRandom(NewHistogram(3), 3, 200)} {
+		f.Add(mustEncode(f, s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, rest, err := Decode(data)
+		if err != nil {
+			return
+		}
+		read := data[:len(data)-len(rest)]
+		if again := mustEncode(t, s); !bytes.Equal(again, read) {
+			t.Fatalf("unexpected re-encoding; got %x; want %x", again, read)
+		}
+		s.AppendQuantiles(nil, qs...)
+		into := New(4)
+		into.Merge(s)
+		s.Add(12345)
+		s.Merge(into)
+		s.AppendQuantiles(nil, qs...)
+	})
+}

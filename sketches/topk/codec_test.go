@@ -212,3 +212,29 @@ func TestAppendBinaryFailure(t *testing.T) {
 	f("zero", &TopK{}, "not made by New")
 	f("huge capacity", New(math.MaxInt32+1), "cannot encode capacity 2147483648")
 }
+
+// FuzzDecode checks that Decode never panics, that what it accepts
+// encodes back to the bytes it read, and that an accepted TopK takes Adds,
+// merges and answers. Seeds: forms of TopKs in each mode.
+func FuzzDecode(f *testing.F) {
+	keys := zipfKeys(6, 60, 1.1, 30)
+	for _, tk := range []*TopK{New(0), fed(New(0), keys, one), fed(New(4), keys, one), fed(NewExactFirst(5, 3), keys, one)} {
+		f.Add(mustEncode(f, tk))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tk, rest, err := Decode(data)
+		if err != nil {
+			return
+		}
+		read := data[:len(data)-len(rest)]
+		if again := mustEncode(t, tk); !bytes.Equal(again, read) {
+			t.Fatalf("unexpected re-encoding; got %x; want %x", again, read)
+		}
+		into := NewExactFirst(2, 2)
+		into.Merge(tk)
+		fed(tk, keys[:10], one)
+		tk.Merge(into)
+		tk.AppendTop(nil, 3)
+		tk.AppendTop(nil, -1)
+	})
+}
