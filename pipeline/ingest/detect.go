@@ -146,21 +146,25 @@ func (s *Service) detectStep(ctx context.Context, d *detector) error {
 
 // watermark is the time every partition with data has passed: the least
 // newest time less the lateness over the partitions that are not idle;
-// when all are idle, the end of the newest window. A partition is idle
-// when it was caught up (no lag) at its last message and has had none for
-// Options.Idle: a partition with a backlog (its member died or lags)
-// holds detection back however old its last message is.
+// when all are idle, the end of the newest window.
+//
+// A partition is idle when it has had no message for Options.Idle and its
+// reader, alive, said recently (within Options.Idle) that it had nothing
+// more to read. A partition whose member died holds detection back,
+// however old its last message, until another member has caught up with
+// it: lines produced meanwhile are not lost as late.
 func (s *Service) watermark(prog *pgstore.Progress, size time.Duration) (time.Time, bool) {
 	now := time.Now()
 	wm := time.Unix(0, math.MaxInt64)
 	var newest time.Time
 	active := false
 	for _, p := range prog.Partitions {
+		caughtUp := !p.CaughtUpAt.IsZero() && !p.CaughtUpAt.Before(p.LastMessageAt) && now.Sub(p.CaughtUpAt) < s.o.Idle
 		if p.Newest.IsZero() {
-			// Nothing counted yet: a partition just claimed holds
-			// everything back until its first flush, an empty one
-			// (or one of untimed lines) only for Options.Idle.
-			if p.Lag != 0 && now.Sub(p.Updated) < s.o.Idle {
+			// Nothing with a time counted: a partition just claimed
+			// holds everything back until it has read something or
+			// found nothing to read.
+			if !caughtUp && now.Sub(p.Updated) < s.o.Idle {
 				return time.Time{}, false
 			}
 			continue
@@ -168,7 +172,7 @@ func (s *Service) watermark(prog *pgstore.Progress, size time.Duration) (time.Ti
 		if p.Newest.After(newest) {
 			newest = p.Newest
 		}
-		if p.Lag == 0 && now.Sub(p.LastMessageAt) >= s.o.Idle {
+		if caughtUp && now.Sub(p.LastMessageAt) >= s.o.Idle {
 			continue
 		}
 		active = true

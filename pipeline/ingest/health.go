@@ -39,8 +39,8 @@ type Health struct {
 }
 
 // Health returns the state of Kafka ("kafka") and PostgreSQL
-// ("database"). Kafka is degraded from a failed fetch or join until the
-// next generation starts or a message arrives; the database from a failed
+// ("database"). Kafka is degraded while no broker answers a probe (every
+// Options.Flush, at least every second); the database from a failed
 // connection, claim or flush until a flush succeeds.
 func (s *Service) Health() map[string]Health {
 	s.health.mu.Lock()

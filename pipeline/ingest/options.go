@@ -30,7 +30,7 @@ const (
 // are required; zero values of the others mean their defaults.
 type Options struct {
 	// Kafka configures the consumer group; its OnAssign and OnError are
-	// the Service's own.
+	// the Service's own, and its Idle is at most a third of Idle.
 	Kafka kafkasrc.Options
 	// DSN is the PostgreSQL connection string.
 	DSN string

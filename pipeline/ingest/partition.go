@@ -21,7 +21,11 @@ type partition struct {
 	stored  pgstore.Partition // epoch, generation; the rest is set at flush
 	next    int64             // offset after the last batch counted
 	lastMsg time.Time
-	unsaved map[int64]pgstore.Window
+	// caughtUp says that the reader found nothing more to read (an idle
+	// batch) and no message came since: each flush then tells the store
+	// the partition is caught up as of its time.
+	caughtUp bool
+	unsaved  map[int64]pgstore.Window
 	// changed says that something was counted since the last flush.
 	changed bool
 	fenced  bool
@@ -59,6 +63,7 @@ func (p *partition) count(b pipeline.Batch) (pipeline.Counted, error) {
 	if n.Counts.Lines > 0 {
 		p.lastMsg = time.Now()
 	}
+	p.caughtUp = b.Idle || (p.caughtUp && len(b.Data) == 0 && b.TooLong == 0)
 	p.changed = true
 	return n, err
 }
@@ -72,7 +77,7 @@ func (p *partition) snapshot(generation int, closedTo time.Time) (f pgstore.Flus
 	if !closedTo.IsZero() {
 		p.c.SetClosed(closedTo.UnixNano())
 	}
-	if !p.changed && len(p.unsaved) == 0 {
+	if !p.changed && len(p.unsaved) == 0 && !p.caughtUp {
 		return f, false, nil
 	}
 	err = p.c.Dirty(func(w *window.Window) error {
@@ -100,6 +105,9 @@ func (p *partition) snapshot(generation int, closedTo time.Time) (f pgstore.Flus
 	st := p.stored
 	st.Next, st.Generation, st.Format, st.LastMessageAt, st.Counts = p.next, generation, p.c.Format(), p.lastMsg, counts
 	st.Lag = p.src.Lag()
+	if p.caughtUp {
+		st.CaughtUpAt = time.Now()
+	}
 	st.Rejects = make(map[string]uint64, len(reasons))
 	for r, n := range reasons {
 		st.Rejects[r] = n

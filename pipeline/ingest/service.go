@@ -59,11 +59,13 @@ func New(o Options) (*Service, error) {
 	o = o.withDefaults()
 	s := &Service{o: o, claimed: make(map[kafkasrc.TopicPartition]*partition)}
 	ko := o.Kafka
-	ko.OnAssign = s.assign
-	ko.OnError = func(err error) {
-		s.health.set(partKafka, err)
-		o.Logf("%v", err)
+	// A reader says it is caught up after a Kafka idle period without
+	// messages; a third of Options.Idle leaves the detector time to hear it.
+	if ko.Idle <= 0 || ko.Idle > o.Idle/3 {
+		ko.Idle = o.Idle / 3
 	}
+	ko.OnAssign = s.assign
+	ko.OnError = func(err error) { o.Logf("%v", err) }
 	g, err := kafkasrc.New(ko)
 	if err != nil {
 		return nil, err
@@ -84,6 +86,7 @@ func (s *Service) Run(ctx context.Context) error {
 	defer s.store.Load().Close()
 	var wg sync.WaitGroup
 	wg.Go(func() { s.detectLoop(ctx) })
+	wg.Go(func() { s.probeKafka(ctx) })
 	defer wg.Wait()
 	backoff := time.Second
 	for {
@@ -108,8 +111,26 @@ func (s *Service) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
-		s.health.set(partKafka, nil)
 		s.runGeneration(ctx, gen)
+	}
+}
+
+// probeKafka sets Kafka's health from a Ping every Options.Flush (at
+// least every second): the errors the readers log are often transient.
+func (s *Service) probeKafka(ctx context.Context) {
+	tick := time.NewTicker(max(s.o.Flush, time.Second))
+	defer tick.Stop()
+	for {
+		err := s.group.Ping(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		s.health.set(partKafka, err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 	}
 }
 
@@ -177,7 +198,6 @@ func (s *Service) runGeneration(ctx context.Context, gen *kafkasrc.Generation) {
 		reads.Go(func() {
 			err := p.src.Read(readCtx, func(b pipeline.Batch) error { return s.count(readCtx, p, b) })
 			if err != nil && readCtx.Err() == nil {
-				s.health.set(partKafka, err)
 				s.o.Logf("%v", err)
 			}
 		})

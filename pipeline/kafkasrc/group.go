@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 
@@ -187,6 +188,32 @@ func (g *Group) Commit(ctx context.Context, offsets map[TopicPartition]int64) er
 // drains them.
 func (g *Group) Close() error {
 	return g.cg.Close()
+}
+
+// Ping checks that a broker answers: it connects to the first bootstrap
+// broker that accepts (TLS and SASL as configured) and reads the
+// cluster's broker list, within Options.DialTimeout. The errors that
+// OnError hears are often transient (a fetch timing out, a reader
+// reconnecting); Ping is what a health check asks.
+func (g *Group) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, g.opts.DialTimeout)
+	defer cancel()
+	var errs []error
+	for _, b := range g.opts.Brokers {
+		conn, err := g.dialer.DialContext(ctx, "tcp", b)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		conn.SetDeadline(time.Now().Add(g.opts.Timeout))
+		_, err = conn.Brokers()
+		conn.Close()
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+	}
+	return fmt.Errorf("kafka: no broker answers: %w", errors.Join(errs...))
 }
 
 // Generation is one assignment of partitions to this member, from a join

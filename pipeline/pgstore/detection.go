@@ -77,16 +77,16 @@ func (l *Leader) Progress(ctx context.Context) (Progress, error) {
 		return p, fmt.Errorf("cannot read detection progress: %w", err)
 	}
 	p.ClosedTo, p.OpenSince = deref(closed), deref(open)
-	rows, err := l.conn.Query(ctx, `SELECT topic, partition, next_offset, newest, last_message_at, lag, updated_at
+	rows, err := l.conn.Query(ctx, `SELECT topic, partition, next_offset, newest, last_message_at, lag, caught_up_at, updated_at
 		FROM vigil.partitions WHERE consumer_group = $1 ORDER BY topic, partition`, l.group)
 	if err != nil {
 		return p, fmt.Errorf("cannot read partition progress: %w", err)
 	}
 	p.Partitions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Partition, error) {
 		var q Partition
-		var newest, last *time.Time
-		err := r.Scan(&q.Topic, &q.Partition, &q.Next, &newest, &last, &q.Lag, &q.Updated)
-		q.Newest, q.LastMessageAt = deref(newest), deref(last)
+		var newest, last, caught *time.Time
+		err := r.Scan(&q.Topic, &q.Partition, &q.Next, &newest, &last, &q.Lag, &caught, &q.Updated)
+		q.Newest, q.LastMessageAt, q.CaughtUpAt = deref(newest), deref(last), deref(caught)
 		return q, err
 	})
 	if err != nil {

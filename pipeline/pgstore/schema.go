@@ -18,6 +18,7 @@ CREATE TABLE vigil.partitions (
 	newest          timestamptz,
 	last_message_at timestamptz,
 	lag             bigint      NOT NULL DEFAULT -1,
+	caught_up_at    timestamptz,
 	lines           bigint      NOT NULL DEFAULT 0,
 	parsed          bigint      NOT NULL DEFAULT 0,
 	malformed       bigint      NOT NULL DEFAULT 0,

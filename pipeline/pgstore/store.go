@@ -134,6 +134,9 @@ type Partition struct {
 	// Lag is how many messages the partition held past the last one
 	// counted, as of the last fetch; -1 when unknown.
 	Lag int64
+	// CaughtUpAt is the last time the partition's reader found no more
+	// messages (zero: never).
+	CaughtUpAt time.Time
 	// Updated is when the row was last claimed or flushed (read only).
 	Updated time.Time
 	Counts  pipeline.InputCounts
@@ -228,11 +231,11 @@ func (s *Store) Flush(ctx context.Context, parts []Flush) error {
 		b.Queue(`
 			UPDATE vigil.partitions SET next_offset = $5, generation = $6, format = $7, newest = $8,
 				last_message_at = $9, lines = $10, parsed = $11, malformed = $12, too_long = $13,
-				late = $14, rejects = $15, lag = $16, updated_at = now()
+				late = $14, rejects = $15, lag = $16, caught_up_at = $17, updated_at = now()
 			WHERE consumer_group = $1 AND topic = $2 AND partition = $3 AND epoch = $4`,
 			s.group, p.Topic, p.Partition, p.Epoch, p.Next, p.Generation, p.Format, nullTime(p.Newest),
 			nullTime(p.LastMessageAt), p.Counts.Lines, p.Counts.Parsed, p.Counts.Malformed, p.Counts.TooLong,
-			p.Counts.Late, rejects, p.Lag).Exec(func(tag pgconn.CommandTag) error {
+			p.Counts.Late, rejects, p.Lag, nullTime(p.CaughtUpAt)).Exec(func(tag pgconn.CommandTag) error {
 			if tag.RowsAffected() != 1 {
 				return &FencedError{Topic: p.Topic, Partition: p.Partition, Epoch: p.Epoch}
 			}

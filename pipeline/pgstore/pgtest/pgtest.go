@@ -9,6 +9,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
+	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -22,10 +25,62 @@ func AdminDSN() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
+// lockPath is the lock that tests using the server share, and that a test
+// restarting the server takes alone, across the test binaries that go
+// test runs side by side.
+const lockPath = "/tmp/vigil-pgtest.lock"
+
+// exclusive is set while this process holds the lock alone.
+var exclusive atomic.Bool
+
+// lock takes the lock, shared or alone, until the test ends.
+func lock(t testing.TB, how int) {
+	t.Helper()
+	f, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatalf("cannot open %s: %v", lockPath, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		t.Fatalf("cannot lock %s: %v", lockPath, err)
+	}
+	t.Cleanup(func() { f.Close() })
+}
+
+// Restart restarts the PostgreSQL server (pg_ctlcluster as in .ci/run),
+// which fails every connection. A test that calls it first calls
+// Exclusive, so that tests of other packages are not running against the
+// server meanwhile.
+func Restart(t testing.TB) {
+	t.Helper()
+	if !exclusive.Load() {
+		t.Fatal("pgtest.Restart without pgtest.Exclusive")
+	}
+	versions, err := os.ReadDir("/etc/postgresql")
+	if err != nil || len(versions) != 1 {
+		t.Fatalf("cannot find the PostgreSQL cluster in /etc/postgresql: %v", err)
+	}
+	out, err := exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", versions[0].Name(), "main", "restart", "--", "-m", "fast").CombinedOutput()
+	if err != nil {
+		t.Fatalf("cannot restart PostgreSQL: %v\n%s", err, out)
+	}
+}
+
+// Exclusive makes the test the only one using the server until it ends:
+// it waits for the tests of other packages to finish theirs.
+func Exclusive(t testing.TB) {
+	t.Helper()
+	lock(t, syscall.LOCK_EX)
+	exclusive.Store(true)
+	t.Cleanup(func() { exclusive.Store(false) })
+}
+
 // NewDatabase creates a database for the test and returns its DSN; the
 // database is dropped when the test ends.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
+	if !exclusive.Load() {
+		lock(t, syscall.LOCK_SH)
+	}
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, AdminDSN())
 	if err != nil {
