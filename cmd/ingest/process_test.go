@@ -17,8 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
+	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 )
 
 // binary is the ingest command built once for the process tests.
