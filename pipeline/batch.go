@@ -30,6 +30,15 @@ type Batch struct {
 	// Offset is the source's position after this batch (a Kafka offset,
 	// a byte offset in a file), for sources that commit progress.
 	Offset int64
+	// LineOffset, for a source with a position per message (a Kafka
+	// partition), returns the position (the Kafka offset) of the message
+	// holding line number line of this batch: a line of Data, or one of
+	// the TooLong lines before it; -1 for a line not in the batch. It is
+	// valid until Done, and safe to call from the goroutine that
+	// received the batch. nil when the source has no such positions.
+	// The engine calls it for the rejected lines it samples
+	// ([Sample.Offset]), before Done.
+	LineOffset func(line uint64) int64
 	// Done is called by the engine once the batch is counted. May be nil.
 	Done func()
 }

@@ -40,8 +40,9 @@ type Counter struct {
 }
 
 // NewCounter returns a Counter of the source named name under o (its
-// Format, LogFormat, DurationUnit, Rules, Lateness and MalformedSamples
-// apply; Workers, Top, Since, Until and the callbacks do not).
+// Format, LogFormat, DurationUnit, Rules, Lateness, MalformedSamples and
+// SampleBytes apply; Workers, Top, Since, Until and the callbacks do
+// not).
 func NewCounter(name string, o Options) (*Counter, error) {
 	o.Workers, o.Since, o.Until, o.OnEvent, o.Progress = 1, time.Time{}, time.Time{}, nil, nil
 	if err := o.Validate(); err != nil {
@@ -67,17 +68,19 @@ func NewCounter(name string, o Options) (*Counter, error) {
 func (c *Counter) Config() *window.Config { return &c.cfg }
 
 // Counted is what one batch added: its line counts, the reasons of its
-// rejected lines, and samples of them.
+// rejected lines, and samples of them (the first MalformedSamples, in
+// line order, each with its Sample.Offset).
 type Counted struct {
 	Counts  InputCounts
 	Reasons map[string]uint64
 	Samples []Sample
 }
 
-// Count counts one batch and calls its Done. When the batch is the
-// source's first with data and no format reads it, its lines are counted
-// as malformed (reason "format not detected"), the error says why, and
-// the next batch is tried again.
+// Count counts one batch and calls its Done. The samples' offsets are
+// taken from b.LineOffset before Done, while it is valid. When the batch
+// is the source's first with data and no format reads it, its lines are
+// counted as malformed (reason "format not detected"), the error says
+// why, and the next batch is tried again.
 func (c *Counter) Count(b Batch) (Counted, error) {
 	var err error
 	if c.st.format == nil && len(b.Data) > 0 {

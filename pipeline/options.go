@@ -44,6 +44,11 @@ type Options struct {
 	// MalformedSamples is how many rejected lines the report shows.
 	// Default: 5.
 	MalformedSamples int
+	// SampleBytes is how many bytes of a rejected line a sample keeps
+	// ([Sample.Text]); a longer line is cut. A caller that passes the
+	// rejected lines on whole (ingest's dead-letter topic) raises it to
+	// the longest line its source keeps. Default: 200.
+	SampleBytes int
 	// Rules are the detection rules; the windows count what they need
 	// (window size, slow thresholds, endpoint globs). Zero fields: the
 	// runbook's defaults.
@@ -72,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MalformedSamples <= 0 {
 		o.MalformedSamples = 5
+	}
+	if o.SampleBytes <= 0 {
+		o.SampleBytes = sampleBytes
 	}
 	if o.Lateness <= 0 {
 		o.Lateness = DefaultLateness

@@ -35,7 +35,13 @@ type Sample struct {
 	Source int
 	Line   uint64
 	Reason string
-	Text   string
+	// Text is the line, cut to Options.SampleBytes; empty for a line
+	// too long, which the source skipped.
+	Text string
+	// Offset is the position of the message holding the line, from
+	// [Batch.LineOffset]; -1 when the source gave none. The report
+	// ignores it.
+	Offset int64
 }
 
 // sourceState is the engine's view of one source.

@@ -13,7 +13,8 @@ import (
 )
 
 const (
-	// sampleBytes truncates rejected lines shown in the report.
+	// sampleBytes is the default of Options.SampleBytes: rejected lines
+	// shown in the report are cut to it.
 	sampleBytes = 200
 	// internCapacity caps a worker's table of endpoint keys (each interned
 	// once, with its kind); past it, keys are copied per use.
@@ -22,10 +23,11 @@ const (
 	uaCacheCapacity = 4096
 )
 
-const (
-	reasonTooLong = "line too long"
-	reasonEmpty   = "empty line"
-)
+// ReasonTooLong is the reason of a line that its source skipped for its
+// length ([Batch.TooLong]), in [Counted.Reasons] and [Sample.Reason].
+const ReasonTooLong = "line too long"
+
+const reasonEmpty = "empty line"
 
 // job is one batch of one source, numbered in its source's order.
 type job struct {
@@ -90,6 +92,8 @@ type worker struct {
 	newest    int64
 	hasNewest bool
 	lastWin   *window.Window
+	// lineOffset is the batch's Batch.LineOffset, for its samples.
+	lineOffset func(line uint64) int64
 }
 
 func newWorker(o *Options, cfg *window.Config, pool *windowPool) *worker {
@@ -131,11 +135,12 @@ func (w *worker) batch(j *job) *part {
 		return p
 	}
 	lineNo := b.Line
+	w.lineOffset = b.LineOffset
 	if b.TooLong > 0 {
 		p.counts.Lines += b.TooLong
 		p.counts.TooLong += b.TooLong
-		p.reasons[reasonTooLong] += b.TooLong
-		w.sample(j.src.index, lineNo-b.TooLong, reasonTooLong, nil)
+		p.reasons[ReasonTooLong] += b.TooLong
+		w.sample(j.src.index, lineNo-b.TooLong, ReasonTooLong, nil)
 	}
 	lp, fallback := w.parser(j.src.format)
 	if j.directive != nil {
@@ -149,6 +154,8 @@ func (w *worker) batch(j *job) *part {
 		w.line(j.src.index, lineNo, lp, fallback, line)
 		lineNo++
 	}
+	// The samples have their offsets: the batch may go.
+	w.lineOffset = nil
 	if b.Done != nil {
 		b.Done()
 	}
@@ -306,11 +313,19 @@ func (w *worker) reject(src int, lineNo uint64, reason string, line []byte) {
 	w.sample(src, lineNo, reason, line)
 }
 
-// sample keeps the part's first MalformedSamples rejects.
+// sample keeps the part's first MalformedSamples rejects, each with the
+// offset of its message when the batch has Batch.LineOffset (called here,
+// while the batch is not Done).
 func (w *worker) sample(src int, lineNo uint64, reason string, line []byte) {
-	if len(w.p.samples) < w.opts.MalformedSamples {
-		w.p.samples = append(w.p.samples, Sample{Source: src, Line: lineNo, Reason: reason, Text: string(line[:min(len(line), sampleBytes)])})
+	if len(w.p.samples) >= w.opts.MalformedSamples {
+		return
 	}
+	off := int64(-1)
+	if w.lineOffset != nil {
+		off = w.lineOffset(lineNo)
+	}
+	text := string(line[:min(len(line), w.opts.SampleBytes)])
+	w.p.samples = append(w.p.samples, Sample{Source: src, Line: lineNo, Reason: reason, Text: text, Offset: off})
 }
 
 // parser returns the worker's parser of f and of its fallback (nil when
