@@ -14,10 +14,15 @@
 // value with newlines inside is several lines. Batch.Data holds whole
 // messages, every line ending in '\n'. A line longer than
 // Options.MaxLineBytes is skipped and counted in Batch.TooLong (line
-// numbers count it as if it came first in its message). An empty value is
-// an empty line. Batch.Offset is the offset after the batch's last
-// message: the position pipeline.Batch asks for, and the offset Kafka
-// commits, OnAssign returns and a store keeps, so that no caller adds 1.
+// numbers count it as if it came first in its message), and its whole
+// message goes to Options.OnTooLong, when set (to a [DeadLetter], say).
+// An empty value is an empty line. Batch.Offset is the offset after the
+// batch's last message: the position pipeline.Batch asks for, and the
+// offset Kafka commits, OnAssign returns and a store keeps, so that no
+// caller adds 1. Batch.LineOffset maps a line number of the batch to the
+// offset of its message (a binary search over the batch's messages, whose
+// first lines are recorded in a slice the partition reuses), so that the
+// engine's samples of rejected lines say which message they come from.
 //
 // Offsets and delivery: Kafka gives at-least-once; effectively-once comes
 // from storing the offsets with the state (issue 8, PostgreSQL). Batch.Done
@@ -47,17 +52,26 @@
 // "kafka fetch topic/partition: ...". Every blocking call takes a
 // context and returns promptly when it is done.
 //
+// Dead letters: [DeadLetter] writes rejected messages (the whole value,
+// or a rejected line of it) to a topic of their own, with the reason and
+// "topic/partition@offset" in headers, through a bounded queue: Send
+// never blocks, and drops and counts what the queue cannot take, so that
+// a slow or absent dead-letter topic never holds the stream back. Like
+// the stream, it is at-least-once: a message read again after a
+// rebalance or a restart is rejected again.
+//
 // Memory: a partition holds at most Options.Buffers batch buffers of
 // about Options.BatchBytes (more only for a single message larger than
 // that), plus what kafka-go's reader prefetches (up to 100 messages).
-// Batch.Data is valid until Done, which gives the buffer back; Read waits
-// for a Done when Buffers batches are in flight (back-pressure). The only
-// allocations per message are kafka-go's own (the message and its value).
+// Batch.Data and Batch.LineOffset are valid until Done, which gives the
+// buffer back; Read waits for a Done when Buffers batches are in flight
+// (back-pressure). The only allocations per message are kafka-go's own
+// (the message and its value).
 //
 // Concurrency: Read runs on the goroutine the caller provides, one per
-// partition, and calls emit there in offset order; emit may block. Done,
-// Processed, Lag, Info, Group.Commit and Group.Next may be called from any
-// goroutine.
+// partition, and calls emit and Options.OnTooLong there in offset order;
+// emit may block, OnTooLong must not. Done, Processed, Lag, Info,
+// Group.Commit and Group.Next may be called from any goroutine.
 //
 // Usage:
 //

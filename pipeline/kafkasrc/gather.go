@@ -42,11 +42,8 @@ func newGatherer(p *Partition, r *kafka.Reader, emit func(pipeline.Batch) error)
 func (g *gatherer) run(ctx, rctx context.Context) error {
 	defer g.clearWait()
 	for {
-		if g.s == nil {
-			if g.s = g.p.acquire(rctx); g.s == nil {
-				return ctx.Err() // nil when the generation ended
-			}
-			g.buf = g.s.buf[:0]
+		if g.s == nil && !g.acquire(rctx) {
+			return ctx.Err() // nil when the generation ended
 		}
 		if g.wait == nil {
 			g.setWait(rctx)
@@ -101,15 +98,18 @@ func (g *gatherer) add(rctx context.Context, msg *kafka.Message) error {
 		if err := g.flush(); err != nil {
 			return err
 		}
-		if g.s = g.p.acquire(rctx); g.s == nil {
+		if !g.acquire(rctx) {
 			return nil // the generation ended; msg is read again by its next owner
 		}
-		g.buf = g.s.buf[:0]
 	}
+	g.s.starts = append(g.s.starts, msgStart{line: g.line + g.tooLong + g.lines + 1, offset: msg.Offset})
 	var kept, skipped uint64
 	g.buf, kept, skipped = appendLines(g.buf, msg.Value, limit)
 	g.lines += kept
 	g.tooLong += skipped
+	if skipped > 0 && g.p.opts.OnTooLong != nil {
+		g.p.opts.OnTooLong(Rejected{Source: g.p.tp, Offset: msg.Offset, Value: msg.Value, Reason: pipeline.ReasonTooLong})
+	}
 	g.raw += int64(len(msg.Value))
 	g.next = msg.Offset + 1
 	g.p.bytes.Add(uint64(len(msg.Value)))
@@ -125,17 +125,28 @@ func (g *gatherer) add(rctx context.Context, msg *kafka.Message) error {
 	return nil
 }
 
+// acquire waits for a free slot to gather the next batch in; false when
+// rctx is done.
+func (g *gatherer) acquire(rctx context.Context) bool {
+	if g.s = g.p.acquire(rctx); g.s == nil {
+		return false
+	}
+	g.buf, g.s.starts = g.s.buf[:0], g.s.starts[:0]
+	return true
+}
+
 // flush emits the batch being gathered.
 func (g *gatherer) flush() error {
 	s := g.s
-	s.buf, s.offset = g.buf, g.next
+	s.buf, s.offset, s.end = g.buf, g.next, g.line+g.tooLong+g.lines+1
 	b := pipeline.Batch{
-		Data:     g.buf,
-		Line:     g.line + g.tooLong + 1,
-		TooLong:  g.tooLong,
-		RawBytes: g.raw,
-		Offset:   g.next,
-		Done:     s.doneFn,
+		Data:       g.buf,
+		Line:       g.line + g.tooLong + 1,
+		TooLong:    g.tooLong,
+		RawBytes:   g.raw,
+		Offset:     g.next,
+		LineOffset: s.lineOffsetFn,
+		Done:       s.doneFn,
 	}
 	g.line += g.tooLong + g.lines
 	g.s, g.buf, g.msgs, g.lines, g.tooLong, g.raw = nil, nil, 0, 0, 0, 0

@@ -127,6 +127,15 @@ type Options struct {
 	// group and the readers recover from by themselves (a broker gone, a
 	// failed join), for logs and health. It is called from any goroutine.
 	OnError func(err error)
+	// OnTooLong, when not nil, is called once for each message holding a
+	// line longer than MaxLineBytes, as it is gathered: with the whole
+	// message value, its partition and offset, and the reason
+	// pipeline.ReasonTooLong ("line too long"). It is called from the
+	// partition's Read goroutine and must not block ([DeadLetter.Send]
+	// does not); r.Value is valid during the call only. A message read
+	// again (after a rebalance or a restart, before its offset was
+	// stored) is passed again.
+	OnTooLong func(r Rejected)
 }
 
 func (o Options) withDefaults() Options {

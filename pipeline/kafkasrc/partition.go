@@ -1,9 +1,11 @@
 package kafkasrc
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,12 +42,40 @@ type Partition struct {
 	freed chan struct{} // a token per retired slot
 }
 
-// slot is one batch in flight: its buffer, its offset, whether it is Done.
+// slot is one batch in flight: its buffer, its offset, where its
+// messages start, whether it is Done.
 type slot struct {
 	buf    []byte
 	offset int64
-	done   bool
-	doneFn func()
+	// starts holds the first line and the offset of each message of the
+	// batch, in order; end is the number of the line after the batch.
+	// Reused by the slot's next batches.
+	starts       []msgStart
+	end          uint64
+	done         bool
+	doneFn       func()
+	lineOffsetFn func(line uint64) int64
+}
+
+// msgStart is where one message of a batch starts: the number of its
+// first line (its skipped lines count as coming first) and its offset.
+type msgStart struct {
+	line   uint64
+	offset int64
+}
+
+// lineOffset is the Batch.LineOffset of the slot's batch: the offset of
+// the message holding line, -1 when line is not in the batch.
+func (s *slot) lineOffset(line uint64) int64 {
+	if len(s.starts) == 0 || line < s.starts[0].line || line >= s.end {
+		return -1
+	}
+	// Message lines grow strictly: every message has a line at least.
+	i, found := slices.BinarySearchFunc(s.starts, line, func(m msgStart, l uint64) int { return cmp.Compare(m.line, l) })
+	if !found {
+		i--
+	}
+	return s.starts[i].offset
 }
 
 var _ pipeline.Source = (*Partition)(nil)
@@ -82,8 +112,11 @@ func (p *Partition) Info() pipeline.SourceInfo {
 // Read emits the partition's messages as batches, in offset order, as
 // pipeline.Source says. Each message value is one line (one trailing
 // newline dropped), or several when it holds newlines; a batch holds
-// whole messages and Batch.Offset is the offset after its last message.
-// Batch.Data is valid until Done, which marks the batch processed
+// whole messages and Batch.Offset is the offset after its last message;
+// Batch.LineOffset gives the offset of the message holding a line. A
+// message with a line longer than Options.MaxLineBytes goes to
+// Options.OnTooLong. Batch.Data and Batch.LineOffset are valid until
+// Done, which marks the batch processed
 // ([Partition.Processed]); Read waits when Options.Buffers batches are in
 // flight.
 //
@@ -146,7 +179,9 @@ func (p *Partition) initRing() {
 	p.ring = make([]slot, n)
 	p.freed = make(chan struct{}, n)
 	for i := range p.ring {
-		p.ring[i].doneFn = func() { p.done(i) }
+		s := &p.ring[i]
+		s.doneFn = func() { p.done(i) }
+		s.lineOffsetFn = s.lineOffset
 		p.freed <- struct{}{}
 	}
 }
