@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vigil-ops/vigil/pipeline/incident"
 )
@@ -35,7 +36,7 @@ var htmlFuncs = template.FuncMap{
 	"latencyCells":  func(l Latency) []string { return latencyCells(msGrouped, l) },
 	"visible":       Visible,
 	"fileError":     func(f File) string { return fileError(&f) },
-	"lasted":        func(in incident.Incident) string { return duration(in.End.Sub(in.Start)) },
+	"when":          when,
 	"uint64":        func(n int) uint64 { return uint64(n) },
 	"sevClass":      sevClass,
 	"runbook":       func(in incident.Incident) incident.Runbook { return runbook(&in) },
@@ -52,9 +53,10 @@ var parseHTML = sync.OnceValues(func() (*template.Template, error) {
 // WriteHTML writes r as one self-contained HTML page for sharing (in a
 // ticket, a chat thread or a mail): no scripts and no external resources,
 // the timeline drawn as inline SVG, every string from the logs escaped.
-// The first screen says what happened and when: the input summary, the
-// incidents (open ones first), then the timeline with the incidents
-// shaded; the tables of the text report follow.
+// The first screen says what happened and when: a short summary of the
+// input, the incidents (open ones first, one compact row each), then the
+// timeline with each incident's span shaded in its severity's colour; the
+// tables of the text report follow, the input files last.
 func WriteHTML(w io.Writer, r *Report) error {
 	t, err := parseHTML()
 	if err != nil {
@@ -198,4 +200,29 @@ func msGrouped(v float64) string {
 // than a pixel at any sensible size and keeps the page small.
 func coord(v float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(v, 'f', 1, 64), ".0")
+}
+
+// whenCell is an incident's time in the incidents table: its span on the
+// first line, its date and how long it lasted (so far, when open) below.
+type whenCell struct{ Span, Note string }
+
+// when fills the incidents table's time cell: "02:01 to 02:08 UTC" over
+// "2026-03-01, 7m"; the dates go on the first line when the incident
+// crosses midnight.
+func when(in incident.Incident) whenCell {
+	if in.Start.IsZero() || in.End.IsZero() {
+		return whenCell{Span: humanTime(in.Start) + " to " + humanTime(in.End)}
+	}
+	start, end := in.Start.UTC(), in.End.UTC()
+	layout := "15:04"
+	if start.Truncate(24*time.Hour) != end.Add(-time.Nanosecond).Truncate(24*time.Hour) {
+		layout = "Jan 2 15:04"
+	}
+	c := whenCell{Span: start.Format(layout) + " to " + end.Format(layout) + " UTC", Note: start.Format("2006-01-02") + ", "}
+	if in.Status == incident.Open {
+		c.Note += duration(end.Sub(start)) + " so far"
+	} else {
+		c.Note += "lasted " + duration(end.Sub(start))
+	}
+	return c
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ const (
 // front, p95 as a line on a second scale, incidents as bands behind.
 type chart struct {
 	Width, Height, Left, Right, Top, PlotHeight int
-	Bottom, TickEnd, BandLabel                  int
+	Bottom, TickEnd                             int
 	LeftLabel, RightLabel, XLabel               int
 	Caption                                     string
 	YTicks, P95Ticks, XTicks                    []tick
@@ -49,8 +50,16 @@ type tick struct{ Pos, Label string }
 
 type bar struct{ X, Y, W, H string }
 
-// band is an incident's span, labelled with its severity at Mid.
-type band struct{ X, W, Mid, Class, Label, Title string }
+// band is an incident's span, labelled with its severity at (Mid,
+// LabelY).
+type band struct{ X, W, Mid, LabelY, Class, Label, Title string }
+
+// Band labels: 10-unit bold text, a line apart; labels of overlapping
+// incidents go on lines below each other.
+const (
+	bandLabelLine = 11
+	bandCharWidth = 7 // a generous width of one bold character
+)
 
 // bucket is the sum of the timeline rows merged into one bar.
 type bucket struct {
@@ -93,7 +102,7 @@ func newChart(r *Report) *chart {
 	c := &chart{
 		Width: chartWidth, Height: chartHeight, Left: plotLeft, Right: plotRight,
 		Top: plotTop, PlotHeight: plotBottom - plotTop,
-		Bottom: plotBottom, TickEnd: plotBottom + 5, BandLabel: plotTop + 10,
+		Bottom: plotBottom, TickEnd: plotBottom + 5,
 		LeftLabel: plotLeft - 6, RightLabel: plotRight + 6, XLabel: plotBottom + 18,
 	}
 	g := geometry{origin: origin, step: step, slot: float64(plotRight-plotLeft) / float64(len(buckets))}
@@ -249,20 +258,42 @@ func (c *chart) xTicks(n int, g geometry) {
 }
 
 // bands shades each incident's span behind the bars; an open incident's
-// title says so.
+// title says so. A label goes on the first line where it overlaps no
+// other label.
 func (c *chart) bands(incidents []incident.Incident, g geometry) {
+	var lines [][][2]float64 // the label extents on each line
 	for _, in := range incidents {
 		if in.Start.IsZero() || in.End.IsZero() {
 			continue
 		}
 		x := g.x(in.Start)
 		w := max(2, g.x(in.End)-x)
+		label := in.Severity.String()
+		half := float64(len(label)*bandCharWidth)/2 + 2
+		ext := [2]float64{x + w/2 - half, x + w/2 + half}
+		line := freeLine(lines, ext)
+		if line == len(lines) {
+			lines = append(lines, nil)
+		}
+		lines[line] = append(lines[line], ext)
 		c.Bands = append(c.Bands, band{
-			X: coord(x), W: coord(w), Mid: coord(x + w/2), Class: sevClass(in.Severity), Label: in.Severity.String(),
+			X: coord(x), W: coord(w), Mid: coord(x + w/2), LabelY: strconv.Itoa(plotTop + 10 + line*bandLabelLine),
+			Class: sevClass(in.Severity), Label: label,
 			Title: in.Severity.String() + " " + Visible(string(in.Status)) + " " + Visible(string(in.Kind)) + " " +
 				Visible(in.Subject) + ": " + Visible(in.Summary),
 		})
 	}
+}
+
+// freeLine returns the first of lines whose extents all miss ext, or
+// len(lines) when none does.
+func freeLine(lines [][][2]float64, ext [2]float64) int {
+	for i, l := range lines {
+		if !slices.ContainsFunc(l, func(e [2]float64) bool { return e[0] < ext[1] && ext[0] < e[1] }) {
+			return i
+		}
+	}
+	return len(lines)
 }
 
 // caption says what the chart shows and, when rows were merged, how.

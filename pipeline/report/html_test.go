@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
 )
 
 func writeHTML(t *testing.T, r *Report) string {
@@ -71,7 +73,7 @@ func TestWriteHTMLSections(t *testing.T) {
 		t.Helper()
 		page := writeHTML(t, r)
 		var got []string
-		for _, id := range []string{"summary", "incidents", "timeline", "requests", "latency", "endpoints", "clients", "user-agents", "rejected"} {
+		for _, id := range []string{"summary", "incidents", "timeline", "requests", "latency", "endpoints", "clients", "user-agents", "input", "rejected"} {
 			if strings.Contains(page, ` id="`+id+`"`) {
 				got = append(got, id)
 			}
@@ -88,8 +90,8 @@ func TestWriteHTMLSections(t *testing.T) {
 			last = i
 		}
 	}
-	f("sample", sampleReport(), "summary", "incidents", "timeline", "requests", "latency", "endpoints", "clients", "user-agents", "rejected")
-	f("empty", &Report{}, "summary", "timeline", "requests", "latency", "endpoints", "clients", "user-agents")
+	f("sample", sampleReport(), "summary", "incidents", "timeline", "requests", "latency", "endpoints", "clients", "user-agents", "input", "rejected")
+	f("empty", &Report{}, "summary", "timeline", "requests", "latency", "endpoints", "clients", "user-agents", "input")
 }
 
 func TestWriteHTMLContent(t *testing.T) {
@@ -104,10 +106,13 @@ func TestWriteHTMLContent(t *testing.T) {
 	f("P2 badge", `<span class="badge sev-p2">P2</span>`)
 	f("P4 badge", `<span class="badge sev-p4">P4</span>`)
 	f("runbook", "respond within 15 min; escalate to CTO")
-	f("severity name", `<div class="small muted">Critical</div>`)
-	f("open incident", `<tr class="open">`)
+	f("severity name", `</span> <span class="small muted">Critical</span>`)
+	f("open incident", `<tr class="inc row-sev-p2 open">`)
+	f("resolved incident", `<tr class="inc row-sev-p1">`)
 	f("open incident count", "Incidents (3, 1 open at the end of the log)")
-	f("resolved after", `resolved<div class="small muted">after 7m</div>`)
+	f("resolved after", `03:12 to 03:19 UTC<div class="small muted">2026-03-01, lasted 7m</div>`)
+	f("open for", `03:20 to 03:30 UTC<div class="small muted">2026-03-01, 10m so far</div>`)
+	f("file error up front", "Input ended early: ")
 	f("late lines", "<b>9</b><span>late: older than their window's close")
 	f("file error", "Error: unexpected end of gzip data after 43.1 KiB; the lines before it are counted")
 	f("file warning", "Warning: line 1,000 has no newline at the end; it is counted")
@@ -199,4 +204,28 @@ func TestNiceStep(t *testing.T) {
 	f(1000, 1000)
 	f(2001, 2500)
 	f(7000, 10_000)
+}
+
+// TestBandLabels checks that the labels of incidents that overlap in time
+// go on separate lines and that the others share the first.
+func TestBandLabels(t *testing.T) {
+	f := func(name string, spans [][2]int, want ...string) {
+		t.Helper()
+		r := sampleReport()
+		r.Incidents = r.Incidents[:0]
+		for _, s := range spans {
+			r.Incidents = append(r.Incidents, incident.Incident{Severity: incident.P1, Kind: incident.Outage, Subject: "*",
+				Start: r.Timeline[0].Start.Add(time.Duration(s[0]) * time.Minute), End: r.Timeline[0].Start.Add(time.Duration(s[1]) * time.Minute)})
+		}
+		var got []string
+		for _, b := range newChart(r).Bands {
+			got = append(got, b.LabelY)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("unexpected label lines for %q; got %v; want %v", name, got, want)
+		}
+	}
+	f("apart", [][2]int{{2, 5}, {12, 19}, {20, 30}}, "18", "18", "18")
+	f("overlapping", [][2]int{{2, 10}, {3, 9}, {4, 8}, {20, 30}}, "18", "29", "40", "18")
+	f("adjacent minutes, labels apart", [][2]int{{2, 3}, {3, 4}}, "18", "18")
 }
