@@ -61,6 +61,12 @@ type tlsConfig struct {
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	return parse(args, stderr, os.LookupEnv)
+}
+
+// parse reads the command line, then the environment through lookup for
+// the flags not given.
+func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) (*config, error) {
 	c := &config{}
 	o := &c.opts
 	k := &o.Kafka
@@ -83,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&k.HeartbeatInterval, "heartbeat-interval", kafkasrc.DefaultHeartbeatInterval, "how often the member tells the coordinator it is alive")
 	fs.DurationVar(&k.RebalanceTimeout, "rebalance-timeout", kafkasrc.DefaultRebalanceTimeout, "how long the coordinator waits for members to rejoin in a rebalance")
 	fs.StringVar(&c.events, "events", "text", "incident events on standard output: text, json (one per line) or none")
+	fs.StringVar(&o.DeadLetter.Topic, "dead-letter-topic", "", "existing Kafka topic that gets a sample of the rejected lines and every message with a line too long, the reason and topic/partition@offset in headers (default: none)")
 	fs.BoolVar(&c.tls.enabled, "tls", false, "connect to the brokers with TLS")
 	fs.StringVar(&c.tls.ca, "tls-ca", "", "PEM file of the CA certificates that sign the brokers' (default: the system's)")
 	fs.StringVar(&c.tls.cert, "tls-cert", "", "PEM file of the client certificate, for mutual TLS")
@@ -97,7 +104,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if err := fromEnv(fs, os.LookupEnv); err != nil {
+	if err := fromEnv(fs, lookup); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
@@ -95,7 +94,7 @@ func start(t *testing.T, addrs []string, dsn string, extra ...string) *proc {
 // of analyze, none twice, and the open windows carried across.
 func TestKilled(t *testing.T) {
 	data, lines := ingesttest.Generated(t, 150000)
-	c := ingesttest.NewCluster(t, 4, kfake.GroupMinSessionTimeout(time.Second))
+	c := ingesttest.NewCluster(t, 4)
 	dsn := ingesttest.Migrated(t)
 	want := ingesttest.Tally(t, data)
 

@@ -35,10 +35,11 @@ import (
 const Topic = "logs"
 
 // NewCluster starts an in-process Kafka broker with a topic of n
-// partitions.
+// partitions, accepting session timeouts from 500ms (tests restart
+// members quickly).
 func NewCluster(t testing.TB, n int, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
-	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.SeedTopics(int32(n), Topic)}, opts...)...)
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.SeedTopics(int32(n), Topic), kfake.GroupMinSessionTimeout(500 * time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatalf("cannot start kfake: %v", err)
 	}
