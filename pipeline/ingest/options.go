@@ -52,9 +52,22 @@ type Options struct {
 	// OnEvent, if set, receives each incident event once it is stored,
 	// from the detection goroutine.
 	OnEvent func(incident.Event)
+	// DeadLetter, when its Topic is set, sends rejected messages to that
+	// topic (a [kafkasrc.DeadLetter], which must exist): the sampled
+	// rejected lines of each batch (at most Engine.MalformedSamples per
+	// batch; the line itself, cut to MaxValueBytes, with its message's
+	// offset and its reason) and every message holding a line longer
+	// than Kafka.MaxLineBytes (whole, reason "line too long"). Its Kafka
+	// field is ignored: Kafka's brokers, TLS and SASL are used. Sending
+	// never holds the stream back (a full queue drops and counts);
+	// Service.Stats counts what was sent, dropped and failed.
+	// Engine.SampleBytes is set to its MaxValueBytes. Default: no Topic,
+	// no dead letters.
+	DeadLetter kafkasrc.DeadLetterOptions
 	// OnReject, if set, receives samples of the rejected lines of each
 	// batch (at most Engine.MalformedSamples per batch), with the
-	// partition they come from.
+	// partition they come from (Sample.Offset is the offset of the
+	// line's message).
 	OnReject func(kafkasrc.TopicPartition, pipeline.Sample)
 	// Logf, if set, receives the service's log lines.
 	Logf func(format string, args ...any)
@@ -75,6 +88,14 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Engine.Lateness <= 0 {
 		o.Engine.Lateness = pipeline.DefaultLateness
+	}
+	if o.DeadLetter.Topic != "" {
+		// A dead letter keeps the whole line, up to what it keeps of a
+		// message.
+		if o.DeadLetter.MaxValueBytes <= 0 {
+			o.DeadLetter.MaxValueBytes = kafkasrc.DefaultDeadLetterMaxBytes
+		}
+		o.Engine.SampleBytes = o.DeadLetter.MaxValueBytes
 	}
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}

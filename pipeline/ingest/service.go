@@ -36,7 +36,14 @@ type Service struct {
 
 	health health
 	stats  stats
+	// dl writes the rejected messages to Options.DeadLetter.Topic; nil
+	// without one.
+	dl *kafkasrc.DeadLetter
 }
+
+// deadLetterCloseWait bounds how long a stopping Run waits for the
+// queued dead letters to be written.
+const deadLetterCloseWait = 2 * time.Second
 
 // stateError is a stored window that cannot be read back.
 type stateError struct {
@@ -66,8 +73,20 @@ func New(o Options) (*Service, error) {
 	}
 	ko.OnAssign = s.assign
 	ko.OnError = func(err error) { o.Logf("%v", err) }
+	if o.DeadLetter.Topic != "" {
+		dlo := o.DeadLetter
+		dlo.Kafka = o.Kafka
+		dlo.Kafka.OnError = ko.OnError
+		dl, err := kafkasrc.NewDeadLetter(dlo)
+		if err != nil {
+			return nil, err
+		}
+		s.dl = dl
+		ko.OnTooLong = s.tooLong
+	}
 	g, err := kafkasrc.New(ko)
 	if err != nil {
+		s.closeDeadLetter()
 		return nil, err
 	}
 	s.group = g
@@ -77,8 +96,10 @@ func New(o Options) (*Service, error) {
 
 // Run consumes until ctx is done, then flushes what it counted, commits
 // and returns nil; it returns an error only when it cannot go on (Kafka
-// refuses the credentials, a stored state cannot be read).
+// refuses the credentials, a stored state cannot be read). Last, it
+// closes the dead letters, waiting up to 2 s for the queued ones.
 func (s *Service) Run(ctx context.Context) error {
+	defer s.closeDeadLetter()
 	defer s.group.Close()
 	if err := s.connect(ctx); err != nil {
 		return nil // ctx is done
@@ -221,6 +242,11 @@ func (s *Service) runGeneration(ctx context.Context, gen *kafkasrc.Generation) {
 		break
 	}
 	<-readsDone
+	// The partitions are released: nobody vouches any more that they are
+	// caught up (messages may come before the next owner reads them).
+	for _, p := range parts {
+		p.release()
+	}
 	// The last flush gets a few seconds of its own: ctx may be done.
 	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -243,17 +269,53 @@ func (s *Service) count(ctx context.Context, p *partition, b pipeline.Batch) err
 			return ctx.Err()
 		}
 	}
-	n, err := p.count(b)
+	n, err := p.count(b, b.Idle && s.caughtUp(ctx, p))
 	if err != nil {
 		s.o.Logf("%v", err)
 	}
 	s.stats.add(p.tp, len(b.Data), &n)
-	if s.o.OnReject != nil {
-		for _, smp := range n.Samples {
+	for _, smp := range n.Samples {
+		if s.o.OnReject != nil {
 			s.o.OnReject(p.tp, smp)
+		}
+		// The messages with a line too long went whole to tooLong.
+		if s.dl != nil && smp.Reason != pipeline.ReasonTooLong {
+			s.dl.Send(ctx, kafkasrc.Rejected{Source: p.tp, Offset: smp.Offset, Value: []byte(smp.Text), Reason: smp.Reason})
 		}
 	}
 	return nil
+}
+
+// tooLong sends a message with a line too long to the dead letters; it
+// is kafkasrc's OnTooLong, and does not block.
+func (s *Service) tooLong(r kafkasrc.Rejected) { s.dl.Send(context.Background(), r) }
+
+// closeDeadLetter closes the dead letters, if any, waiting up to
+// deadLetterCloseWait for the queued ones.
+func (s *Service) closeDeadLetter() {
+	if s.dl == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deadLetterCloseWait)
+	defer cancel()
+	if err := s.dl.Close(ctx); err != nil {
+		s.o.Logf("%v", err)
+	}
+}
+
+// caughtUp reports whether p's reader is at the end of the partition: the
+// lag of its last fetch, or, before it read any message, the partition's
+// offsets asked from its leader.
+func (s *Service) caughtUp(ctx context.Context, p *partition) bool {
+	if lag := p.src.Lag(); lag >= 0 {
+		return lag == 0
+	}
+	backlog, err := p.src.Backlog(ctx)
+	if err != nil {
+		s.o.Logf("%v", err)
+		return false
+	}
+	return backlog == 0
 }
 
 func (s *Service) pausedCh() chan struct{} {

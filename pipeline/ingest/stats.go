@@ -78,6 +78,10 @@ type Snapshot struct {
 	FlushSeconds []float64
 	Events       map[EventKey]uint64
 	Lag          map[kafkasrc.TopicPartition]int64
+	// DeadLetter counts the rejected messages given to the dead-letter
+	// topic (sent, dropped, failed, queued now); nil without one
+	// (Options.DeadLetter).
+	DeadLetter *kafkasrc.DeadLetterStats
 }
 
 // Stats returns a snapshot of the counters; the flush durations are
@@ -97,5 +101,9 @@ func (s *Service) Stats() Snapshot {
 		snap.Lag[p.tp] = p.src.Lag()
 	}
 	s.mu.Unlock()
+	if s.dl != nil {
+		dls := s.dl.Stats()
+		snap.DeadLetter = &dls
+	}
 	return snap
 }
