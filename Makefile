@@ -45,6 +45,7 @@ FUZZ_TARGETS = \
 	FuzzParse:./parsers/jsonlog FuzzParse:./parsers/logfmt \
 	FuzzParse:./parsers/awslb FuzzParse:./parsers/haproxy FuzzParse:./parsers/w3c \
 	FuzzParse:./parsers/applog \
+	FuzzDecode:./pipeline/window FuzzDecode:./sketches/quantile FuzzDecode:./sketches/topk \
 	FuzzRun:./pipeline
 # A run that fails with the Go fuzz coordinator's "context deadline
 # exceeded" at its deadline and no failing input (golang/go#75804, fixed

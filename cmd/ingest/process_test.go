@@ -93,6 +93,9 @@ func start(t *testing.T, addrs []string, dsn string, extra ...string) *proc {
 // times, restarted each time: the totals are exact, the incidents those
 // of analyze, none twice, and the open windows carried across.
 func TestKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a fault test: in the full run, not the -short race run")
+	}
 	data, lines := ingesttest.Generated(t, 150000)
 	c := ingesttest.NewCluster(t, 4)
 	dsn := ingesttest.Migrated(t)

@@ -161,10 +161,10 @@ func (s *Service) watermark(prog *pgstore.Progress, size time.Duration) (time.Ti
 	for _, p := range prog.Partitions {
 		caughtUp := !p.CaughtUpAt.IsZero() && !p.CaughtUpAt.Before(p.LastMessageAt) && now.Sub(p.CaughtUpAt) < s.o.Idle
 		if p.Newest.IsZero() {
-			// Nothing with a time counted: a partition just claimed
-			// holds everything back until it has read something or
+			// Nothing with a time counted: the partition holds
+			// everything back until it has read something or its reader
 			// found nothing to read.
-			if !caughtUp && now.Sub(p.Updated) < s.o.Idle {
+			if !caughtUp {
 				return time.Time{}, false
 			}
 			continue

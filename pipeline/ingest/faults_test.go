@@ -56,6 +56,9 @@ func watchHealth(t *testing.T, svc *Service) *atomic.Bool {
 // service says so in its health, and the totals are exact once it has
 // recovered by itself.
 func TestDatabaseFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a fault test: in the full run, not the -short race run")
+	}
 	pgtest.Exclusive(t)
 	data, lines := ingesttest.Generated(t, 150000)
 	c := ingesttest.NewCluster(t, 4)
@@ -104,6 +107,9 @@ func TestDatabaseFaults(t *testing.T) {
 // its data (kfake with a data directory, on the same port): consumption
 // resumes by itself and the totals are exact.
 func TestBrokerRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a fault test: in the full run, not the -short race run")
+	}
 	data, lines := ingesttest.Generated(t, 60000)
 	dir := t.TempDir()
 	c := ingesttest.NewCluster(t, 4, kfake.DataDir(dir))

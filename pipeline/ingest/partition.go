@@ -22,7 +22,7 @@ type partition struct {
 	next    int64             // offset after the last batch counted
 	lastMsg time.Time
 	// caughtUp says that the reader found nothing more to read (an idle
-	// batch) and no message came since: each flush then tells the store
+	// batch at the end of the partition) and no message came since: each flush then tells the store
 	// the partition is caught up as of its time.
 	caughtUp bool
 	unsaved  map[int64]pgstore.Window
@@ -52,8 +52,9 @@ func newPartition(tp kafkasrc.TopicPartition, o *pipeline.Options, p pgstore.Par
 	return &partition{tp: tp, c: c, stored: p, next: p.Next, lastMsg: p.LastMessageAt, unsaved: make(map[int64]pgstore.Window)}, nil
 }
 
-// count counts one batch.
-func (p *partition) count(b pipeline.Batch) (pipeline.Counted, error) {
+// count counts one batch; caughtUp, for an idle batch, says whether the
+// reader had reached the end of the partition.
+func (p *partition) count(b pipeline.Batch, caughtUp bool) (pipeline.Counted, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n, err := p.c.Count(b)
@@ -63,7 +64,7 @@ func (p *partition) count(b pipeline.Batch) (pipeline.Counted, error) {
 	if n.Counts.Lines > 0 {
 		p.lastMsg = time.Now()
 	}
-	p.caughtUp = b.Idle || (p.caughtUp && len(b.Data) == 0 && b.TooLong == 0)
+	p.caughtUp = (b.Idle && caughtUp) || (p.caughtUp && len(b.Data) == 0 && b.TooLong == 0)
 	p.changed = true
 	return n, err
 }
@@ -140,5 +141,16 @@ func (p *partition) saved(f *pgstore.Flush) {
 func (p *partition) failed() {
 	p.mu.Lock()
 	p.changed = true
+	p.mu.Unlock()
+}
+
+// release marks the partition no longer read by this member: the next
+// flush stores that it is not known to be caught up.
+func (p *partition) release() {
+	p.mu.Lock()
+	if p.caughtUp {
+		p.caughtUp, p.changed = false, true
+		p.stored.CaughtUpAt = time.Time{}
+	}
 	p.mu.Unlock()
 }

@@ -242,6 +242,11 @@ func (s *Service) runGeneration(ctx context.Context, gen *kafkasrc.Generation) {
 		break
 	}
 	<-readsDone
+	// The partitions are released: nobody vouches any more that they are
+	// caught up (messages may come before the next owner reads them).
+	for _, p := range parts {
+		p.release()
+	}
 	// The last flush gets a few seconds of its own: ctx may be done.
 	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -264,7 +269,7 @@ func (s *Service) count(ctx context.Context, p *partition, b pipeline.Batch) err
 			return ctx.Err()
 		}
 	}
-	n, err := p.count(b)
+	n, err := p.count(b, b.Idle && s.caughtUp(ctx, p))
 	if err != nil {
 		s.o.Logf("%v", err)
 	}
@@ -296,6 +301,21 @@ func (s *Service) closeDeadLetter() {
 	if err := s.dl.Close(ctx); err != nil {
 		s.o.Logf("%v", err)
 	}
+}
+
+// caughtUp reports whether p's reader is at the end of the partition: the
+// lag of its last fetch, or, before it read any message, the partition's
+// offsets asked from its leader.
+func (s *Service) caughtUp(ctx context.Context, p *partition) bool {
+	if lag := p.src.Lag(); lag >= 0 {
+		return lag == 0
+	}
+	backlog, err := p.src.Backlog(ctx)
+	if err != nil {
+		s.o.Logf("%v", err)
+		return false
+	}
+	return backlog == 0
 }
 
 func (s *Service) pausedCh() chan struct{} {

@@ -156,7 +156,8 @@ type Window struct {
 
 // Claim makes the caller the owner of a partition it was assigned: it
 // bumps the partition's epoch, which refuses the flushes of earlier
-// owners, and returns the stored state, the windows that may still change
+// owners, forgets that the partition was caught up (the new owner says so
+// once it is), and returns the stored state, the windows that may still change
 // (those ending after the partition's newest time less lateness and after
 // the detector's progress), and the detector's progress (zero: none).
 func (s *Store) Claim(ctx context.Context, topic string, partition int, lateness time.Duration) (Partition, []Window, time.Time, error) {
@@ -171,7 +172,7 @@ func (s *Store) Claim(ctx context.Context, topic string, partition int, lateness
 		err := tx.QueryRow(ctx, `
 			INSERT INTO vigil.partitions AS p (consumer_group, topic, partition, next_offset, epoch, generation)
 			VALUES ($1, $2, $3, $4, 1, 0)
-			ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET epoch = p.epoch + 1, updated_at = now()
+			ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET epoch = p.epoch + 1, caught_up_at = NULL, updated_at = now()
 			RETURNING next_offset, epoch, generation, format, newest, last_message_at,
 				lines, parsed, malformed, too_long, late, rejects,
 				(SELECT closed_to FROM vigil.detection WHERE consumer_group = $1)`,

@@ -192,6 +192,12 @@ func CheckTotals(t testing.TB, dsn string, want map[time.Time]*Minute) {
 		}
 	}
 	if bad > 0 {
+		rows, err := conn.Query(ctx, `SELECT format('%s/%s next %s lines %s parsed %s late %s malformed %s generation %s epoch %s',
+			topic, partition, next_offset, lines, parsed, late, malformed, generation, epoch) FROM vigil.partitions ORDER BY topic, partition`)
+		if err == nil {
+			parts, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+			t.Logf("partitions:\n%s", strings.Join(parts, "\n"))
+		}
 		t.Fatalf("%d of %d minutes differ", bad, len(want))
 	}
 }
