@@ -1,0 +1,226 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/report"
+)
+
+func newWebhook(t *testing.T, url, format string) *Webhook {
+	t.Helper()
+	w, err := NewWebhook(WebhookOptions{URL: url, Format: format})
+	if err != nil {
+		t.Fatalf("cannot create webhook: %v", err)
+	}
+	return w
+}
+
+// eventJSON is e as report.WriteEventJSON writes it.
+func eventJSON(t *testing.T, e incident.Event) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := report.WriteEventJSON(&b, &e); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestWebhooksRealRun: during a real detection run, a JSON receiver
+// gets exactly the run's events, in order, each as analyze --follow -o
+// json prints it; a Slack receiver one message per opened, escalated and
+// resolved event; and a receiver that never answers holds nobody back:
+// the run ends (every Notify returned) while its first request hangs,
+// and its events are accounted for (queued, then abandoned by Close).
+func TestWebhooksRealRun(t *testing.T) {
+	release := make(chan struct{})
+	hang := newReceiver(t, func(_ int, r *http.Request) int {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+		return http.StatusOK
+	})
+	t.Cleanup(func() { close(release) }) // Before hang's server closes.
+	rcJSON, rcSlack := newReceiver(t, nil), newReceiver(t, nil)
+	o := Options{Timeout: time.Hour} // The hanging request never ends.
+	n := newNotifier(t, o, newWebhook(t, hang.srv.URL, FormatJSON),
+		newWebhook(t, rcJSON.srv.URL+"/hook", FormatJSON), newWebhook(t, rcSlack.srv.URL, FormatSlack))
+	events := detect(t, n.Notify)
+	var wantJSON, wantSlack []string
+	for _, e := range events {
+		wantJSON = append(wantJSON, eventJSON(t, e))
+		if e.Type == incident.Opened || e.Type == incident.Escalated || e.Type == incident.ResolvedEv {
+			wantSlack = append(wantSlack, slackBody(t, e))
+		}
+	}
+	waitFor(t, "every event at the receivers", func() bool {
+		return len(rcJSON.got()) >= len(wantJSON) && len(rcSlack.got()) >= len(wantSlack)
+	})
+	if diff := cmp.Diff(wantJSON, rcJSON.got()); diff != "" {
+		t.Fatalf("unexpected JSON bodies (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantSlack, rcSlack.got()); diff != "" {
+		t.Fatalf("unexpected Slack bodies (-want +got):\n%s", diff)
+	}
+	// The contract: event, seq, incident with its id.
+	var first struct {
+		Event    string `json:"event"`
+		Seq      uint64 `json:"seq"`
+		Incident struct {
+			ID string `json:"id"`
+		} `json:"incident"`
+	}
+	if err := json.Unmarshal([]byte(rcJSON.got()[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.Event != "opened" || first.Seq != 1 || first.Incident.ID != events[0].Incident.ID {
+		t.Fatalf("unexpected first event; got %+v; want opened, seq 1, id %s", first, events[0].Incident.ID)
+	}
+	st := n.Stats()
+	if st[0].Sent != 0 || st[0].Queued+int(st[0].Dropped+st[0].Coalesced) != len(events) || hang.requests() != 1 {
+		t.Fatalf("unexpected stats of the hanging receiver; got %+v and %d requests; want 0 sent, %d events accounted, 1 request",
+			st[0], hang.requests(), len(events))
+	}
+	if st[1].Sent != uint64(len(wantJSON)) || st[2].Sent != uint64(len(wantSlack)) || st[1].Failed+st[2].Failed != 0 {
+		t.Fatalf("unexpected stats of the receivers; got %+v, %+v; want %d and %d sent, no failure", st[1], st[2], len(wantJSON), len(wantSlack))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := n.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("unexpected error of Close with a receiver that hangs; got %v; want %v", err, context.DeadlineExceeded)
+	}
+	checkAccounted(t, n, uint64(len(events)), uint64(len(wantJSON)), uint64(len(wantSlack)))
+}
+
+// slackBody is the Slack message of e: the notification template as
+// analyze -o notification prints the incident, with Slack's escapes.
+func slackBody(t *testing.T, e incident.Event) string {
+	t.Helper()
+	var b strings.Builder
+	if err := report.WriteNotification(&b, &report.Report{Incidents: []incident.Incident{e.Incident}}); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(strings.TrimSuffix(b.String(), "\n"))
+	var body strings.Builder
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(map[string]string{"text": text}); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(body.String(), "\n")
+}
+
+// slackEvents is an incident's life with hostile strings in it: a
+// subject that Slack would read as a mention of the whole channel.
+func slackEvents() []incident.Event {
+	at := func(m int) time.Time { return time.Date(2026, 3, 1, 3, m, 0, 0, time.UTC) }
+	in := incident.Incident{
+		ID: "5eed5eed5eed5eed", Severity: incident.P2, Kind: incident.ErrorRate, Subject: "GET /pay?a=1&b=<!channel>",
+		Status: incident.Open, Start: at(12), End: at(15),
+		Peak:      incident.Peak{Value: 0.31, At: at(14)},
+		Threshold: 0.05,
+		Summary:   "31.00% of requests to GET /pay?a=1&b=<!channel> failed with 5xx (threshold 5.00%)",
+		Evidence: incident.Evidence{
+			Clients: []incident.Count{{Key: "192.0.2.7", Count: 120}},
+			Status:  []incident.Count{{Key: "503", Count: 300}, {Key: "500", Count: 12}},
+		},
+	}
+	escalated := in
+	escalated.Severity, escalated.End = incident.P1, at(17)
+	updated := escalated
+	updated.End = at(19)
+	resolved := updated
+	resolved.Status, resolved.End = incident.Resolved, at(21)
+	return []incident.Event{
+		{Type: incident.Opened, Seq: 1, Incident: in},
+		{Type: incident.Escalated, Seq: 2, Incident: escalated},
+		{Type: incident.Updated, Seq: 3, Incident: updated},
+		{Type: incident.ResolvedEv, Seq: 4, Incident: resolved},
+	}
+}
+
+// TestWebhookSlackGolden: the Slack messages of an incident's life (the
+// update is not sent), hostile text escaped.
+func TestWebhookSlackGolden(t *testing.T) {
+	rc := newReceiver(t, nil)
+	n := newNotifier(t, Options{}, newWebhook(t, rc.srv.URL, FormatSlack))
+	for _, e := range slackEvents() {
+		n.Notify(e)
+	}
+	closeNotifier(t, n)
+	got := rc.got()
+	if len(got) != 3 {
+		t.Fatalf("unexpected number of messages; got %d; want 3 (opened, escalated, resolved)", len(got))
+	}
+	golden(t, "slack.golden", strings.Join(got, "\n")+"\n")
+	for _, b := range got {
+		if strings.Contains(b, "<!channel>") || strings.Contains(b, `\u003c!channel`) {
+			t.Fatalf("unexpected mention left in a Slack message: %s", b)
+		}
+	}
+}
+
+// TestWebhookRecovers: a receiver that answers 500, then 200, gets the
+// event once, after it recovers; a 400 drops the event at once.
+func TestWebhookRecovers(t *testing.T) {
+	rc := newReceiver(t, func(n int, _ *http.Request) int {
+		if n == 1 {
+			return http.StatusInternalServerError
+		}
+		return http.StatusOK
+	})
+	o := fastOptions()
+	n := newNotifier(t, o, newWebhook(t, rc.srv.URL, FormatJSON))
+	e := slackEvents()[0]
+	n.Notify(e)
+	closeNotifier(t, n)
+	if diff := cmp.Diff([]string{eventJSON(t, e)}, rc.got()); diff != "" {
+		t.Fatalf("unexpected bodies (-want +got):\n%s", diff)
+	}
+	if st := n.Stats()[0]; st.Sent != 1 || st.Failed != 1 || rc.requests() != 2 {
+		t.Fatalf("unexpected stats; got %+v and %d requests; want 1 sent, 1 failed, 2 requests", st, rc.requests())
+	}
+
+	bad := newReceiver(t, func(int, *http.Request) int { return http.StatusBadRequest })
+	n = newNotifier(t, o, newWebhook(t, bad.srv.URL, FormatJSON))
+	n.Notify(e)
+	closeNotifier(t, n)
+	if st := n.Stats()[0]; st.Sent != 0 || st.Failed != 1 || st.Dropped != 1 || bad.requests() != 1 {
+		t.Fatalf("unexpected stats; got %+v and %d requests; want 1 failed, 1 dropped, 1 request", st, bad.requests())
+	}
+}
+
+func TestWebhookFailure(t *testing.T) {
+	f := func(o WebhookOptions, want string) {
+		t.Helper()
+		_, err := NewWebhook(o)
+		if err == nil || err.Error() != want {
+			t.Fatalf("unexpected error for %+v; got %v; want %q", o, err, want)
+		}
+	}
+	f(WebhookOptions{URL: "hooks.example/x"}, `cannot post to webhook "hooks.example/x": want an http or https URL`)
+	f(WebhookOptions{URL: "ftp://hooks.example/x"}, `cannot post to webhook "ftp://hooks.example/x": want an http or https URL`)
+	f(WebhookOptions{URL: "https://hooks.example/x", Format: "xml"}, `cannot post webhooks as "xml": want json or slack`)
+}
+
+func TestWebhookName(t *testing.T) {
+	f := func(url, format, want string) {
+		t.Helper()
+		if got := newWebhook(t, url, format).Name(); got != want {
+			t.Fatalf("unexpected name of %q; got %q; want %q", url, got, want)
+		}
+	}
+	// A Slack URL's path is its secret.
+	f("https://hooks.slack.com/services/T0/B0/secret", FormatSlack, "webhook slack https://hooks.slack.com/…")
+	f("http://127.0.0.1:8080", "", "webhook json http://127.0.0.1:8080")
+}
