@@ -29,6 +29,7 @@ import (
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/ingest"
 	"github.com/vigil-ops/vigil/pipeline/kafkasrc"
+	"github.com/vigil-ops/vigil/pipeline/notify"
 	"github.com/vigil-ops/vigil/pipeline/report"
 )
 
@@ -52,6 +53,7 @@ type config struct {
 	rulesFile string
 	events    string
 	tls       tlsConfig
+	notify    notify.Config
 }
 
 type tlsConfig struct {
@@ -98,6 +100,7 @@ func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) 
 	fs.StringVar(&k.SASLMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
 	fs.StringVar(&k.SASLUser, "sasl-user", "", "SASL user name")
 	fs.StringVar(&k.SASLPassword, "sasl-password", "", "SASL password (prefer the environment variable VIGIL_SASL_PASSWORD)")
+	notifyFlags(fs, &c.notify)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: ingest --brokers HOST:PORT --topic TOPIC --pg DSN [flags]\n\nConsumes log lines from Kafka into PostgreSQL and reports incidents.\nEvery flag can also be set as VIGIL_<FLAG> in the environment.\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -190,6 +193,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	o := &c.opts
 	o.Logf = logger.Printf
 	o.OnEvent = eventPrinter(c.events, stdout)
+	notifier, err := startNotify(c, logger.Printf)
+	if err != nil {
+		fmt.Fprintf(stderr, "ingest: %v\n", err)
+		return exitUsage
+	}
+	defer stopNotify(notifier, logger.Printf)
 	svc, err := ingest.New(*o)
 	if err != nil {
 		fmt.Fprintf(stderr, "ingest: %v\n", err)
