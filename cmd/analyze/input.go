@@ -47,7 +47,7 @@ func runEngine(ctx context.Context, c *config, stdin io.Reader, stdout, stderr i
 		runCtx = context.Background()
 		ev := newEventPrinter(stdout, stderr, c.output, c.quiet)
 		defer ev.stop()
-		o.OnEvent, o.Progress = ev.event, ev.progress
+		o.OnEvent, o.Progress = c.onEvent(ev.event), ev.progress
 	} else if bar := newProgress(stderr, c.paths, c.quiet); bar != nil {
 		o.Progress = bar.add
 		defer bar.finish()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/detect"
+	"github.com/vigil-ops/vigil/pipeline/notify"
 	"github.com/vigil-ops/vigil/pipeline/report"
 )
 
@@ -52,6 +53,8 @@ type config struct {
 	allowDamaged bool
 	cpuProfile   string
 	paths        []string
+	notify       notify.Config
+	notifier     *notify.Notifier
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -79,6 +82,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.allowDamaged, "allow-damaged", false, "exit 0 even when a compressed input ends early (the report still says so)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for go tool pprof)")
 	_ = fs.MarkHidden("cpuprofile")
+	notifyFlags(fs, &c.notify)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: analyze [flags] [FILE...]\n\nReads access or JSON logs (plain, gzip or zstd; - or no FILE reads stdin) and prints one report.\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -134,6 +138,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		return exitUsage
 	}
+	if c.notifier, err = startNotify(c, stderr); err != nil {
+		fmt.Fprintf(stderr, "analyze: %v\n", err)
+		return exitUsage
+	}
+	defer stopNotify(c.notifier, stderr)
 	ctx, sig := signalContext()
 	if os.Getenv("GOMEMLIMIT") == "" && !c.opts.Exact {
 		// Bounded summaries keep the live heap small; a soft limit keeps
