@@ -195,6 +195,11 @@ func (n *Notifier) Close(ctx context.Context) error {
 	for _, w := range n.workers {
 		select {
 		case <-w.done:
+			continue // Delivered, even if ctx is done too.
+		default:
+		}
+		select {
+		case <-w.done:
 		case <-ctx.Done():
 			err = fmt.Errorf("notify close: %w", ctx.Err())
 		}

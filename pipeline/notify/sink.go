@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/vigil-ops/vigil/pipeline/incident"
@@ -54,18 +55,24 @@ var errNothingOpen = errors.New("no open incident")
 // maxErrorBody is how much of a failed response's body an error quotes.
 const maxErrorBody = 200
 
-// post sends body to url as JSON and classifies the answer: nil for a
+// post sends body to target as JSON and classifies the answer: nil for a
 // 2xx, an error wrapping ErrRejected for a 4xx other than 408 (request
 // timeout) and 429 (too many requests), a retriable error otherwise.
-func post(ctx context.Context, c *http.Client, url string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+func post(ctx context.Context, c *http.Client, target string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("%w: cannot build request: %v", ErrRejected, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.Do(req)
 	if err != nil {
-		return err
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			// Its message quotes the URL, whose path may be a secret;
+			// the sink's name says where the request went.
+			err = uerr.Err
+		}
+		return fmt.Errorf("post: %w", err)
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))

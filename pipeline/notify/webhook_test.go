@@ -155,3 +155,14 @@ func TestWebhookName(t *testing.T) {
 	f("https://hooks.slack.com/services/T0/B0/secret", FormatSlack, "webhook slack https://hooks.slack.com/…")
 	f("http://127.0.0.1:8080", "", "webhook json http://127.0.0.1:8080")
 }
+
+// TestWebhookErrorHidesPath: a failed request's error, which is logged,
+// does not quote the URL's path, a secret for Slack.
+func TestWebhookErrorHidesPath(t *testing.T) {
+	w := newWebhook(t, "http://"+freeAddr(t)+"/services/T0/B0/secret", FormatSlack)
+	e := slackEvents()[0]
+	err := w.Send(t.Context(), &e)
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.HasPrefix(err.Error(), "post: ") {
+		t.Fatalf("unexpected error of a post to a closed port; got %v; want one without the path", err)
+	}
+}
