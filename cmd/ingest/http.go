@@ -41,15 +41,17 @@ const httpShutdownGrace = 2 * time.Second
 //   - GET /metrics: Prometheus text exposition; each scrape takes one
 //     [service.Stats] snapshot, which hands out the flush durations once.
 //
-// Other paths get 404 and other methods 405 (HEAD is served as GET).
+// more are further collectors (the incident outputs'). Other paths get
+// 404 and other methods 405 (HEAD is served as GET).
 // The handler is safe for concurrent use.
-func newHandler(svc service) http.Handler {
+func newHandler(svc service, more ...prometheus.Collector) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newStatsCollector(svc),
 	)
+	reg.MustRegister(more...)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		writeOverall(w, svc.Health())
@@ -178,6 +180,12 @@ var (
 	eventsDesc = prometheus.NewDesc("vigil_ingest_incident_events_total",
 		"Incident events detected, by severity and event type.",
 		[]string{"severity", "event"}, nil)
+	deadLettersDesc = prometheus.NewDesc("vigil_ingest_dead_letters_total",
+		"Rejected messages given to the dead-letter topic, by outcome: sent (written), dropped (queue full), failed (write failed). Absent without --dead-letter-topic.",
+		[]string{"outcome"}, nil)
+	deadLetterQueueDesc = prometheus.NewDesc("vigil_ingest_dead_letter_queue",
+		"Rejected messages waiting for their write to the dead-letter topic.",
+		nil, nil)
 	healthDesc = prometheus.NewDesc("vigil_ingest_health",
 		"Whether each part of the service works: 1 when it does, 0 while its last attempt failed.",
 		[]string{"part"}, nil)
@@ -206,7 +214,7 @@ func newStatsCollector(svc service) *statsCollector {
 
 // Describe sends the descriptions of every metric Collect sends.
 func (c *statsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{linesDesc, bytesDesc, rejectsDesc, lagDesc, flushesDesc, flushFailuresDesc, eventsDesc, healthDesc} {
+	for _, d := range []*prometheus.Desc{linesDesc, bytesDesc, rejectsDesc, lagDesc, flushesDesc, flushFailuresDesc, eventsDesc, deadLettersDesc, deadLetterQueueDesc, healthDesc} {
 		ch <- d
 	}
 	ch <- c.flushSeconds.Desc()
@@ -234,6 +242,12 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(flushFailuresDesc, prometheus.CounterValue, float64(snap.FlushFailures))
 	for k, n := range snap.Events {
 		ch <- prometheus.MustNewConstMetric(eventsDesc, prometheus.CounterValue, float64(n), k.Severity.String(), string(k.Type))
+	}
+	if dl := snap.DeadLetter; dl != nil {
+		for outcome, n := range map[string]uint64{"sent": dl.Sent, "dropped": dl.Dropped, "failed": dl.Failed} {
+			ch <- prometheus.MustNewConstMetric(deadLettersDesc, prometheus.CounterValue, float64(n), outcome)
+		}
+		ch <- prometheus.MustNewConstMetric(deadLetterQueueDesc, prometheus.GaugeValue, float64(dl.Queued))
 	}
 	for part, h := range c.svc.Health() {
 		ch <- prometheus.MustNewConstMetric(healthDesc, prometheus.GaugeValue, boolValue(h.OK), part)

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/ingest"
 	"github.com/vigil-ops/vigil/pipeline/kafkasrc"
+	"github.com/vigil-ops/vigil/pipeline/notify"
 )
 
 // fakeService stands for ingest.Service: it hands out its pending flush
@@ -154,7 +155,8 @@ func metricsService() *fakeService {
 			{Severity: incident.P1, Type: incident.Opened}:     1,
 			{Severity: incident.P3, Type: incident.Superseded}: 4,
 		},
-		Lag: map[kafkasrc.TopicPartition]int64{logs0: 42, logs1: -1},
+		Lag:        map[kafkasrc.TopicPartition]int64{logs0: 42, logs1: -1},
+		DeadLetter: &kafkasrc.DeadLetterStats{Sent: 5, Dropped: 1, Failed: 2, Queued: 3},
 	}
 	return svc
 }
@@ -198,7 +200,8 @@ func vigilLines(body string) string {
 
 func TestMetrics(t *testing.T) {
 	svc := metricsService()
-	h := newHandler(svc)
+	sinks := []notify.Stats{{Sink: "alertmanager am:9093", Sent: 7, Failed: 2, Dropped: 1, Coalesced: 3, Queued: 4, Resent: 11}}
+	h := newHandler(svc, notifyCollector{func() []notify.Stats { return sinks }})
 	svc.flushed(0.25, 0.5, 4)
 	body := scrape(t, h)
 	checkLines(t, body,
@@ -231,6 +234,17 @@ func TestMetrics(t *testing.T) {
 		`vigil_ingest_flush_duration_seconds_bucket{le="+Inf"} 3`,
 		`vigil_ingest_flush_duration_seconds_sum 4.75`,
 		`vigil_ingest_flush_duration_seconds_count 3`,
+		`# TYPE vigil_ingest_dead_letters_total counter`,
+		`vigil_ingest_dead_letters_total{outcome="sent"} 5`,
+		`vigil_ingest_dead_letters_total{outcome="dropped"} 1`,
+		`vigil_ingest_dead_letters_total{outcome="failed"} 2`,
+		`vigil_ingest_dead_letter_queue 3`,
+		`vigil_ingest_notify_events_total{outcome="sent",sink="alertmanager am:9093"} 7`,
+		`vigil_ingest_notify_events_total{outcome="dropped",sink="alertmanager am:9093"} 1`,
+		`vigil_ingest_notify_events_total{outcome="coalesced",sink="alertmanager am:9093"} 3`,
+		`vigil_ingest_notify_failed_attempts_total{sink="alertmanager am:9093"} 2`,
+		`vigil_ingest_notify_resends_total{sink="alertmanager am:9093"} 11`,
+		`vigil_ingest_notify_queue_length{sink="alertmanager am:9093"} 4`,
 	)
 	// Unknown lag (-1) is left out rather than exported as a value.
 	if strings.Contains(body, `vigil_ingest_consumer_lag{partition="1"`) {
@@ -251,7 +265,8 @@ func TestMetrics(t *testing.T) {
 
 func TestMetricsFlushDurationsOnce(t *testing.T) {
 	svc := metricsService()
-	h := newHandler(svc)
+	sinks := []notify.Stats{{Sink: "alertmanager am:9093", Sent: 7, Failed: 2, Dropped: 1, Coalesced: 3, Queued: 4, Resent: 11}}
+	h := newHandler(svc, notifyCollector{func() []notify.Stats { return sinks }})
 	svc.flushed(0.25, 0.5, 4)
 	scrape(t, h)
 	// The durations were handed out to the first scrape only.
@@ -259,6 +274,17 @@ func TestMetricsFlushDurationsOnce(t *testing.T) {
 	checkLines(t, body,
 		`vigil_ingest_flush_duration_seconds_sum 4.75`,
 		`vigil_ingest_flush_duration_seconds_count 3`,
+		`# TYPE vigil_ingest_dead_letters_total counter`,
+		`vigil_ingest_dead_letters_total{outcome="sent"} 5`,
+		`vigil_ingest_dead_letters_total{outcome="dropped"} 1`,
+		`vigil_ingest_dead_letters_total{outcome="failed"} 2`,
+		`vigil_ingest_dead_letter_queue 3`,
+		`vigil_ingest_notify_events_total{outcome="sent",sink="alertmanager am:9093"} 7`,
+		`vigil_ingest_notify_events_total{outcome="dropped",sink="alertmanager am:9093"} 1`,
+		`vigil_ingest_notify_events_total{outcome="coalesced",sink="alertmanager am:9093"} 3`,
+		`vigil_ingest_notify_failed_attempts_total{sink="alertmanager am:9093"} 2`,
+		`vigil_ingest_notify_resends_total{sink="alertmanager am:9093"} 11`,
+		`vigil_ingest_notify_queue_length{sink="alertmanager am:9093"} 4`,
 	)
 	svc.flushed(2)
 	body = scrape(t, h)

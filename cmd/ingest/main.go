@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/pflag"
 
 	"github.com/vigil-ops/vigil/pipeline"
@@ -208,7 +209,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	httpDone := make(chan error, 1)
 	if c.httpAddr != "" {
-		go func() { httpDone <- serveHTTP(ctx, c.httpAddr, newHandler(svc), logger.Printf) }()
+		var more []prometheus.Collector
+		if notifier != nil {
+			more = append(more, notifyCollector{notifier.Stats})
+		}
+		go func() { httpDone <- serveHTTP(ctx, c.httpAddr, newHandler(svc, more...), logger.Printf) }()
 	}
 	runDone := make(chan error, 1)
 	go func() { runDone <- svc.Run(ctx) }()
