@@ -150,3 +150,35 @@ func TestMinuteTotals(t *testing.T) {
 		t.Fatalf("unexpected totals: got %d %d %v %v %v; want %d 3 %v %v %v", req, e5, p50, p95, p99, len(all), rank(0.5), rank(0.95), rank(0.99))
 	}
 }
+
+// TestDropBefore: retention drops the windows that started before the
+// bound, of every partition, and keeps the others.
+func TestDropBefore(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	s := open(t, dsn)
+	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	var fs []Flush
+	for part := range 2 {
+		p, _, _, err := s.Claim(ctx, "logs", part, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Next = 1
+		f := Flush{Partition: p}
+		for i := range 5 {
+			f.Windows = append(f.Windows, Window{Start: start.Add(time.Duration(i) * time.Minute), Size: time.Minute, State: []byte{0}, LatencyUS: []int64{}, LatencyN: []int64{}})
+		}
+		fs = append(fs, f)
+	}
+	if err := s.Flush(ctx, fs); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.DropBefore(ctx, start.Add(3*time.Minute))
+	if err != nil || n != 6 {
+		t.Fatalf("unexpected drop: %d rows, %v; want 6", n, err)
+	}
+	if left := pgtest.QueryInt(t, dsn, `SELECT count(*) FROM vigil.windows WHERE start >= $1`, start.Add(3*time.Minute)); left != 4 {
+		t.Fatalf("unexpected windows left: %d; want 4", left)
+	}
+}
