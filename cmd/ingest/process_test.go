@@ -143,3 +143,36 @@ func TestKilled(t *testing.T) {
 		t.Errorf("incidents differ from analyze's (-analyze +ingest):\n%s", diff)
 	}
 }
+
+// TestTwoProcesses: two ingest processes in one group on a 4-partition
+// topic, the second joining late (a rebalance): the minute totals equal
+// the log's and the incidents analyze's.
+func TestTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a process test: in the full run, not the -short race run")
+	}
+	data, lines := ingesttest.Generated(t, 150000)
+	c := ingesttest.NewCluster(t, 4)
+	dsn := ingesttest.Migrated(t)
+	want := ingesttest.Tally(t, data)
+	ingesttest.Produce(t, c.ListenAddrs(), lines[:len(lines)/2], 4)
+	start(t, c.ListenAddrs(), dsn)
+	ingesttest.WaitFor(t, time.Minute, "the first process to store lines", func() bool {
+		return pgtest.QueryInt(t, dsn, `SELECT coalesce(sum(lines), 0) FROM vigil.partitions`) > 0
+	})
+	second := start(t, c.ListenAddrs(), dsn)
+	select {
+	case <-second.assigned:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second process was not assigned partitions within 30s")
+	}
+	ingesttest.Produce(t, c.ListenAddrs(), lines[len(lines)/2:], 4)
+	ingesttest.WaitConsumed(t, dsn, len(lines), want)
+	ingesttest.CheckTotals(t, dsn, want)
+	if diff := cmp.Diff(ingesttest.AnalyzeIncidents(t, data), ingesttest.ReadIncidents(t, dsn)); diff != "" {
+		t.Errorf("incidents differ from analyze's (-analyze +ingest):\n%s", diff)
+	}
+	if n := pgtest.QueryInt(t, dsn, `SELECT count(DISTINCT generation) FROM vigil.partitions`); n < 1 {
+		t.Errorf("no partition stored")
+	}
+}
