@@ -95,4 +95,30 @@ SELECT w.minute, w.requests, w.errors_5xx,
 	(SELECT min(us) FROM c WHERE c.minute = w.minute AND c.cum >= ceil(0.99 * c.total)) / 1000.0 AS p99_ms
 FROM w;
 `,
+	// 2: minute_totals computes a minute's percentiles from that minute's
+	// windows only (a function per output row, through windows_start), so
+	// that a query for a few hours reads those hours, not every window.
+	`
+CREATE FUNCTION vigil.latency_quantile(at timestamptz, q numeric) RETURNS numeric
+LANGUAGE sql STABLE AS $$
+	SELECT min(us) / 1000.0 FROM (
+		SELECT us, sum(n) OVER (ORDER BY us) AS cum, sum(n) OVER () AS total
+		FROM (
+			SELECT u.us, sum(u.n) AS n
+			FROM vigil.windows w CROSS JOIN LATERAL unnest(w.latency_us, w.latency_n) AS u(us, n)
+			WHERE w.start = at
+			GROUP BY u.us
+		) AS v
+	) AS c
+	WHERE cum >= ceil(q * total)
+$$;
+
+CREATE OR REPLACE VIEW vigil.minute_totals AS
+SELECT start AS minute, sum(requests)::bigint AS requests, sum(errors_5xx)::bigint AS errors_5xx,
+	vigil.latency_quantile(start, 0.50) AS p50_ms,
+	vigil.latency_quantile(start, 0.95) AS p95_ms,
+	vigil.latency_quantile(start, 0.99) AS p99_ms
+FROM vigil.windows
+GROUP BY start;
+`,
 }
