@@ -60,6 +60,7 @@ func NewCounter(name string, o Options) (*Counter, error) {
 	c.st = &sourceState{src: namedSource(name)}
 	c.pool = &windowPool{cfg: &c.cfg}
 	c.w = newWorker(&c.opts, &c.cfg, c.pool)
+	c.w.sum = nil // Windows only: the whole-run summary is Run's.
 	return c, nil
 }
 

@@ -67,8 +67,10 @@ type endpointInfo struct {
 // worker parses batches into parts. It owns its parsers and caches; it is
 // used by one goroutine.
 type worker struct {
-	opts      *Options
-	cfg       *window.Config
+	opts *Options
+	cfg  *window.Config
+	// sum is the whole-run summary; nil for a Counter's worker, whose
+	// caller keeps windows only.
 	sum       *summary.Summary
 	pool      *windowPool
 	parsers   map[*format]lineParser
@@ -196,20 +198,31 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 	p.counts.Parsed++
 	var win *window.Window
 	if t != parsers.NoTime {
-		w.sum.AddTime(t)
+		if w.sum != nil {
+			w.sum.AddTime(t)
+		}
 		win = w.window(t)
 	}
 	if r.Kind == parsers.KindApp {
 		isErr := isErrorLevel(r.Level)
-		w.sum.AddApp(isErr)
+		if w.sum != nil {
+			w.sum.AddApp(isErr)
+		}
 		if win != nil {
 			win.AddApp(isErr)
 		}
 		return
 	}
-	l := window.Line{Rec: r, UAClass: w.sum.UserAgent(r.UserAgent, w.userAgent)}
+	l := window.Line{Rec: r}
+	if w.sum != nil {
+		l.UAClass = w.sum.UserAgent(r.UserAgent, w.userAgent)
+	} else {
+		l.UAClass = w.userAgent(r.UserAgent)
+	}
 	l.Endpoint, l.Kind, l.ID = w.endpoint(r.Method, r.Target)
-	w.sum.Add(&l)
+	if w.sum != nil {
+		w.sum.Add(&l)
+	}
 	if win != nil {
 		win.Add(&l)
 	}
