@@ -27,23 +27,43 @@ func AdminDSN() string {
 
 // lockPath is the lock that tests using the server share, and that a test
 // restarting the server takes alone, across the test binaries that go
-// test runs side by side.
-const lockPath = "/tmp/vigil-pgtest.lock"
+// test runs side by side. intentPath gives the one who waits to take it
+// alone the right of way: shared holders come and go test after test,
+// and flock alone would let them pass a waiting exclusive one forever.
+const (
+	lockPath   = "/tmp/vigil-pgtest.lock"
+	intentPath = "/tmp/vigil-pgtest.intent"
+)
 
 // exclusive is set while this process holds the lock alone.
 var exclusive atomic.Bool
 
-// lock takes the lock, shared or alone, until the test ends.
+// lock takes the lock, shared or alone (how), until the test ends: first
+// the intent lock the same way, which a shared taker lets go once it
+// holds the lock, so that it waits while someone waits to be alone.
 func lock(t testing.TB, how int) {
 	t.Helper()
-	f, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		t.Fatalf("cannot open %s: %v", lockPath, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), how); err != nil {
-		t.Fatalf("cannot lock %s: %v", lockPath, err)
+	intent := flock(t, intentPath, how)
+	f := flock(t, lockPath, how)
+	if how == syscall.LOCK_SH {
+		intent.Close()
+	} else {
+		t.Cleanup(func() { intent.Close() })
 	}
 	t.Cleanup(func() { f.Close() })
+}
+
+// flock opens path and locks it how.
+func flock(t testing.TB, path string, how int) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatalf("cannot open %s: %v", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		t.Fatalf("cannot lock %s: %v", path, err)
+	}
+	return f
 }
 
 // Restart restarts the PostgreSQL server (pg_ctlcluster as in .ci/run),
