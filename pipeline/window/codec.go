@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/vigil-ops/vigil/sketches/codec"
 	"github.com/vigil-ops/vigil/sketches/quantile"
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
@@ -179,21 +180,22 @@ func Decode(data []byte, cfg *Config) (*Window, error) {
 	if cfg == nil {
 		return nil, fmt.Errorf("window state: cannot decode without a Config")
 	}
-	d := decoder{data: data}
-	if v := d.byte("version"); d.err == nil && v != codecVersion {
+	var d decoder
+	d.Reset("window state", data)
+	if v := d.Byte("version"); d.Err() == nil && v != codecVersion {
 		return nil, fmt.Errorf("window state: unknown version %d", v)
 	}
-	w := &Window{cfg: cfg, Start: d.varint("start")}
+	w := &Window{cfg: cfg, Start: d.Varint("start")}
 	d.counts(&w.Counts)
-	w.Folded = d.uvarint("folded endpoints")
+	w.Folded = d.Uvarint("folded endpoints")
 	d.codes(w)
 	d.endpoints(w)
 	d.sketches(w)
-	if left := len(d.data) - d.off; d.err == nil && left > 0 {
-		d.fail("%d bytes after the end at byte %d", left, d.off)
+	if left := d.Left(); d.Err() == nil && left > 0 {
+		d.Fail("%d bytes after the end at byte %d", left, d.Offset())
 	}
-	if d.err != nil {
-		return nil, d.err
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	return w, nil
 }
@@ -201,31 +203,31 @@ func Decode(data []byte, cfg *Config) (*Window, error) {
 // counts reads the tallies, after checking that the stored window has
 // as many status and user-agent classes as this one.
 func (d *decoder) counts(c *Counts) {
-	at := d.off
-	status, ua := d.uvarint("status classes"), d.uvarint("user-agent classes")
-	if d.err == nil && (status != NumStatusClasses || ua != uint64(NumUAClasses)) {
-		d.fail("cannot decode at byte %d: %d status and %d user-agent classes, want %d and %d", at, status, ua, NumStatusClasses, NumUAClasses)
+	at := d.Offset()
+	status, ua := d.Uvarint("status classes"), d.Uvarint("user-agent classes")
+	if d.Err() == nil && (status != NumStatusClasses || ua != uint64(NumUAClasses)) {
+		d.Fail("cannot decode at byte %d: %d status and %d user-agent classes, want %d and %d", at, status, ua, NumStatusClasses, NumUAClasses)
 	}
 	for _, p := range countFields(c) {
-		*p = d.uvarint("tallies")
+		*p = d.Uvarint("tallies")
 	}
 }
 
 // codes reads the status codes.
 func (d *decoder) codes(w *Window) {
-	n := d.count("status codes", 2)
-	if d.err != nil || n == 0 {
+	n := d.Count("status codes", 2)
+	if d.Err() != nil || n == 0 {
 		return
 	}
 	w.codes = make([]CodeCount, 0, n)
 	for i := range n {
-		at := d.off
-		code, count := d.uvarint("status code"), d.uvarint("status code count")
+		at := d.Offset()
+		code, count := d.Uvarint("status code"), d.Uvarint("status code count")
 		switch {
-		case d.err != nil:
+		case d.Err() != nil:
 			return
 		case code > maxCode || count == 0 || (i > 0 && int(code) <= w.codes[i-1].Code):
-			d.fail("corrupt status code %d with count %d at byte %d: want codes ascending to %d, counts ≥ 1", code, count, at, maxCode)
+			d.Fail("corrupt status code %d with count %d at byte %d: want codes ascending to %d, counts ≥ 1", code, count, at, maxCode)
 			return
 		}
 		w.codes = append(w.codes, CodeCount{Code: int(code), Count: count})
@@ -235,8 +237,8 @@ func (d *decoder) codes(w *Window) {
 // endpoints reads the endpoints into one slab of w's (see
 // Window.newEndpointCounts).
 func (d *decoder) endpoints(w *Window) {
-	n := d.count("endpoints", 8)
-	if d.err != nil {
+	n := d.Count("endpoints", 8)
+	if d.Err() != nil {
 		return
 	}
 	w.Endpoints = make(map[string]*EndpointCounts, n)
@@ -247,15 +249,15 @@ func (d *decoder) endpoints(w *Window) {
 	w.slabs, w.used = [][]EndpointCounts{slab}, n
 	var sum uint64
 	for i := range slab {
-		at := d.off
-		l := d.uvarint("endpoint key length")
-		if left := len(d.data) - d.off; d.err == nil && l > uint64(left) {
-			d.fail("truncated at byte %d: endpoint key %d of %d bytes, %d left", at, i, l, left)
+		at := d.Offset()
+		l := d.Uvarint("endpoint key length")
+		if left := d.Left(); d.Err() == nil && l > uint64(left) {
+			d.Fail("truncated at byte %d: endpoint key %d of %d bytes, %d left", at, i, l, left)
 		}
 		e := &slab[i]
-		e.Kind = EndpointKind(d.byte("endpoint kind"))
+		e.Kind = EndpointKind(d.Byte("endpoint kind"))
 		for _, p := range endpointFields(e) {
-			*p = d.uvarint("endpoint counts")
+			*p = d.Uvarint("endpoint counts")
 		}
 		lens[i] = int(l)
 		sum += l // at most n·len(data): no overflow
@@ -266,21 +268,18 @@ func (d *decoder) endpoints(w *Window) {
 // endpointKeys reads the concatenated endpoint keys of lengths lens, sum
 // bytes in all, and maps them to their counts.
 func (d *decoder) endpointKeys(w *Window, slab []EndpointCounts, lens []int, sum uint64) {
-	at := d.off
-	if left := len(d.data) - d.off; d.err == nil && sum > uint64(left) {
-		d.fail("truncated at byte %d: endpoint keys of %d bytes, %d left", at, sum, left)
-	}
-	if d.err != nil {
+	at := d.Offset()
+	b := d.Bytes("endpoint keys", sum)
+	if d.Err() != nil {
 		return
 	}
-	all := string(d.data[d.off : d.off+int(sum)])
-	d.off += int(sum)
+	all := string(b)
 	prev := ""
 	for i, l := range lens {
 		k := all[:l]
 		all = all[l:]
 		if i > 0 && k <= prev {
-			d.fail("corrupt endpoint keys at byte %d: %q after %q, want ascending", at, k, prev)
+			d.Fail("corrupt endpoint keys at byte %d: %q after %q, want ascending", at, k, prev)
 			return
 		}
 		w.Endpoints[k] = &slab[i]
@@ -290,88 +289,27 @@ func (d *decoder) endpointKeys(w *Window, slab []EndpointCounts, lens []int, sum
 
 // sketches reads the latency sketch and the top-k tables.
 func (d *decoder) sketches(w *Window) {
-	if d.err != nil {
+	if d.Err() != nil {
 		return
 	}
-	at := d.off
-	s, rest, err := quantile.Decode(d.data[d.off:])
+	at := d.Offset()
+	s, rest, err := quantile.Decode(d.Rest())
 	if err != nil {
-		d.fail("cannot decode latency at byte %d: %w", at, err)
+		d.Fail("cannot decode latency at byte %d: %w", at, err)
 		return
 	}
-	d.off, w.Latency = len(d.data)-len(rest), s
+	d.Skip(d.Left() - len(rest))
+	w.Latency = s
 	for i, t := range w.tables() {
-		at = d.off
-		if *t, rest, err = topk.Decode(d.data[d.off:]); err != nil {
-			d.fail("cannot decode %s at byte %d: %w", tableNames[i], at, err)
+		at = d.Offset()
+		if *t, rest, err = topk.Decode(d.Rest()); err != nil {
+			d.Fail("cannot decode %s at byte %d: %w", tableNames[i], at, err)
 			return
 		}
-		d.off = len(d.data) - len(rest)
+		d.Skip(d.Left() - len(rest))
 	}
 }
 
-// decoder reads the binary form. The first failure sticks: later reads
-// return zero values, so a caller checks err once after a group of reads.
-type decoder struct {
-	data []byte
-	off  int
-	err  error
-}
-
-// fail records the first failure.
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("window state: "+format, args...)
-	}
-}
-
-func (d *decoder) byte(what string) byte {
-	if d.err == nil && d.off >= len(d.data) {
-		d.fail("truncated at byte %d reading %s", d.off, what)
-	}
-	if d.err != nil {
-		return 0
-	}
-	d.off++
-	return d.data[d.off-1]
-}
-
-// uvarint reads a varint, rejecting overlong forms (which would not
-// encode back to the same bytes).
-func (d *decoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.data[d.off:])
-	switch {
-	case n == 0:
-		d.fail("truncated at byte %d reading %s", d.off, what)
-		return 0
-	case n < 0 || (n > 1 && d.data[d.off+n-1] == 0):
-		d.fail("corrupt varint at byte %d reading %s", d.off, what)
-		return 0
-	}
-	d.off += n
-	return v
-}
-
-// varint reads a zigzag varint.
-func (d *decoder) varint(what string) int64 {
-	v := d.uvarint(what)
-	return int64(v>>1) ^ -int64(v&1)
-}
-
-// count reads the number of items that follow, each at least size bytes,
-// and fails unless that many fit in the bytes left: a corrupt count never
-// makes the caller allocate more than the input could fill.
-func (d *decoder) count(what string, size int) int {
-	at := d.off
-	n := d.uvarint(what)
-	if left := len(d.data) - d.off; d.err == nil && n > uint64(left/size) {
-		d.fail("truncated at byte %d: %d %s need at least %d bytes each, %d left", at, n, what, size, left)
-	}
-	if d.err != nil {
-		return 0
-	}
-	return int(n)
-}
+// decoder reads the binary form: a [codec.Decoder] with this form's
+// field readers.
+type decoder struct{ codec.Decoder }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/vigil-ops/vigil/sketches/codec"
 )
 
 // The binary form of a Sketch, version 1. Integers are unsigned varints
@@ -93,72 +95,73 @@ func (s *Sketch) encodable() error {
 // allocated for it. Cost: one map of the entries and one slice of their
 // keys (which also serves as the sorted-keys cache).
 func Decode(data []byte) (*Sketch, []byte, error) {
-	d := decoder{data: data}
-	if v := d.byte("version"); d.err == nil && v != codecVersion {
+	var d decoder
+	d.Reset("quantile sketch", data)
+	if v := d.Byte("version"); d.Err() == nil && v != codecVersion {
 		return nil, nil, fmt.Errorf("quantile sketch: unknown version %d", v)
 	}
 	s := d.header()
 	d.table(s)
-	if d.err != nil {
-		return nil, nil, d.err
+	if err := d.Err(); err != nil {
+		return nil, nil, err
 	}
-	return s, data[d.off:], nil
+	return s, d.Rest(), nil
 }
 
 // header reads the fields before the entries into a new sketch.
 func (d *decoder) header() *Sketch {
 	s := &Sketch{}
-	at := d.off
-	switch mode := d.byte("mode"); {
-	case d.err != nil:
+	at := d.Offset()
+	switch mode := d.Byte("mode"); {
+	case d.Err() != nil:
 	case mode > modeHistogram:
-		d.fail("corrupt mode %d at byte %d", mode, at)
+		d.Fail("corrupt mode %d at byte %d", mode, at)
 	default:
 		s.hist = mode == modeHistogram
 	}
-	at = d.off
-	budget := d.uvarint("budget")
+	at = d.Offset()
+	budget := d.Uvarint("budget")
 	if budget > math.MaxInt || (!s.hist && budget == 0) {
-		d.fail("corrupt budget %d at byte %d", budget, at)
+		d.Fail("corrupt budget %d at byte %d", budget, at)
 	}
-	at = d.off
-	bits := d.uvarint("bucket bits")
+	at = d.Offset()
+	bits := d.Uvarint("bucket bits")
 	if bits > maxBucketBits {
-		d.fail("corrupt bucket bits %d at byte %d: want at most %d", bits, at, maxBucketBits)
+		d.Fail("corrupt bucket bits %d at byte %d: want at most %d", bits, at, maxBucketBits)
 	}
 	s.budget, s.bucketBits = int(budget), int(bits)
 	if s.hist {
-		s.min, s.max = d.varint("min"), d.varint("max")
+		s.min, s.max = d.Varint("min"), d.Varint("max")
 	}
-	s.sum = math.Float64frombits(d.uint64("sum"))
+	s.sum = math.Float64frombits(d.Uint64("sum"))
 	return s
 }
 
 // table reads the entries into s and checks them against its mode and
 // bounds.
 func (d *decoder) table(s *Sketch) {
-	at := d.off
-	n := d.count("entries", 2)
-	if d.err != nil {
+	at := d.Offset()
+	n := d.Count("entries", 2)
+	if d.Err() != nil {
 		return
 	}
 	if !s.hist && n > s.budget {
-		d.fail("corrupt exact sketch at byte %d: %d entries over its budget of %d", at, n, s.budget)
+		d.Fail("corrupt exact sketch at byte %d: %d entries over its budget of %d", at, n, s.budget)
 		return
 	}
 	s.table, s.sorted = make(map[int64]uint64, n), make([]int64, 0, n)
 	for i := range n {
-		at = d.off
+		at = d.Offset()
 		k := d.key(s.sorted, i)
-		c := d.uvarint("count")
+		c := d.Uvarint("count")
 		switch {
-		case d.err != nil:
+		case d.Err() != nil:
 			return
 		case c == 0:
-			d.fail("corrupt count 0 of entry %d at byte %d", i, at)
+			d.Fail("corrupt count 0 of entry %d at byte %d", i, at)
 			return
 		case s.hist && s.bucketLow(k) != k:
-			d.fail("corrupt histogram at byte %d: %d is not a bucket's lowest value", at, k)
+			d.Fail("corrupt histogram at byte %d: %d is not a bucket's lowest value", at, k)
 			return
 		}
 		s.table[k] = c
@@ -171,13 +174,13 @@ func (d *decoder) table(s *Sketch) {
 // key reads the i-th key, given the keys before it.
 func (d *decoder) key(prev []int64, i int) int64 {
 	if i == 0 {
-		return d.varint("value")
+		return d.Varint("value")
 	}
-	at := d.off
+	at := d.Offset()
 	last := prev[i-1]
-	gap := d.uvarint("value gap")
-	if d.err == nil && (gap == 0 || gap > uint64(math.MaxInt64)-uint64(last)) {
-		d.fail("corrupt value gap %d at byte %d: values must ascend within int64", gap, at)
+	gap := d.Uvarint("value gap")
+	if d.Err() == nil && (gap == 0 || gap > uint64(math.MaxInt64)-uint64(last)) {
+		d.Fail("corrupt value gap %d at byte %d: values must ascend within int64", gap, at)
 	}
 	return int64(uint64(last) + gap)
 }
@@ -187,92 +190,18 @@ func (d *decoder) key(prev []int64, i int) int64 {
 func (d *decoder) bounds(s *Sketch) {
 	keys := s.sorted
 	switch {
-	case d.err != nil:
+	case d.Err() != nil:
 	case len(keys) == 0:
 		if s.min != 0 || s.max != 0 {
-			d.fail("corrupt empty sketch: min %d and max %d, want 0", s.min, s.max)
+			d.Fail("corrupt empty sketch: min %d and max %d, want 0", s.min, s.max)
 		}
 	case !s.hist:
 		s.min, s.max = keys[0], keys[len(keys)-1]
 	case s.min > s.max || keys[0] > s.min || keys[len(keys)-1] > s.max:
-		d.fail("corrupt histogram: min %d and max %d do not hold its buckets %d to %d", s.min, s.max, keys[0], keys[len(keys)-1])
+		d.Fail("corrupt histogram: min %d and max %d do not hold its buckets %d to %d", s.min, s.max, keys[0], keys[len(keys)-1])
 	}
 }
 
-// decoder reads the binary form. The first failure sticks: later reads
-// return zero values, so a caller checks err once after a group of reads.
-type decoder struct {
-	data []byte
-	off  int
-	err  error
-}
-
-// fail records the first failure.
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("quantile sketch: "+format, args...)
-	}
-}
-
-func (d *decoder) byte(what string) byte {
-	if d.err == nil && d.off >= len(d.data) {
-		d.fail("truncated at byte %d reading %s", d.off, what)
-	}
-	if d.err != nil {
-		return 0
-	}
-	d.off++
-	return d.data[d.off-1]
-}
-
-// uvarint reads a varint, rejecting overlong forms (which would not
-// encode back to the same bytes).
-func (d *decoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.data[d.off:])
-	switch {
-	case n == 0:
-		d.fail("truncated at byte %d reading %s", d.off, what)
-		return 0
-	case n < 0 || (n > 1 && d.data[d.off+n-1] == 0):
-		d.fail("corrupt varint at byte %d reading %s", d.off, what)
-		return 0
-	}
-	d.off += n
-	return v
-}
-
-// varint reads a zigzag varint.
-func (d *decoder) varint(what string) int64 {
-	v := d.uvarint(what)
-	return int64(v>>1) ^ -int64(v&1)
-}
-
-// uint64 reads 8 bytes, little-endian.
-func (d *decoder) uint64(what string) uint64 {
-	if d.err == nil && len(d.data)-d.off < 8 {
-		d.fail("truncated at byte %d reading %s", d.off, what)
-	}
-	if d.err != nil {
-		return 0
-	}
-	d.off += 8
-	return binary.LittleEndian.Uint64(d.data[d.off-8:])
-}
-
-// count reads the number of items that follow, each at least size bytes,
-// and fails unless that many fit in the bytes left: a corrupt count never
-// makes the caller allocate more than the input could fill.
-func (d *decoder) count(what string, size int) int {
-	at := d.off
-	n := d.uvarint(what)
-	if left := len(d.data) - d.off; d.err == nil && n > uint64(left/size) {
-		d.fail("truncated at byte %d: %d %s need at least %d bytes each, %d left", at, n, what, size, left)
-	}
-	if d.err != nil {
-		return 0
-	}
-	return int(n)
-}
+// decoder reads the binary form: a [codec.Decoder] with this form's
+// field readers.
+type decoder struct{ codec.Decoder }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/vigil-ops/vigil/sketches/codec"
 )
 
 // The binary form of a TopK, version 1. Integers are unsigned varints
@@ -93,17 +95,18 @@ func (t *TopK) encodable() error {
 // anything is allocated for it. Cost: the key string, the map and the
 // counter slices.
 func Decode(data []byte) (*TopK, []byte, error) {
-	d := decoder{data: data}
-	if v := d.byte("version"); d.err == nil && v != codecVersion {
+	var d decoder
+	d.Reset("topk", data)
+	if v := d.Byte("version"); d.Err() == nil && v != codecVersion {
 		return nil, nil, fmt.Errorf("topk: unknown version %d", v)
 	}
 	t := d.header()
 	d.counters(t)
 	d.heap(t)
-	if d.err != nil {
-		return nil, nil, d.err
+	if err := d.Err(); err != nil {
+		return nil, nil, err
 	}
-	return t, data[d.off:], nil
+	return t, d.Rest(), nil
 }
 
 // header reads the fields before the counters into a new TopK.
@@ -113,24 +116,24 @@ func (d *decoder) header() *TopK {
 		budget:   d.size("budget"),
 		bound:    d.size("bound"),
 	}
-	at := d.off
-	switch lossy := d.byte("lossy flag"); {
-	case d.err != nil:
+	at := d.Offset()
+	switch lossy := d.Byte("lossy flag"); {
+	case d.Err() != nil:
 	case lossy > 1:
-		d.fail("corrupt lossy flag %d at byte %d", lossy, at)
+		d.Fail("corrupt lossy flag %d at byte %d", lossy, at)
 	default:
 		t.lossy = lossy == 1
 	}
-	t.total = d.uvarint("total")
+	t.total = d.Uvarint("total")
 	return t
 }
 
 // size reads a capacity, budget or bound.
 func (d *decoder) size(what string) int {
-	at := d.off
-	n := d.uvarint(what)
+	at := d.Offset()
+	n := d.Uvarint(what)
 	if n > maxCounters {
-		d.fail("corrupt %s %d at byte %d: want at most %d", what, n, at, maxCounters)
+		d.Fail("corrupt %s %d at byte %d: want at most %d", what, n, at, maxCounters)
 		return 0
 	}
 	return int(n)
@@ -138,28 +141,28 @@ func (d *decoder) size(what string) int {
 
 // counters reads the counters into t.
 func (d *decoder) counters(t *TopK) {
-	at := d.off
-	n := d.count("counters", 3)
-	if d.err == nil && t.capacity > 0 && n > t.capacity {
-		d.fail("corrupt TopK at byte %d: %d counters over its capacity of %d", at, n, t.capacity)
+	at := d.Offset()
+	n := d.Count("counters", 3)
+	if d.Err() == nil && t.capacity > 0 && n > t.capacity {
+		d.Fail("corrupt TopK at byte %d: %d counters over its capacity of %d", at, n, t.capacity)
 	}
-	if d.err != nil {
+	if d.Err() != nil {
 		return
 	}
 	lens := make([]int, n)
 	t.counts, t.errs = make([]uint64, n), make([]uint64, n)
 	var sum uint64
 	for i := range n {
-		at = d.off
-		l, c, e := d.uvarint("key length"), d.uvarint("count"), d.uvarint("err")
+		at = d.Offset()
+		l, c, e := d.Uvarint("key length"), d.Uvarint("count"), d.Uvarint("err")
 		switch {
-		case d.err != nil:
+		case d.Err() != nil:
 			return
-		case l > uint64(len(d.data)-d.off):
-			d.fail("truncated at byte %d: key %d of %d bytes, %d left", at, i, l, len(d.data)-d.off)
+		case l > uint64(d.Left()):
+			d.Fail("truncated at byte %d: key %d of %d bytes, %d left", at, i, l, d.Left())
 			return
 		case c == 0 || e > c:
-			d.fail("corrupt counter %d at byte %d: count %d, err %d", i, at, c, e)
+			d.Fail("corrupt counter %d at byte %d: count %d, err %d", i, at, c, e)
 			return
 		}
 		lens[i], t.counts[i], t.errs[i] = int(l), c, e
@@ -171,19 +174,17 @@ func (d *decoder) counters(t *TopK) {
 // keys reads the concatenated keys of lengths lens, sum bytes in all, into
 // t's keys and index.
 func (d *decoder) keys(t *TopK, lens []int, sum uint64) {
-	at := d.off
-	if left := len(d.data) - d.off; sum > uint64(left) {
-		d.fail("truncated at byte %d: keys of %d bytes, %d left", at, sum, left)
+	b := d.Bytes("keys", sum)
+	if d.Err() != nil {
 		return
 	}
-	all := string(d.data[d.off : d.off+int(sum)])
-	d.off += int(sum)
+	all := string(b)
 	t.keys, t.index = make([]string, len(lens)), make(map[string]int32, len(lens))
 	for i, l := range lens {
 		k := all[:l]
 		all = all[l:]
 		if _, dup := t.index[k]; dup {
-			d.fail("corrupt TopK: key %q repeated at counter %d", k, i)
+			d.Fail("corrupt TopK: key %q repeated at counter %d", k, i)
 			return
 		}
 		t.keys[i], t.index[k] = k, int32(i)
@@ -193,7 +194,7 @@ func (d *decoder) keys(t *TopK, lens []int, sum uint64) {
 // heap reads a bounded TopK's heap: a permutation of its counters that is
 // in heap order.
 func (d *decoder) heap(t *TopK) {
-	if d.err != nil || t.capacity == 0 {
+	if d.Err() != nil || t.capacity == 0 {
 		return
 	}
 	n := len(t.keys)
@@ -202,16 +203,16 @@ func (d *decoder) heap(t *TopK) {
 		h.at[i] = -1
 	}
 	for j := range h.items {
-		at := d.off
-		i := d.uvarint("heap")
+		at := d.Offset()
+		i := d.Uvarint("heap")
 		switch {
-		case d.err != nil:
+		case d.Err() != nil:
 			return
 		case i >= uint64(n) || h.at[i] >= 0:
-			d.fail("corrupt heap at byte %d: counter %d of %d repeated or out of range", at, i, n)
+			d.Fail("corrupt heap at byte %d: counter %d of %d repeated or out of range", at, i, n)
 			return
 		case j > 0 && t.counts[h.items[(j-1)/2]] > t.counts[i]:
-			d.fail("corrupt heap at byte %d: counter %d out of heap order", at, i)
+			d.Fail("corrupt heap at byte %d: counter %d out of heap order", at, i)
 			return
 		}
 		h.items[j], h.at[i] = int32(i), int32(j)
@@ -219,62 +220,6 @@ func (d *decoder) heap(t *TopK) {
 	t.heap = h
 }
 
-// decoder reads the binary form. The first failure sticks: later reads
-// return zero values, so a caller checks err once after a group of reads.
-type decoder struct {
-	data []byte
-	off  int
-	err  error
-}
-
-// fail records the first failure.
-func (d *decoder) fail(format string, args ...any) {
-	if d.err == nil {
-		d.err = fmt.Errorf("topk: "+format, args...)
-	}
-}
-
-func (d *decoder) byte(what string) byte {
-	if d.err == nil && d.off >= len(d.data) {
-		d.fail("truncated at byte %d reading %s", d.off, what)
-	}
-	if d.err != nil {
-		return 0
-	}
-	d.off++
-	return d.data[d.off-1]
-}
-
-// uvarint reads a varint, rejecting overlong forms (which would not
-// encode back to the same bytes).
-func (d *decoder) uvarint(what string) uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.data[d.off:])
-	switch {
-	case n == 0:
-		d.fail("truncated at byte %d reading %s", d.off, what)
-		return 0
-	case n < 0 || (n > 1 && d.data[d.off+n-1] == 0):
-		d.fail("corrupt varint at byte %d reading %s", d.off, what)
-		return 0
-	}
-	d.off += n
-	return v
-}
-
-// count reads the number of items that follow, each at least size bytes,
-// and fails unless that many fit in the bytes left: a corrupt count never
-// makes the caller allocate more than the input could fill.
-func (d *decoder) count(what string, size int) int {
-	at := d.off
-	n := d.uvarint(what)
-	if left := len(d.data) - d.off; d.err == nil && n > uint64(left/size) {
-		d.fail("truncated at byte %d: %d %s need at least %d bytes each, %d left", at, n, what, size, left)
-	}
-	if d.err != nil {
-		return 0
-	}
-	return int(n)
-}
+// decoder reads the binary form: a [codec.Decoder] with this form's
+// field readers.
+type decoder struct{ codec.Decoder }
