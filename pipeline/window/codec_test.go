@@ -2,7 +2,6 @@ package window
 
 import (
 	"bytes"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/useragent"
+	"github.com/vigil-ops/vigil/sketches/codec/codectest"
 	"github.com/vigil-ops/vigil/sketches/quantile"
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
@@ -206,28 +206,8 @@ func TestWindowFields(t *testing.T) {
 	}
 }
 
-// enc builds a binary form by hand: a byte as itself, a uint64 as a
-// varint, an int64 as a zigzag varint, a string or []byte as is.
-func enc(parts ...any) []byte {
-	var b []byte
-	for _, p := range parts {
-		switch p := p.(type) {
-		case byte:
-			b = append(b, p)
-		case uint64:
-			b = binary.AppendUvarint(b, p)
-		case int64:
-			b = binary.AppendVarint(b, p)
-		case string:
-			b = append(b, p...)
-		case []byte:
-			b = append(b, p...)
-		default:
-			panic(fmt.Sprintf("BUG: enc of %T", p))
-		}
-	}
-	return b
-}
+// enc builds a binary form by hand (see [codectest.Form]).
+var enc = codectest.Form
 
 func TestDecodeFailure(t *testing.T) {
 	cfg := Config{}.WithDefaults()
@@ -297,11 +277,7 @@ func TestDecodeDamaged(t *testing.T) {
 			continue
 		}
 		b := mustEncode(t, c.build(&cfg))
-		for n := range len(b) {
-			if _, err := Decode(b[:n], &cfg); err == nil || !strings.Contains(err.Error(), "truncated at byte") {
-				t.Fatalf("unexpected error for %q cut to %d of %d bytes; got %v; want truncated", c.name, n, len(b), err)
-			}
-		}
+		codectest.CheckTruncated(t, strconv.Quote(c.name), b, func(cut []byte) error { _, err := Decode(cut, &cfg); return err })
 		for i := range b {
 			for _, delta := range []byte{1, 0x80, 0xff} {
 				damaged := bytes.Clone(b)

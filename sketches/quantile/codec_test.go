@@ -2,14 +2,14 @@ package quantile
 
 import (
 	"bytes"
-	"encoding/binary"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/sketches/codec/codectest"
 )
 
 // observed is everything a caller can learn from a sketch.
@@ -154,29 +154,8 @@ func TestDecodeStream(t *testing.T) {
 	}
 }
 
-// enc builds a binary form by hand: a byte as itself, a uint64 as a
-// varint, an int64 as a zigzag varint, a float64 in 8 bytes, a []byte as
-// is.
-func enc(parts ...any) []byte {
-	var b []byte
-	for _, p := range parts {
-		switch p := p.(type) {
-		case byte:
-			b = append(b, p)
-		case uint64:
-			b = binary.AppendUvarint(b, p)
-		case int64:
-			b = binary.AppendVarint(b, p)
-		case float64:
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p))
-		case []byte:
-			b = append(b, p...)
-		default:
-			panic(fmt.Sprintf("BUG: enc of %T", p))
-		}
-	}
-	return b
-}
+// enc builds a binary form by hand (see [codectest.Form]).
+var enc = codectest.Form
 
 func TestDecodeFailure(t *testing.T) {
 	f := func(name string, data []byte, want string) {
@@ -214,14 +193,9 @@ func TestDecodeFailure(t *testing.T) {
 // TestDecodeTruncated checks that every proper prefix of a valid form is
 // rejected as truncated.
 func TestDecodeTruncated(t *testing.T) {
-	for _, s := range []*Sketch{addRandom(New(0), 1, 300), addRandom(New(20), 2, 300)} {
-		b := mustEncode(t, s)
-		for n := range len(b) {
-			if _, _, err := Decode(b[:n]); err == nil || !strings.Contains(err.Error(), "truncated at byte") {
-				t.Fatalf("unexpected error for %d of %d bytes; got %v; want truncated", n, len(b), err)
-			}
-		}
-	}
+	decode := func(b []byte) error { _, _, err := Decode(b); return err }
+	codectest.CheckTruncated(t, "an exact sketch", mustEncode(t, addRandom(New(0), 1, 300)), decode)
+	codectest.CheckTruncated(t, "a sketch past its exact budget", mustEncode(t, addRandom(New(20), 2, 300)), decode)
 }
 
 func TestAppendBinaryFailure(t *testing.T) {

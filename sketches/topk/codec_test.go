@@ -2,14 +2,14 @@ package topk
 
 import (
 	"bytes"
-	"encoding/binary"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/vigil-ops/vigil/sketches/codec/codectest"
 )
 
 // sameState compares every field of two TopKs, heap layout included: the
@@ -126,26 +126,8 @@ func TestDecodeCopies(t *testing.T) {
 	}
 }
 
-// enc builds a binary form by hand: a byte as itself, a uint64 as a
-// varint, a string or []byte as is.
-func enc(parts ...any) []byte {
-	var b []byte
-	for _, p := range parts {
-		switch p := p.(type) {
-		case byte:
-			b = append(b, p)
-		case uint64:
-			b = binary.AppendUvarint(b, p)
-		case string:
-			b = append(b, p...)
-		case []byte:
-			b = append(b, p...)
-		default:
-			panic(fmt.Sprintf("BUG: enc of %T", p))
-		}
-	}
-	return b
-}
+// enc builds a binary form by hand (see [codectest.Form]).
+var enc = codectest.Form
 
 func TestDecodeFailure(t *testing.T) {
 	f := func(name string, data []byte, want string) {
@@ -190,14 +172,9 @@ func TestDecodeFailure(t *testing.T) {
 // rejected as truncated.
 func TestDecodeTruncated(t *testing.T) {
 	keys := zipfKeys(5, 300, 1.1, 100)
-	for _, tk := range []*TopK{fed(New(0), keys, one), fed(New(16), keys, one)} {
-		b := mustEncode(t, tk)
-		for n := range len(b) {
-			if _, _, err := Decode(b[:n]); err == nil || !strings.Contains(err.Error(), "truncated at byte") {
-				t.Fatalf("unexpected error for %d of %d bytes; got %v; want truncated", n, len(b), err)
-			}
-		}
-	}
+	decode := func(b []byte) error { _, _, err := Decode(b); return err }
+	codectest.CheckTruncated(t, "an exact TopK", mustEncode(t, fed(New(0), keys, one)), decode)
+	codectest.CheckTruncated(t, "a bounded TopK", mustEncode(t, fed(New(16), keys, one)), decode)
 }
 
 func TestAppendBinaryFailure(t *testing.T) {
