@@ -36,8 +36,6 @@ const (
 const (
 	// deadLetterBatch is how many queued rejects one write takes at most.
 	deadLetterBatch = 100
-	// deadLetterAttempts is how many times kafka-go tries a write.
-	deadLetterAttempts = 3
 	// maxReasonBytes caps HeaderReason.
 	maxReasonBytes = 1 << 10
 )
@@ -140,34 +138,12 @@ func NewDeadLetter(o DeadLetterOptions) (*DeadLetter, error) {
 	case o.Topic == "":
 		return nil, errors.New("cannot write kafka dead letters: no topic")
 	}
-	d, err := o.Kafka.dialer()
+	w, tr, err := newWriter(&o.Kafka, o.Topic, o.WriteTimeout, "kafka dead letter: ")
 	if err != nil {
 		return nil, err
 	}
-	// The transport connects as the Group's dialer does.
-	tr := &kafka.Transport{
-		DialTimeout: d.Timeout,
-		ClientID:    d.ClientID,
-		TLS:         d.TLS,
-		SASL:        d.SASLMechanism,
-	}
-	attempt := o.WriteTimeout / deadLetterAttempts
-	w := &kafka.Writer{
-		Addr:     kafka.TCP(o.Kafka.Brokers...),
-		Topic:    o.Topic,
-		Balancer: &kafka.Hash{},
-		// Each WriteMessages call is one batch of ours: flush it at once.
-		BatchSize:       deadLetterBatch,
-		BatchTimeout:    time.Millisecond,
-		MaxAttempts:     deadLetterAttempts,
-		WriteBackoffMin: 10 * time.Millisecond,
-		WriteBackoffMax: 100 * time.Millisecond,
-		ReadTimeout:     attempt,
-		WriteTimeout:    attempt,
-		RequiredAcks:    kafka.RequireAll,
-		ErrorLogger:     o.Kafka.errorLogger("kafka dead letter: "),
-		Transport:       tr,
-	}
+	// Each WriteMessages call is one batch of ours: at most deadLetterBatch.
+	w.BatchSize = deadLetterBatch
 	ctx, cancel := context.WithCancel(context.Background())
 	dl := &DeadLetter{
 		topic:    o.Topic,

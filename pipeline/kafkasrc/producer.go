@@ -12,8 +12,9 @@ import (
 // DefaultProducerTimeout is ProducerOptions.WriteTimeout's default.
 const DefaultProducerTimeout = 10 * time.Second
 
-// producerAttempts is how many times kafka-go tries one Write.
-const producerAttempts = 3
+// writerAttempts is how many times kafka-go tries one write of a Producer
+// or a DeadLetter.
+const writerAttempts = 3
 
 // ProducerOptions configure a Producer. Kafka.Brokers and Topic are
 // required; for every other field the zero value means the default.
@@ -71,8 +72,8 @@ func NewProducer(o ProducerOptions) (*Producer, error) {
 // newWriter returns a synchronous kafka-go writer of topic that connects
 // as the Group's dialer does (TLS, SASL), hashes keys to partitions,
 // waits for every in-sync replica, and spends at most timeout on one
-// WriteMessages, its attempts included. (DeadLetter builds the same
-// writer inline and could use this helper.)
+// WriteMessages, its attempts included. Producer and DeadLetter use it;
+// logPrefix starts the lines of kafka-go's errors.
 func newWriter(o *Options, topic string, timeout time.Duration, logPrefix string) (*kafka.Writer, *kafka.Transport, error) {
 	d, err := o.dialer()
 	if err != nil {
@@ -84,14 +85,14 @@ func newWriter(o *Options, topic string, timeout time.Duration, logPrefix string
 		TLS:         d.TLS,
 		SASL:        d.SASLMechanism,
 	}
-	attempt := timeout / producerAttempts
+	attempt := timeout / writerAttempts
 	w := &kafka.Writer{
 		Addr:     kafka.TCP(o.Brokers...),
 		Topic:    topic,
 		Balancer: &kafka.Hash{},
 		// Each WriteMessages call is one batch: flush it at once.
 		BatchTimeout:    time.Millisecond,
-		MaxAttempts:     producerAttempts,
+		MaxAttempts:     writerAttempts,
 		WriteBackoffMin: 10 * time.Millisecond,
 		WriteBackoffMax: 100 * time.Millisecond,
 		ReadTimeout:     attempt,
