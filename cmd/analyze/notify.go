@@ -21,12 +21,7 @@ const notifyGrace = 2 * time.Second
 // notifyFlags adds the flags of the incident event outputs of --follow
 // to fs: those of ingest, and --brokers for --incidents-topic.
 func notifyFlags(fs *pflag.FlagSet, c *notify.Config) {
-	fs.StringArrayVar(&c.Alertmanagers, "alertmanager", nil, "with --follow: Alertmanager base URL that gets the incidents as alerts, e.g. http://am:9093 (repeatable: every instance of an HA pair)")
-	fs.StringArrayVar(&c.AlertLabels, "alert-label", nil, "static label of every alert, name=value, e.g. service=shop (repeatable)")
-	fs.DurationVar(&c.AlertResend, "alert-resend", notify.DefaultResend, "how often open incidents are sent to Alertmanager again (keep it below its resolve_timeout)")
-	fs.StringArrayVar(&c.Webhooks, "webhook", nil, "with --follow: URL that gets a POST per incident event (repeatable)")
-	fs.StringVar(&c.WebhookFormat, "webhook-format", notify.FormatJSON, "webhook body: json (the event, as -o json prints it) or slack (the incident alert text, for opened, escalated and resolved events)")
-	fs.StringVar(&c.IncidentsTopic, "incidents-topic", "", "with --follow and --brokers: existing Kafka topic that gets every incident event as JSON, keyed by incident id")
+	c.AddFlags(fs, notify.FlagHelp{When: "with --follow: ", EventJSON: "-o json"})
 	fs.StringSliceVar(&c.Kafka.Brokers, "brokers", nil, "Kafka bootstrap brokers of --incidents-topic, host:port, comma-separated (plain TCP: no TLS or SASL)")
 }
 

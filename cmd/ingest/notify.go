@@ -16,12 +16,7 @@ const notifyGrace = 2 * time.Second
 
 // notifyFlags adds the flags of the incident event outputs to fs.
 func notifyFlags(fs *pflag.FlagSet, c *notify.Config) {
-	fs.StringArrayVar(&c.Alertmanagers, "alertmanager", nil, "Alertmanager base URL that gets the incidents as alerts, e.g. http://am:9093 (repeatable: every instance of an HA pair)")
-	fs.StringArrayVar(&c.AlertLabels, "alert-label", nil, "static label of every alert, name=value, e.g. service=shop (repeatable)")
-	fs.DurationVar(&c.AlertResend, "alert-resend", notify.DefaultResend, "how often open incidents are sent to Alertmanager again (keep it below its resolve_timeout)")
-	fs.StringArrayVar(&c.Webhooks, "webhook", nil, "URL that gets a POST per incident event (repeatable)")
-	fs.StringVar(&c.WebhookFormat, "webhook-format", notify.FormatJSON, "webhook body: json (the event, as --events json) or slack (the incident alert text, for opened, escalated and resolved events)")
-	fs.StringVar(&c.IncidentsTopic, "incidents-topic", "", "existing Kafka topic that gets every incident event as JSON, keyed by incident id (default: none)")
+	c.AddFlags(fs, notify.FlagHelp{EventJSON: "--events json"})
 }
 
 // startNotify starts the notifier c's flags ask for, with Kafka's
