@@ -40,14 +40,8 @@ var closedOptions = cmp.Options{cmp.Transformer("sketch", func(s *quantile.Sketc
 	return v
 })}
 
-func mustEncode(t testing.TB, w *Window) []byte {
-	t.Helper()
-	b, err := w.AppendBinary(nil)
-	if err != nil {
-		t.Fatalf("unexpected error encoding: %v", err)
-	}
-	return b
-}
+// mustEncode returns the form of its argument (see [codectest.MustEncode]).
+var mustEncode = codectest.MustEncode[*Window]
 
 func mustDecode(t testing.TB, b []byte, cfg *Config) *Window {
 	t.Helper()
@@ -260,11 +254,8 @@ func TestDecodeFailure(t *testing.T) {
 
 // mustTopK returns the form of an empty table of a new window.
 func mustTopK(t *testing.T) []byte {
-	b, err := topk.NewExactFirst(keyBudget, keyCapacity).AppendBinary(nil)
-	if err != nil {
-		t.Fatalf("unexpected error encoding a TopK: %v", err)
-	}
-	return b
+	t.Helper()
+	return codectest.MustEncode(t, topk.NewExactFirst(keyBudget, keyCapacity))
 }
 
 // TestDecodeDamaged cuts and alters a real form byte by byte: every

@@ -34,14 +34,8 @@ func observe(s *Sketch) observed {
 	return o
 }
 
-func mustEncode(t testing.TB, s *Sketch) []byte {
-	t.Helper()
-	b, err := s.AppendBinary(nil)
-	if err != nil {
-		t.Fatalf("unexpected error encoding: %v", err)
-	}
-	return b
-}
+// mustEncode returns the form of its argument (see [codectest.MustEncode]).
+var mustEncode = codectest.MustEncode[*Sketch]
 
 // addRandom adds n values from a fixed seed: an exponential spread of
 // microseconds, as request durations.

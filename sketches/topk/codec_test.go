@@ -16,14 +16,8 @@ import (
 // state that decides later evictions.
 var sameState = []cmp.Option{cmp.AllowUnexported(TopK{}, minHeap{}), cmpopts.EquateEmpty()}
 
-func mustEncode(t testing.TB, tk *TopK) []byte {
-	t.Helper()
-	b, err := tk.AppendBinary(nil)
-	if err != nil {
-		t.Fatalf("unexpected error encoding: %v", err)
-	}
-	return b
-}
+// mustEncode returns the form of its argument (see [codectest.MustEncode]).
+var mustEncode = codectest.MustEncode[*TopK]
 
 func fed(tk *TopK, keys [][]byte, weightOf func(int) uint64) *TopK {
 	for i, k := range keys {

@@ -1,6 +1,7 @@
 // Package codectest holds what the tests of the binary forms share (it is
-// imported by tests only): hand-made forms and the check that every cut
-// of a valid form is rejected as truncated. Its functions are safe for
+// imported by tests only): hand-made forms, encoding that fails the test
+// on error, and the check that every cut of a valid form is rejected as
+// truncated. Its functions are safe for
 // concurrent use.
 package codectest
 
@@ -47,4 +48,19 @@ func CheckTruncated(t testing.TB, name string, form []byte, decode func([]byte) 
 			t.Fatalf("unexpected error for %s cut to %d of %d bytes; got %v; want truncated", name, n, len(form), err)
 		}
 	}
+}
+
+// Encoder is what [MustEncode] encodes: a sketch, a table, a window.
+type Encoder interface {
+	AppendBinary(dst []byte) ([]byte, error)
+}
+
+// MustEncode returns the binary form of v, or fails the test.
+func MustEncode[T Encoder](t testing.TB, v T) []byte {
+	t.Helper()
+	b, err := v.AppendBinary(nil)
+	if err != nil {
+		t.Fatalf("unexpected error encoding: %v", err)
+	}
+	return b
 }

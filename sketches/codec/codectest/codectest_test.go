@@ -23,3 +23,13 @@ func TestCheckTruncated(t *testing.T) {
 		t.Errorf("unexpected cuts; got %v; want [0 1 2]", cuts)
 	}
 }
+
+type form string
+
+func (f form) AppendBinary(dst []byte) ([]byte, error) { return append(dst, f...), nil }
+
+func TestMustEncode(t *testing.T) {
+	if got := string(MustEncode(t, form("abc"))); got != "abc" {
+		t.Errorf("unexpected form; got %q; want \"abc\"", got)
+	}
+}
