@@ -1,0 +1,137 @@
+package metrics
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is the runbook metric a [Point] measures, spelled as rules and
+// reports name it.
+type Kind string
+
+// The runbook's infrastructure metrics.
+const (
+	// Memory is the percentage of memory in use, 0 to 100.
+	Memory Kind = "memory"
+	// CPU is the percentage of CPU time busy, 0 to 100, over all CPUs.
+	CPU Kind = "cpu"
+	// DBConnections is the number of client connections to a database
+	// server.
+	DBConnections Kind = "db_connections"
+	// Uptime is the percentage of time a service was up, 0 to 100.
+	Uptime Kind = "uptime"
+	// PaymentSuccess is the percentage of payments that succeeded.
+	PaymentSuccess Kind = "payment_success"
+)
+
+// Op is how a [Mapping] turns samples into points.
+type Op uint8
+
+const (
+	// OpValue: the sample's value is the point's.
+	OpValue Op = iota
+	// OpIdle: 100 − the value, an idle percentage made a busy one.
+	OpIdle
+	// OpSum: the sum of the samples of one subject and time (one per
+	// database, summed per server). A sum is emitted when a later time
+	// of its subject arrives, or by [Mapper.Flush].
+	OpSum
+	// OpFree and OpTotal: the two halves of a percentage in use,
+	// 100 × (1 − free/total), paired by subject and time (both must
+	// carry the same timestamp).
+	OpFree
+	OpTotal
+	// OpIdleSeconds: per-CPU counters of idle seconds. Each series (its
+	// labels: cpu="0", cpu="1", …) becomes a per-second rate between
+	// consecutive samples (a counter reset counts as a restart from 0);
+	// the rates of one subject and time are averaged, and the point is
+	// 100 × (1 − mean), emitted as OpSum's. The first sample of a series
+	// gives no rate.
+	OpIdleSeconds
+)
+
+var opNames = [...]string{"value", "idle", "sum", "free", "total", "idle_seconds"}
+
+// String returns the op's name, as a rules file would write it.
+func (o Op) String() string {
+	if int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return fmt.Sprintf("Op(%d)", o)
+}
+
+// ParseOp returns the op named name, as String spells it.
+func ParseOp(name string) (Op, bool) {
+	for i, n := range opNames {
+		if n == name {
+			return Op(i), true
+		}
+	}
+	return 0, false
+}
+
+// Mapping says which samples measure a runbook metric, and how.
+type Mapping struct {
+	// Name is the sample name, exactly; line protocol's is
+	// measurement_field.
+	Name string
+	// Label and Value, when Label is not empty, restrict the mapping to
+	// the samples that carry that label with that value.
+	Label, Value string
+	// Kind is the metric the points measure.
+	Kind Kind
+	// Op is how samples become points.
+	Op Op
+}
+
+// defaultMappings is the one table of what the usual agents emit: see the
+// package documentation's table, which lists it row by row.
+var defaultMappings = [...]Mapping{
+	// Telegraf (inputs.mem, inputs.cpu, inputs.postgresql).
+	{Name: "mem_used_percent", Kind: Memory, Op: OpValue},
+	{Name: "cpu_usage_idle", Label: "cpu", Value: "cpu-total", Kind: CPU, Op: OpIdle},
+	{Name: "postgresql_numbackends", Kind: DBConnections, Op: OpSum},
+	// node_exporter.
+	{Name: "node_memory_MemAvailable_bytes", Kind: Memory, Op: OpFree},
+	{Name: "node_memory_MemTotal_bytes", Kind: Memory, Op: OpTotal},
+	{Name: "node_cpu_seconds_total", Label: "mode", Value: "idle", Kind: CPU, Op: OpIdleSeconds},
+	// Plain names, as the runbook writes them.
+	{Name: "memory_usage_percent", Kind: Memory, Op: OpValue},
+	{Name: "cpu_usage_percent", Kind: CPU, Op: OpValue},
+	{Name: "db_connections", Kind: DBConnections, Op: OpValue},
+	{Name: "uptime_percent", Kind: Uptime, Op: OpValue},
+	{Name: "payment_success_percent", Kind: PaymentSuccess, Op: OpValue},
+}
+
+// DefaultMappings returns a copy of the built-in mappings, for a rules
+// file to extend.
+func DefaultMappings() []Mapping {
+	return append([]Mapping(nil), defaultMappings[:]...)
+}
+
+// validateMappings reports the first mapping of ms that is not valid: no
+// name or kind, an unknown op, or an OpFree without an OpTotal of its
+// kind (or the reverse), which could never give a point.
+func validateMappings(ms []Mapping) error {
+	halves := map[Kind]uint8{}
+	for i, m := range ms {
+		switch {
+		case m.Name == "":
+			return fmt.Errorf("cannot use mapping %d: no name", i)
+		case m.Kind == "" || strings.ContainsAny(string(m.Kind), " \x00"):
+			return fmt.Errorf("cannot use mapping %d (%s): kind %q", i, m.Name, m.Kind)
+		case int(m.Op) >= len(opNames):
+			return fmt.Errorf("cannot use mapping %d (%s): unknown op %d", i, m.Name, m.Op)
+		case m.Op == OpFree:
+			halves[m.Kind] |= 1
+		case m.Op == OpTotal:
+			halves[m.Kind] |= 2
+		}
+	}
+	for k, h := range halves {
+		if h != 3 {
+			return fmt.Errorf("cannot use the mappings of %s: %s needs both a %s and a %s mapping", k, k, OpFree, OpTotal)
+		}
+	}
+	return nil
+}
