@@ -40,6 +40,8 @@ const httpShutdownGrace = 2 * time.Second
 //     {"status":"connected"}, or 503 with the error and since when.
 //   - GET /metrics: Prometheus text exposition; each scrape takes one
 //     [service.Stats] snapshot, which hands out the flush durations once.
+//   - GET / and GET /api/report: the live page and its JSON, when svc is
+//     a [liveService] (see [liveService.registerLive]).
 //
 // more are further collectors (the incident outputs'). Other paths get
 // 404 and other methods 405 (HEAD is served as GET).
@@ -65,6 +67,9 @@ func newHandler(svc service, more ...prometheus.Collector) http.Handler {
 		writePart(w, h)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	if l, ok := svc.(liveService); ok {
+		l.registerLive(mux)
+	}
 	return mux
 }
 

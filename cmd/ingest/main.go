@@ -200,6 +200,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer stopNotify(notifier, logger.Printf)
+	pages, closePages, err := newLivePages(c)
+	if err != nil {
+		fmt.Fprintf(stderr, "ingest: %v\n", err)
+		return exitUsage
+	}
+	defer closePages()
 	svc, err := ingest.New(*o)
 	if err != nil {
 		fmt.Fprintf(stderr, "ingest: %v\n", err)
@@ -213,7 +219,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if notifier != nil {
 			more = append(more, notifyCollector{notifier.Stats})
 		}
-		go func() { httpDone <- serveHTTP(ctx, c.httpAddr, newHandler(svc, more...), logger.Printf) }()
+		h := newHandler(liveService{svc, pages}, more...)
+		go func() { httpDone <- serveHTTP(ctx, c.httpAddr, h, logger.Printf) }()
 	}
 	runDone := make(chan error, 1)
 	go func() { runDone <- svc.Run(ctx) }()

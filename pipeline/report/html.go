@@ -79,6 +79,12 @@ type htmlPage struct {
 	Table         []TimelineRow
 	TableTitle    string
 	TableP95      string // the p95 column's header
+	// EndpointLatency says whether the endpoints table has percentile
+	// columns: when the report has durations, but not on the live page
+	// (windows keep no percentiles per endpoint).
+	EndpointLatency bool
+	// Live is set on the live page only (WriteLiveHTML).
+	Live *livePage
 }
 
 // share is one part of a whole: a status code, a status class or a
@@ -99,7 +105,7 @@ type countList struct {
 func newHTMLPage(r *Report) *htmlPage {
 	rc := *r
 	rc.Schema = Schema
-	p := &htmlPage{Report: &rc, IncidentList: openFirst(r.Incidents), Chart: newChart(r)}
+	p := &htmlPage{Report: &rc, IncidentList: openFirst(r.Incidents), Chart: newChart(r), EndpointLatency: r.Latency.Count > 0}
 	for _, in := range r.Incidents {
 		if in.Status == incident.Open {
 			p.OpenIncidents++
