@@ -84,8 +84,8 @@ func TestLivePageInBrowser(t *testing.T) {
 		t.Errorf("unexpected page state after the refresh; got marker %q, %d navigations, scrollY %v, table open %v; want the same document, scrolled to 300, table open",
 			dom.Marker, dom.Navigations, dom.ScrollY, dom.DetailsOpen)
 	}
-	if !strings.HasPrefix(dom.Note, "updated ") {
-		t.Errorf("unexpected live note; got %q; want \"updated …\"", dom.Note)
+	if !strings.HasPrefix(dom.Note, "Updated ") {
+		t.Errorf("unexpected live note; got %q; want \"Updated …\"", dom.Note)
 	}
 	for _, r := range dom.Resources {
 		if r != base+"/?refresh=1s" {

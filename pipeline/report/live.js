@@ -37,10 +37,10 @@
 			cur.replaceWith(document.adoptNode(next));
 			document.title = doc.title;
 			scrollTo(x, y);
-			note.textContent = "updated " + clock();
+			note.textContent = "Updated " + clock() + ".";
 			bar.classList.remove("stale");
 		} catch (e) {
-			note.textContent = "refresh failed at " + clock() + " (" + e.message + "), showing the last report; retrying";
+			note.textContent = "Refresh failed at " + clock() + " (" + e.message + "): showing the last report, retrying.";
 			bar.classList.add("stale");
 		} finally {
 			busy = false;
