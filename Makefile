@@ -45,6 +45,7 @@ FUZZ_TARGETS = \
 	FuzzParse:./parsers/jsonlog FuzzParse:./parsers/logfmt \
 	FuzzParse:./parsers/awslb FuzzParse:./parsers/haproxy FuzzParse:./parsers/w3c \
 	FuzzParse:./parsers/applog \
+	FuzzParseInflux:./parsers/metrics FuzzParseProm:./parsers/metrics FuzzParseJSON:./parsers/metrics \
 	FuzzDecode:./pipeline/window FuzzDecode:./sketches/quantile FuzzDecode:./sketches/topk \
 	FuzzRun:./pipeline
 # A run that fails with the Go fuzz coordinator's "context deadline
