@@ -11,8 +11,8 @@
 // see [ErrDirective]), [github.com/vigil-ops/vigil/parsers/haproxy] and
 // [github.com/vigil-ops/vigil/parsers/applog] (plain-text application
 // logs; stack-trace lines are [ErrContinuation]).
-// This package holds what they share: the unit table ([ParseUnit]), field
-// scanning, numbers, ISO 8601 times and Go durations. Helpers that
+// This package holds what they share: the unit table ([ParseUnit]), the
+// roles a --field mapping names ([Role], [FieldSpec]), field scanning, numbers, ISO 8601 times and Go durations. Helpers that
 // interpret fields of a record live beside them:
 // [github.com/vigil-ops/vigil/parsers/endpoint] and
 // [github.com/vigil-ops/vigil/parsers/useragent].

@@ -70,8 +70,8 @@ const (
 // input: detection bounds its own work (at most tieLines lines, each
 // under maxSniffLine bytes, are parsed).
 func chooseFormat(o *Options, sample []byte) (*format, error) {
-	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
-		return nil, fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
+	if err := checkInput(o); err != nil {
+		return nil, err
 	}
 	var (
 		fm  *format
@@ -88,8 +88,30 @@ func chooseFormat(o *Options, sample []byte) (*format, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(o.Fields) > 0 && (o.LogFormat != "" || o.Format != "") && fm.name != "json" && fm.name != "logfmt" {
+		return nil, fmt.Errorf("cannot use --field with format %s: it maps the keys of json and logfmt inputs", fm.name)
+	}
 	fm.fallback = mixedFallback(o, fm)
 	return fm, nil
+}
+
+// checkInput reports the options of o that no format can use: an unknown
+// duration unit, a --field mapping that does not parse.
+func checkInput(o *Options) error {
+	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
+		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
+	}
+	if _, err := parsers.ParseFieldSpecs(o.Fields); err != nil {
+		return fmt.Errorf("--field: %w", err)
+	}
+	return nil
+}
+
+// fieldSpecs returns the --field mappings of o, which checkInput has
+// checked.
+func fieldSpecs(o *Options) []parsers.FieldSpec {
+	fs, _ := parsers.ParseFieldSpecs(o.Fields)
+	return fs
 }
 
 func compileLogFormat(o *Options) (*format, error) {
@@ -163,11 +185,11 @@ var families = []family{
 		return &format{name: "haproxy", newParser: func() lineParser { return haproxy.NewParser() }}
 	}},
 	{"json", func(o *Options, _ [][]byte) *format {
-		opts := jsonlog.Options{DurationUnit: o.DurationUnit}
+		opts := jsonlog.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
 		return &format{name: "json", newParser: func() lineParser { return jsonlog.NewParser(opts) }}
 	}},
 	{"logfmt", func(o *Options, _ [][]byte) *format {
-		opts := logfmt.Options{DurationUnit: o.DurationUnit}
+		opts := logfmt.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
 		return &format{name: "logfmt", newParser: func() lineParser { return logfmt.NewParser(opts) }}
 	}},
 	{appLogName, func(*Options, [][]byte) *format {
@@ -359,8 +381,8 @@ func (c *candidate) count(lines [][]byte) {
 func mixedFallback(o *Options, fm *format) func() lineParser {
 	name := fm.name
 	aopts := applog.Options{Now: time.Now()}
-	jopts := jsonlog.Options{DurationUnit: o.DurationUnit}
-	lopts := logfmt.Options{DurationUnit: o.DurationUnit}
+	jopts := jsonlog.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
+	lopts := logfmt.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
 	return func() lineParser {
 		m := &mixed{}
 		if name != appLogName {

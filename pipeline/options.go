@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/vigil-ops/vigil/parsers/jsonlog"
 	"github.com/vigil-ops/vigil/pipeline/detect"
 	"github.com/vigil-ops/vigil/pipeline/incident"
 )
@@ -30,6 +29,11 @@ type Options struct {
 	// DurationUnit overrides the unit of duration fields: "s", "ms", "us"
 	// or "ns". Default: the format's own or the detected unit.
 	DurationUnit string
+	// Fields point record fields at keys of JSON and logfmt lines, as
+	// --field gives them: "role=name" (see parsers.ParseFieldSpec), each
+	// looked up before the format's own names for the role.
+	// Default: none.
+	Fields []string
 	// Workers is the number of parsing goroutines, 1 to MaxWorkers.
 	// Default: GOMAXPROCS.
 	Workers int
@@ -104,7 +108,7 @@ func (o Options) Validate() error {
 		if _, err := chooseFormat(&o, nil); err != nil {
 			return err
 		}
-	} else if err := (jsonlog.Options{DurationUnit: o.DurationUnit}).Validate(); err != nil {
+	} else if err := checkInput(&o); err != nil {
 		return err
 	}
 	if !o.Since.IsZero() && !o.Until.IsZero() && !o.Since.Before(o.Until) {

@@ -85,6 +85,20 @@
 //     _nanos, _nanoseconds. Then responseTime (pino-http) and
 //     responseLatency (AWS API Gateway), milliseconds, and Duration
 //     (Traefik), nanoseconds, whose unit is fixed.
+//   - Host: no name of its own; only a mapping fills it.
+//
+// [Options].Fields adds keys of the user's choosing (the --field
+// role=name mappings, [parsers.FieldSpec]): each mapping of a field is
+// looked up before all the names above, in the order given, and the first
+// present with a usable value wins; then the names above, as without
+// mappings. A mapping's name is a path from the line's object: "a.b" is
+// key "b" of object "a" (at any depth; a value on the way that is not an
+// object ends the path), then, when that gives no usable value, a key "a.b" of the
+// line's object, as ecs-logging writes them. A mapped duration's unit is
+// that of its name's suffix (_ms, ...) as for the names above, else the
+// rule for a bare name. A key of the line's object that a mapping names
+// whole fills only the mapped field, not the one its name has above
+// (--field duration=ts: ts is then no time).
 //
 // "request" and "response" also go by "req" and "res" (pino-http,
 // bunyan); the first of the two names that holds an object is used. The
@@ -95,7 +109,7 @@
 //
 // # Values
 //
-// Text fields (level, message, method, target, proto, client, user agent,
+// Text fields (level, message, method, target, proto, client, host, user agent,
 // referer, user) take a string, or an array whose first element is a
 // string (Caddy logs each header as an array of values). Level and user
 // also take a number, as written ("user_id":42 is "42"); a level of 10,

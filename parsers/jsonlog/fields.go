@@ -24,6 +24,7 @@ const (
 	fUser
 	fBytes
 	fDuration
+	fHost // no name of its own: only a --field mapping fills it
 	fRequest
 	fResponse
 	fHeaders
@@ -92,6 +93,24 @@ var aliasGroups = []aliasGroup{
 	{f: fRequest, in: inTop, names: []string{"request", "req"}},
 	{f: fResponse, in: inTop, names: []string{"response", "res"}},
 	{f: fHeaders, in: inRequest, names: []string{"headers"}},
+}
+
+// roleFields is the field of each role a --field mapping may name.
+var roleFields = [parsers.NumRoles]field{
+	parsers.RoleTime:      fTime,
+	parsers.RoleLevel:     fLevel,
+	parsers.RoleMsg:       fMessage,
+	parsers.RoleStatus:    fStatus,
+	parsers.RoleMethod:    fMethod,
+	parsers.RolePath:      fTarget,
+	parsers.RoleProto:     fProto,
+	parsers.RoleClient:    fClient,
+	parsers.RoleHost:      fHost,
+	parsers.RoleUserAgent: fUserAgent,
+	parsers.RoleReferer:   fReferer,
+	parsers.RoleUser:      fUser,
+	parsers.RoleBytes:     fBytes,
+	parsers.RoleDuration:  fDuration,
 }
 
 // slot identifies one key in one object: it indexes [Parser].slots, which

@@ -46,6 +46,25 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParseFields measures --field mappings (nested paths) on the
+// Caddy entry: the cost of finding each mapped key beside the own names.
+func BenchmarkParseFields(b *testing.B) {
+	line := refLines(mustRead(b, "testdata/logfile_caddy_log.1"))[0]
+	fs, err := parsers.ParseFieldSpecs([]string{"status=resp.code", "path=request.uri", "user_agent=request.headers.User-Agent"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := NewParser(Options{Fields: fs})
+	var r parsers.Record
+	b.ReportAllocs()
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if err := p.Parse(line, &r); err != nil || r.Target == nil || r.UserAgent == nil {
+			b.Fatalf("unexpected result for the Caddy line: %v, %+v", err, r)
+		}
+	}
+}
+
 // BenchmarkParseParallel measures the throughput of one parser per
 // goroutine on the typical line.
 func BenchmarkParseParallel(b *testing.B) {

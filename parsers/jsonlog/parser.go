@@ -38,15 +38,23 @@ type Options struct {
 	// key without one, seconds when the number has a fraction or an
 	// exponent (0.0176), milliseconds when it is an integer (12).
 	DurationUnit string
+	// Fields point fields at keys of the user's choosing, the --field
+	// mappings: each is looked up before the field's own names, in the
+	// order given; the first present with a usable value wins, as among
+	// the own names. A dotted name is a path into nested objects, then
+	// one key with dots (see [parsers.FieldSpec]).
+	// Default: none, the own names only.
+	Fields []parsers.FieldSpec
 }
 
 // Validate reports whether o is valid. [NewParser] treats an invalid
-// DurationUnit as the default, so callers should validate user input first.
+// DurationUnit as the default and skips invalid Fields, so callers should
+// validate user input first.
 func (o Options) Validate() error {
 	if _, ok := parseUnit(o.DurationUnit); !ok {
 		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
-	return nil
+	return parsers.CheckFieldSpecs(o.Fields)
 }
 
 // Parser parses JSON log lines into [parsers.Record]s; see the package
@@ -69,6 +77,17 @@ type Parser struct {
 	index []uint16
 	// visit is p.collectKey, bound once so that Visit does not allocate.
 	visit func(key []byte, v *fastjson.Value)
+	// overrides are the Fields mappings; root is the line's value, in
+	// which lookupPath finds them, with match (p.matchKey, bound once),
+	// wantKey and found.
+	overrides []override
+	// masked marks the slots of the line's object whose key a mapping
+	// names: such a key fills only the mapped field; nil when none.
+	masked  []bool
+	root    *fastjson.Value
+	match   func(key []byte, v *fastjson.Value)
+	wantKey string
+	found   *fastjson.Value
 	// fixed is the line with unpaired surrogate escapes rewritten.
 	fixed []byte
 	// num holds the text of the number being converted.
@@ -81,8 +100,10 @@ type Parser struct {
 // NewParser returns a parser with options o.
 func NewParser(o Options) *Parser {
 	u, _ := parseUnit(o.DurationUnit)
-	p := &Parser{unit: u, slots: make([]*fastjson.Value, numSlots)}
+	p := &Parser{unit: u, slots: make([]*fastjson.Value, numSlots), overrides: compileOverrides(o.Fields)}
 	p.visit = p.collectKey
+	p.match = p.matchKey
+	p.masked = maskedSlots(p.overrides)
 	return p
 }
 
@@ -121,6 +142,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	if err != nil {
 		return p.fail(start, reasonMismatch)
 	}
+	p.root = root
 	p.collect(root.GetObject(), levelTop)
 	if req := p.object(fRequest); req != nil {
 		p.collect(req, levelRequest)
@@ -159,7 +181,7 @@ func (p *Parser) collect(o *fastjson.Object, l level) {
 
 func (p *Parser) collectKey(key []byte, v *fastjson.Value) {
 	s, ok := keys.lookup(p.index, key)
-	if !ok {
+	if !ok || p.masked != nil && p.masked[s] {
 		return
 	}
 	if p.slots[s] == nil {
@@ -194,6 +216,7 @@ func (p *Parser) fill(r *parsers.Record) string {
 		p.fillFromRequestLine(r)
 	}
 	r.Client = hostOnly(p.text(fClient, false))
+	r.Host = p.text(fHost, false)
 	r.UserAgent = p.text(fUserAgent, false)
 	r.Referer = p.text(fReferer, false)
 	r.User = p.text(fUser, true)
@@ -215,10 +238,10 @@ func (p *Parser) fill(r *parsers.Record) string {
 			return ReasonBytes
 		}
 	}
-	if s, num, from := p.number(fDuration); s != nil {
+	if s, num, nameUnit := p.number(fDuration); s != nil {
 		u := p.unit
 		if u == unitAuto {
-			u = keys.unit[from]
+			u = nameUnit
 		}
 		if r.Duration, ok = parseDuration(s, num, u); !ok {
 			return ReasonDuration

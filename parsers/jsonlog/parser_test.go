@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // parse parses line with a fresh parser with options o.
@@ -507,4 +508,74 @@ func TestParseAllocs(t *testing.T) {
 	f("too deep", `{"a":`+strings.Repeat("[", MaxDepth+1))
 	f("no known fields", `{"logger":"x","ts":1}`)
 	f("bad value", `{"status":"x"}`)
+}
+
+// TestParseFields checks the --field mappings (Options.Fields): before
+// the own names, in the order given, dotted names as paths then as one
+// key, the suffix's unit; the reference agrees on each line.
+func TestParseFields(t *testing.T) {
+	f := func(specs, line, want string) {
+		t.Helper()
+		fs, err := parsers.ParseFieldSpecs(strings.Fields(specs))
+		if err != nil {
+			t.Fatalf("unexpected error for %q; got %v", specs, err)
+		}
+		o := Options{Fields: fs}
+		if err := o.Validate(); err != nil {
+			t.Fatalf("unexpected error for %q; got %v; want nil", specs, err)
+		}
+		if got := parse(line, o).String(); got != want {
+			t.Errorf("unexpected record for %q with %q; got %s; want %s", line, specs, got, want)
+		}
+		if got := parseRefFields([]byte(line), "", fs).String(); got != want {
+			t.Errorf("unexpected reference record for %q with %q; got %s; want %s", line, specs, got, want)
+		}
+	}
+	// Nested: the issue's example, and a whole ECS-style request.
+	f("status=http.status_code", `{"msg":"m","http":{"status_code":503},"status":200}`, `http msg="m" status=503`)
+	f("status=http.response.status_code method=http.request.method path=url.path client=client.ip user_agent=user_agent.original",
+		`{"@timestamp":"2026-03-01T10:00:00Z","http":{"request":{"method":"GET"},"response":{"status_code":404}},"url":{"path":"/x"},"client":{"ip":"10.0.0.1"},"user_agent":{"original":"curl/8"}}`,
+		`http time=1772359200000000000 status=404 method="GET" target="/x" client="10.0.0.1" ua="curl/8"`)
+	// A dotted key written flat (ecs-logging), when no path matches.
+	f("status=http.response.status_code", `{"http.response.status_code":502,"message":"m"}`, `http msg="m" status=502`)
+	// Absent or unusable: the own names still count.
+	f("status=code", `{"status":201,"msg":"m"}`, `http msg="m" status=201`)
+	f("status=code", `{"code":"-","status":201,"msg":"m"}`, `http msg="m" status=201`)
+	f("status=a.b", `{"a":[1],"status":201,"msg":"m"}`, `http msg="m" status=201`)
+	// The first of two mappings of a role that is present wins.
+	f("path=route path=target", `{"target":"/t","route":"/r","path":"/p"}`, `http target="/r"`)
+	f("path=route path=target", `{"target":"/t","path":"/p"}`, `http target="/t"`)
+	// Units: the name's suffix, else the own rule (integer ms, fraction s).
+	f("duration=timing.total_us", `{"msg":"m","timing":{"total_us":1500}}`, `app msg="m" duration=1500`)
+	f("duration=t", `{"msg":"m","t":12}`, `app msg="m" duration=12000`)
+	f("duration=t", `{"msg":"m","t":0.5,"duration_ms":3}`, `app msg="m" duration=500000`)
+	f("duration=t", `{"msg":"m","t":"1.5ms"}`, `app msg="m" duration=1500`)
+	// Every role; host has no own name.
+	f("time=when level=sev msg=text method=verb path=route proto=p client=peer host=vhost user_agent=agent referer=from user=who bytes=len",
+		`{"when":1700000000,"sev":"warn","text":"t","verb":"PUT","route":"/r","p":"HTTP/2","peer":"[::1]:80","vhost":"h.example","agent":"a","from":"f","who":7,"len":"12"}`,
+		`http time=1700000000000000000 level="warn" msg="t" method="PUT" target="/r" proto="HTTP/2" client="::1" ua="a" referer="f" user="7" host="h.example" bytes=12`)
+	// A repeated key keeps its last value, at every depth.
+	f("status=r.s", `{"r":{"s":400,"s":401},"msg":"m"}`, `http msg="m" status=401`)
+	// A key a mapping names whole loses its own role: ts is a duration,
+	// not the time; path is the message, not the target.
+	f("duration=ts", `{"msg":"m","ts":"12ms"}`, `app msg="m" duration=12000`)
+	f("msg=path", `{"path":"/p"}`, `app msg="/p"`)
+	f("status=response.code", `{"response":{"code":500,"status":200},"msg":"m"}`, `http msg="m" status=500`)
+	// The mapped value must convert, as the own names' must.
+	f("status=code", `{"code":"x","status":200}`, `error `+ReasonStatus)
+}
+
+func TestParseFieldsAllocs(t *testing.T) {
+	fs, err := parsers.ParseFieldSpecs([]string{"status=http.response.status_code", "path=url.path", "duration=event.duration_ns", "host=host.name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewParser(Options{Fields: fs})
+	lines := [][]byte{
+		[]byte(`{"@timestamp":"2026-03-01T10:00:00Z","http":{"response":{"status_code":404}},"url":{"path":"/x"},"event":{"duration":1},"host":{"name":"h"}}`),
+		[]byte(`{"http.response.status_code":502,"message":"m","event.duration_ns":1500000}`),
+		[]byte(`{"http":[1],"url":"x","status":200}`),
+		[]byte(`{"http":{"response":{"status_code":"x"}}}`),
+	}
+	parsertest.NoAllocs(t, p, lines, "lines with mapped fields")
 }

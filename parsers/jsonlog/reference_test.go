@@ -37,6 +37,7 @@ type result struct {
 	UserAgent string
 	Referer   string
 	User      string
+	Host      string
 	Bytes     int64
 	Duration  int64
 	// ZeroStatus: the line logs status 0 (no response sent).
@@ -71,6 +72,7 @@ func (r result) String() string {
 	text("ua", r.UserAgent)
 	text("referer", r.Referer)
 	text("user", r.User)
+	text("host", r.Host)
 	num("bytes", r.Bytes, -1)
 	num("duration", r.Duration, -1)
 	if r.ZeroStatus {
@@ -94,12 +96,18 @@ func resultOf(r *parsers.Record, err error) result {
 		Kind: r.Kind, Time: r.Time, Level: s(r.Level), Message: s(r.Message),
 		Status: r.Status, Method: s(r.Method), Target: s(r.Target), Proto: s(r.Proto),
 		Client: s(r.Client), UserAgent: s(r.UserAgent), Referer: s(r.Referer),
-		User: s(r.User), Bytes: r.Bytes, Duration: r.Duration, ZeroStatus: r.ZeroStatus,
+		User: s(r.User), Host: s(r.Host), Bytes: r.Bytes, Duration: r.Duration, ZeroStatus: r.ZeroStatus,
 	}
 }
 
 // parseRef parses line with the reference implementation.
 func parseRef(line []byte, durationUnit string) result {
+	return parseRefFields(line, durationUnit, nil)
+}
+
+// parseRefFields parses line with the reference implementation and the
+// --field mappings over.
+func parseRefFields(line []byte, durationUnit string, over []parsers.FieldSpec) result {
 	start := bytes.IndexByte(line, '{')
 	if start < 0 {
 		return result{Reason: ReasonNotJSON}
@@ -114,7 +122,7 @@ func parseRef(line []byte, durationUnit string) result {
 	if err := d.Decode(&top); err != nil {
 		return result{Reason: "reference: " + err.Error()}
 	}
-	return refMap(top, durationUnit)
+	return refMap(top, durationUnit, over)
 }
 
 // refCheck walks the tokens of js and returns the reason to reject it.
@@ -178,8 +186,28 @@ var (
 	refHostPort     = regexp.MustCompile(`^(?:\[([^\[\]]+)\]|([^:\[\]]+)):[0-9]+$`)
 )
 
-// refMap maps a decoded line onto a result.
-func refMap(top map[string]any, durationUnit string) result {
+// refMap maps a decoded line onto a result; the values of the mappings
+// over come before those of the names of doc.go.
+func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) result {
+	// The own names do not see a key of top that a mapping names whole.
+	all := top
+	top = map[string]any{}
+	for k, v := range all {
+		top[k] = v
+	}
+	for _, s := range over {
+		delete(top, s.Name)
+	}
+	// mapped returns the values the mappings of role find, in order.
+	mapped := func(role parsers.Role) []any {
+		var vs []any
+		for _, s := range over {
+			if s.Role == role {
+				vs = append(vs, refNamed(all, s.Name)...)
+			}
+		}
+		return vs
+	}
 	// The first of the names that holds an object.
 	object := func(names ...string) map[string]any {
 		for _, n := range names {
@@ -217,33 +245,34 @@ func refMap(top map[string]any, durationUnit string) result {
 		return ""
 	}
 	r := result{Time: parsers.NoTime}
-	r.Level = text(true, values("level lvl severity", top))
+	r.Level = text(true, mapped(parsers.RoleLevel), values("level lvl severity", top))
 	if n, err := strconv.Atoi(r.Level); err == nil && len(r.Level) == 2 && n%10 == 0 && n >= 10 && n <= 60 {
 		r.Level = [...]string{"trace", "debug", "info", "warn", "error", "fatal"}[n/10-1]
 	}
-	r.Message = text(false, values("msg message", top))
-	r.Method = text(false, values("method request_method RequestMethod httpMethod", top, req))
-	r.Target = text(false, values("request_uri uri url path RequestPath resourcePath", top, req))
-	r.Proto = text(false, values("proto server_protocol RequestProtocol protocol", top, req))
-	r.Client = text(false, values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp", top, req))
+	r.Message = text(false, mapped(parsers.RoleMsg), values("msg message", top))
+	r.Method = text(false, mapped(parsers.RoleMethod), values("method request_method RequestMethod httpMethod", top, req))
+	r.Target = text(false, mapped(parsers.RolePath), values("request_uri uri url path RequestPath resourcePath", top, req))
+	r.Proto = text(false, mapped(parsers.RoleProto), values("proto server_protocol RequestProtocol protocol", top, req))
+	r.Client = text(false, mapped(parsers.RoleClient), values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp", top, req))
 	if m := refHostPort.FindStringSubmatch(r.Client); m != nil {
 		r.Client = m[1] + m[2]
 	}
-	r.UserAgent = text(false, values("user_agent http_user_agent ua request_User-Agent", top, req), values("User-Agent user-agent", hdr))
-	r.Referer = text(false, values("referer referrer http_referer request_Referer", top, req), values("Referer referer", hdr))
-	r.User = text(true, values("user_id user uid userId username", top))
+	r.UserAgent = text(false, mapped(parsers.RoleUserAgent), values("user_agent http_user_agent ua request_User-Agent", top, req), values("User-Agent user-agent", hdr))
+	r.Referer = text(false, mapped(parsers.RoleReferer), values("referer referrer http_referer request_Referer", top, req), values("Referer referer", hdr))
+	r.User = text(true, mapped(parsers.RoleUser), values("user_id user uid userId username", top))
+	r.Host = text(false, mapped(parsers.RoleHost))
 	if line := text(false, values("request req", top)); line != "" {
 		refRequestLine(&r, line)
 	}
 
 	var bad bool
-	if s, num, ok := refNumeric(values("time ts timestamp @timestamp start_time", top)); ok {
+	if s, num, ok := refNumeric(append(mapped(parsers.RoleTime), values("time ts timestamp @timestamp start_time", top)...)); ok {
 		if r.Time, bad = refTime(s, num); bad {
 			return result{Reason: ReasonTime}
 		}
 	}
 	zero := false
-	if s, num, ok := refNumeric(values("status status_code statusCode DownstreamStatus response_code", top, resp)); ok {
+	if s, num, ok := refNumeric(append(mapped(parsers.RoleStatus), values("status status_code statusCode DownstreamStatus response_code", top, resp)...)); ok {
 		// bunyan's "200 OK": a status and its reason phrase.
 		if m := refStatusReason.FindStringSubmatch(s); m != nil && !num {
 			s = m[1]
@@ -255,7 +284,7 @@ func refMap(top map[string]any, durationUnit string) result {
 		r.Status, zero = n, n == 0
 	}
 	r.Bytes = -1
-	if s, _, ok := refNumeric(values("size body_bytes_sent bytes bytes_sent DownstreamContentSize responseLength", top, resp)); ok {
+	if s, _, ok := refNumeric(append(mapped(parsers.RoleBytes), values("size body_bytes_sent bytes bytes_sent DownstreamContentSize responseLength", top, resp)...)); ok {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if !refDigits.MatchString(s) || err != nil {
 			return result{Reason: ReasonBytes}
@@ -263,7 +292,11 @@ func refMap(top map[string]any, durationUnit string) result {
 		r.Bytes = n
 	}
 	r.Duration = -1
-	if s, num, unit, ok := refDurationValue(top, durationUnit); ok {
+	if s, num, unit, ok := refMappedDuration(all, over, durationUnit); ok {
+		if r.Duration, bad = refDuration(s, num, unit); bad {
+			return result{Reason: ReasonDuration}
+		}
+	} else if s, num, unit, ok := refDurationValue(top, durationUnit); ok {
 		if r.Duration, bad = refDuration(s, num, unit); bad {
 			return result{Reason: ReasonDuration}
 		}
@@ -382,6 +415,57 @@ func refTime(s string, num bool) (ns int64, bad bool) {
 		zone = time.FixedZone("", off)
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone).UnixNano(), false
+}
+
+// refMappedDuration returns the first duration value of the mappings of
+// over and the unit of its name's suffix ("" for none), or override.
+func refMappedDuration(top map[string]any, over []parsers.FieldSpec, override string) (s string, num bool, unit string, ok bool) {
+	for _, spec := range over {
+		if spec.Role != parsers.RoleDuration {
+			continue
+		}
+		for _, v := range refNamed(top, spec.Name) {
+			if s, num, ok := refNumeric([]any{v}); ok {
+				if override != "" {
+					return s, num, override, true
+				}
+				return s, num, refSuffixUnit(spec.Name), true
+			}
+		}
+	}
+	return "", false, "", false
+}
+
+// refNamed returns the values a mapping's name finds in top: a dotted
+// name as a path into nested objects, then as one key.
+func refNamed(top map[string]any, name string) []any {
+	var vs []any
+	var v any = top
+	for _, k := range strings.Split(name, ".") {
+		o, _ := v.(map[string]any)
+		if v = o[k]; v == nil {
+			break
+		}
+	}
+	if v != nil {
+		vs = append(vs, v)
+	}
+	if v, ok := top[name]; ok && strings.Contains(name, ".") {
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+// refSuffixUnit returns the unit a name's suffix implies, "" for none.
+func refSuffixUnit(name string) string {
+	for _, u := range refDurationUnits {
+		for _, sfx := range strings.Fields(u.suffixes) {
+			if strings.HasSuffix(name, sfx) {
+				return u.unit
+			}
+		}
+	}
+	return ""
 }
 
 // refDurationValue returns the first duration value and the unit its

@@ -10,55 +10,85 @@ import (
 	"github.com/vigil-ops/vigil/parsers"
 )
 
-// text returns the first candidate of f that holds text: a string, or an
-// array whose first element is a string (Caddy's headers), or with
-// numbers set a number (its text, copied to p.buf). "" and "-" count as
-// absent. The result aliases fastjson's copy of the line or p.buf.
+// text returns the first value of f that holds text, from the Fields
+// mappings then the candidates: a string, or an array whose first element
+// is a string (Caddy's headers), or with numbers set a number (its text,
+// copied to p.buf). "" and "-" count as absent. The result aliases
+// fastjson's copy of the line or p.buf.
 func (p *Parser) text(f field, numbers bool) []byte {
+	for i := range p.overrides {
+		if o := &p.overrides[i]; o.f == f {
+			if b := p.textOf(p.lookupPath(o.path), numbers); b != nil {
+				return b
+			}
+		}
+	}
 	for _, s := range p.candidates(f) {
-		v := p.slots[s]
-		if v == nil {
-			continue
-		}
-		switch v.Type() {
-		case fastjson.TypeArray:
-			if a := v.GetArray(); len(a) > 0 {
-				v = a[0]
-			}
-		case fastjson.TypeNumber:
-			if numbers {
-				n := len(p.buf)
-				p.buf = v.MarshalTo(p.buf)
-				return p.buf[n:len(p.buf):len(p.buf)]
-			}
-		}
-		if b := v.GetStringBytes(); !isAbsent(b) {
+		if b := p.textOf(p.slots[s], numbers); b != nil {
 			return b
 		}
 	}
 	return nil
 }
 
-// number returns the first candidate of f that is a number or a string
-// other than "" and "-": its text (a number's is copied to p.num), whether
-// it is a number, and its slot.
-func (p *Parser) number(f field) (text []byte, num bool, from slot) {
-	for _, s := range p.candidates(f) {
-		v := p.slots[s]
-		if v == nil {
-			continue
+// textOf returns the text of v as text describes it, nil for none.
+func (p *Parser) textOf(v *fastjson.Value, numbers bool) []byte {
+	if v == nil {
+		return nil
+	}
+	switch v.Type() {
+	case fastjson.TypeArray:
+		if a := v.GetArray(); len(a) > 0 {
+			v = a[0]
 		}
-		switch v.Type() {
-		case fastjson.TypeNumber:
-			p.num = v.MarshalTo(p.num[:0])
-			return p.num, true, s
-		case fastjson.TypeString:
-			if b := v.GetStringBytes(); !isAbsent(b) {
-				return b, false, s
+	case fastjson.TypeNumber:
+		if numbers {
+			n := len(p.buf)
+			p.buf = v.MarshalTo(p.buf)
+			return p.buf[n:len(p.buf):len(p.buf)]
+		}
+	}
+	if b := v.GetStringBytes(); !isAbsent(b) {
+		return b
+	}
+	return nil
+}
+
+// number returns the first value of f, from the Fields mappings then the
+// candidates, that is a number or a string other than "" and "-": its
+// text (a number's is copied to p.num), whether it is a number, and the
+// unit its key implies (durations).
+func (p *Parser) number(f field) (text []byte, num bool, u unit) {
+	for i := range p.overrides {
+		if o := &p.overrides[i]; o.f == f {
+			if text, num = p.numberOf(p.lookupPath(o.path)); text != nil {
+				return text, num, o.unit
 			}
 		}
 	}
-	return nil, false, 0
+	for _, s := range p.candidates(f) {
+		if text, num = p.numberOf(p.slots[s]); text != nil {
+			return text, num, keys.unit[s]
+		}
+	}
+	return nil, false, unitAuto
+}
+
+// numberOf returns the text of v as number describes it, nil for none.
+func (p *Parser) numberOf(v *fastjson.Value) (text []byte, num bool) {
+	if v == nil {
+		return nil, false
+	}
+	switch v.Type() {
+	case fastjson.TypeNumber:
+		p.num = v.MarshalTo(p.num[:0])
+		return p.num, true
+	case fastjson.TypeString:
+		if b := v.GetStringBytes(); !isAbsent(b) {
+			return b, false
+		}
+	}
+	return nil, false
 }
 
 func isAbsent(b []byte) bool {

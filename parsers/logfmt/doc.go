@@ -48,6 +48,16 @@
 //     duration and service the Upstream, when service is a Go duration
 //     ("23ms"); a service that is not one (service=payments) is ignored.
 //
+// [Options].Fields adds keys of the user's choosing (the --field
+// role=name mappings, [parsers.FieldSpec]): a mapped key ranks before all
+// the names above, the mappings in the order given, and fills only the
+// mapped fields, not the one its name has above (--field duration=t: t is
+// then no time). Names are matched as written, dots included (slog's text
+// handler writes a group's keys as "group.key"). A mapped duration's unit
+// is that of its name's suffix (_ms, ...), else the rule for a bare name.
+// As among the names above, the best-ranked key present wins even when
+// its value is "" or "-".
+//
 // # Values
 //
 //   - Time ([ReasonTime]): ISO 8601 with a zone (parsers.ParseISO8601), or

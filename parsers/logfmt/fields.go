@@ -26,6 +26,43 @@ const (
 	numFields
 )
 
+// roleFields is the field of each role a --field mapping may name.
+var roleFields = [parsers.NumRoles]field{
+	parsers.RoleTime:      fTime,
+	parsers.RoleLevel:     fLevel,
+	parsers.RoleMsg:       fMessage,
+	parsers.RoleStatus:    fStatus,
+	parsers.RoleMethod:    fMethod,
+	parsers.RolePath:      fTarget,
+	parsers.RoleProto:     fProto,
+	parsers.RoleClient:    fClient,
+	parsers.RoleHost:      fHost,
+	parsers.RoleUserAgent: fUserAgent,
+	parsers.RoleReferer:   fReferer,
+	parsers.RoleUser:      fUser,
+	parsers.RoleBytes:     fBytes,
+	parsers.RoleDuration:  fDuration,
+}
+
+// override is a key that a --field mapping ([Options].Fields) points a
+// field at; it ranks before the field's own names.
+type override struct {
+	name string
+	f    field
+	unit parsers.Unit // the unit the name's suffix implies (durations)
+}
+
+// compileOverrides turns the mappings into overrides, in their order.
+func compileOverrides(specs []parsers.FieldSpec) []override {
+	var out []override
+	for _, s := range specs {
+		if s.Role < parsers.NumRoles && s.Name != "" {
+			out = append(out, override{name: s.Name, f: roleFields[s.Role], unit: parsers.SuffixUnit(s.Name)})
+		}
+	}
+	return out
+}
+
 // lookup returns the field of key, its rank among the field's names (0 is
 // best) and, for durations, the unit its suffix implies.
 func lookup(key []byte) (field, uint8, parsers.Unit) {

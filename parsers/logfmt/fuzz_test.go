@@ -18,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`ts=1e3 a= b="\\" status=0 fwd=",x" duration_ns=1.5`+"\r"), true)
+	f.Add([]byte(`http.code=503 a.b=/x code=200 t_us=9 path=p h="x y" status=201`), false)
 	f.Fuzz(func(t *testing.T, line []byte, ms bool) {
 		unit := ""
 		if ms {
@@ -26,22 +27,40 @@ func FuzzParse(f *testing.F) {
 		var r parsers.Record
 		err := NewParser(Options{DurationUnit: unit}).Parse(line, &r)
 		ref, reason := refParse(line, unit)
-		if err != nil {
-			if se := parsertest.SyntaxError(t, line, err, nil); se.Reason != reason {
-				t.Fatalf("unexpected reason for %q; got %q; reference %q", line, se.Reason, reason)
-			}
-			return
-		}
-		if reason != "" {
-			t.Fatalf("unexpected success for %q; reference rejects: %s", line, reason)
-		}
-		if d := parsertest.RecordDiff(ref, r); d != "" {
-			t.Fatalf("unexpected record for %q (-reference +got):\n%s", line, d)
-		}
-		for _, s := range [][]byte{r.Client, r.Method, r.Target, r.Host, r.UserAgent, r.Level} {
-			if len(s) > 0 && !bytes.Contains(line, s) && !bytes.ContainsRune(s, '\\') && !bytes.ContainsAny(s, "\"\n\r\t\\") {
-				t.Fatalf("unexpected field %q for %q: not in the line", s, line)
-			}
-		}
+		compare(t, line, &r, err, ref, reason)
+		// The same with --field mappings.
+		err = NewParser(Options{DurationUnit: unit, Fields: fuzzMappings}).Parse(line, &r)
+		ref, reason = refParseFields(line, unit, fuzzMappings)
+		compare(t, line, &r, err, ref, reason)
 	})
+}
+
+var fuzzMappings = func() []parsers.FieldSpec {
+	fs, err := parsers.ParseFieldSpecs([]string{"status=http.code", "path=a.b", "duration=t_us", "msg=path", "host=h", "time=a.b", "status=code"})
+	if err != nil {
+		panic(err)
+	}
+	return fs
+}()
+
+// compare checks the parser's result against the reference's.
+func compare(t *testing.T, line []byte, r *parsers.Record, err error, ref parsers.Record, reason string) {
+	t.Helper()
+	if err != nil {
+		if se := parsertest.SyntaxError(t, line, err, nil); se.Reason != reason {
+			t.Fatalf("unexpected reason for %q; got %q; reference %q", line, se.Reason, reason)
+		}
+		return
+	}
+	if reason != "" {
+		t.Fatalf("unexpected success for %q; reference rejects: %s", line, reason)
+	}
+	if d := parsertest.RecordDiff(ref, *r); d != "" {
+		t.Fatalf("unexpected record for %q (-reference +got):\n%s", line, d)
+	}
+	for _, s := range [][]byte{r.Client, r.Method, r.Target, r.Host, r.UserAgent, r.Level} {
+		if len(s) > 0 && !bytes.Contains(line, s) && !bytes.ContainsRune(s, '\\') && !bytes.ContainsAny(s, "\"\n\r\t\\") {
+			t.Fatalf("unexpected field %q for %q: not in the line", s, line)
+		}
+	}
 }

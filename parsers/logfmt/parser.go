@@ -27,6 +27,12 @@ type Options struct {
 	// Default: "" = the key's suffix; without one, seconds for a number
 	// with a '.', milliseconds for an integer.
 	DurationUnit string
+	// Fields point fields at keys of the user's choosing, the --field
+	// mappings: each ranks before the field's own names, in the order
+	// given. A key a mapping names fills only the mapped fields, not the
+	// field its name has among the own names.
+	// Default: none, the own names only.
+	Fields []parsers.FieldSpec
 }
 
 // Validate reports whether o is valid.
@@ -34,14 +40,14 @@ func (o Options) Validate() error {
 	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
 		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
-	return nil
+	return parsers.CheckFieldSpecs(o.Fields)
 }
 
 // value is the value of the best key seen for a field.
 type value struct {
 	v      []byte
 	at     int
-	rank   uint8
+	rank   uint16
 	quoted bool
 	unit   parsers.Unit
 	set    bool
@@ -50,19 +56,20 @@ type value struct {
 // Parser parses logfmt lines; see the package documentation. It is not
 // safe for concurrent use.
 type Parser struct {
-	unit   parsers.Unit
-	vals   [numFields]value
-	buf    []byte
-	err    parsers.SyntaxError
-	first  []byte // the first bare key, for a leading time
-	nPairs int
+	unit      parsers.Unit
+	overrides []override
+	vals      [numFields]value
+	buf       []byte
+	err       parsers.SyntaxError
+	first     []byte // the first bare key, for a leading time
+	nPairs    int
 }
 
 // NewParser returns a parser with options o; an invalid DurationUnit is
-// taken as the default.
+// taken as the default and invalid Fields are skipped.
 func NewParser(o Options) *Parser {
 	u, _ := parsers.ParseUnit(o.DurationUnit)
-	return &Parser{unit: u}
+	return &Parser{unit: u, overrides: compileOverrides(o.Fields)}
 }
 
 // Parse fills r from line, after resetting it; a trailing '\r' is ignored.
@@ -162,13 +169,30 @@ func skipSpaces(line []byte) int {
 	return i
 }
 
-// keep stores v as the value of key's field when key ranks at least as
-// well as the one kept.
+// ownRank is the rank of a field's first own name: the --field mappings
+// rank before, in their order.
+const ownRank = 1 << 8
+
+// keep stores v as the value of the fields key fills, where key ranks at
+// least as well as the one kept: those of the mappings that name key, or
+// else its own.
 func (p *Parser) keep(key, v []byte, at int, quoted bool) {
-	f, rank, u := lookup(key)
-	if f == fNone {
+	mapped := false
+	for i := range p.overrides {
+		if o := &p.overrides[i]; o.name == string(key) {
+			p.store(o.f, uint16(min(i, ownRank-1)), o.unit, v, at, quoted)
+			mapped = true
+		}
+	}
+	if mapped {
 		return
 	}
+	if f, rank, u := lookup(key); f != fNone {
+		p.store(f, ownRank+uint16(rank), u, v, at, quoted)
+	}
+}
+
+func (p *Parser) store(f field, rank uint16, u parsers.Unit, v []byte, at int, quoted bool) {
 	old := &p.vals[f]
 	if old.set && old.rank < rank {
 		return

@@ -2,6 +2,7 @@ package logfmt
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -117,4 +118,73 @@ func timeOrZero(t int64) int64 {
 		return 0
 	}
 	return t
+}
+
+// TestParseFields checks the --field mappings (Options.Fields): a mapped
+// key ranks before the own names, in the order given; the reference
+// agrees on each line.
+func TestParseFields(t *testing.T) {
+	f := func(specs, line string, check func(r *parsers.Record) bool) {
+		t.Helper()
+		fs, err := parsers.ParseFieldSpecs(strings.Fields(specs))
+		if err != nil {
+			t.Fatalf("unexpected error for %q; got %v", specs, err)
+		}
+		o := Options{Fields: fs}
+		if err := o.Validate(); err != nil {
+			t.Fatalf("unexpected error for %q; got %v; want nil", specs, err)
+		}
+		var r parsers.Record
+		if err := NewParser(o).Parse([]byte(line), &r); err != nil {
+			t.Fatalf("unexpected error for %q with %q; got %v; want nil", line, specs, err)
+		}
+		if !check(&r) {
+			t.Fatalf("unexpected record for %q with %q; got %+v", line, specs, r)
+		}
+		ref, reason := refParseFields([]byte(line), "", fs)
+		if reason != "" {
+			t.Fatalf("reference rejects %q with %q: %s", line, specs, reason)
+		}
+		if d := parsertest.RecordDiff(ref, r); d != "" {
+			t.Fatalf("unexpected record for %q with %q (-reference +got):\n%s", line, specs, d)
+		}
+	}
+	// slog's text handler writes a group's keys as "group.key".
+	f("status=http.status_code method=req.method path=req.path", `time=2026-03-01T10:00:00Z level=INFO msg=done req.method=GET req.path=/x http.status_code=503 status=200`,
+		func(r *parsers.Record) bool {
+			return r.Status == 503 && string(r.Method) == "GET" && string(r.Target) == "/x" && r.Kind == parsers.KindHTTP
+		})
+	// The first mapping present wins.
+	f("path=route path=target", `target=/t route=/r path=/p`, func(r *parsers.Record) bool { return string(r.Target) == "/r" })
+	f("path=route path=target", `path=/p target=/t`, func(r *parsers.Record) bool { return string(r.Target) == "/t" })
+	// A mapped key loses its own role: path is the message, not the
+	// target; t below is a duration, not the time.
+	f("msg=path", `path=/p`, func(r *parsers.Record) bool {
+		return string(r.Message) == "/p" && r.Target == nil && r.Kind == parsers.KindApp
+	})
+	// Units: the name's suffix, else the own rule.
+	f("duration=t_us", `msg=m t_us=1500 duration=9`, func(r *parsers.Record) bool { return r.Duration == 1500 })
+	f("duration=t", `msg=m t=0.5`, func(r *parsers.Record) bool { return r.Duration == 500000 })
+	f("duration=t", `msg=m t=12ms`, func(r *parsers.Record) bool { return r.Duration == 12000 })
+	// Every role.
+	f("time=when level=sev msg=text status=code method=verb path=route proto=p client=peer host=vhost user_agent=agent referer=from user=who bytes=len",
+		`when=1700000000 sev=warn text=t code=404 verb=PUT route=/r p=HTTP/2 peer=10.0.0.1 vhost=h agent="a b" from=f who=7 len=12`,
+		func(r *parsers.Record) bool {
+			return r.Time == 1700000000e9 && string(r.Level) == "warn" && string(r.Message) == "t" && r.Status == 404 &&
+				string(r.Method) == "PUT" && string(r.Target) == "/r" && string(r.Proto) == "HTTP/2" && string(r.Client) == "10.0.0.1" &&
+				string(r.Host) == "h" && string(r.UserAgent) == "a b" && string(r.Referer) == "f" && string(r.User) == "7" && r.Bytes == 12
+		})
+}
+
+func TestParseFieldsAllocs(t *testing.T) {
+	fs, err := parsers.ParseFieldSpecs([]string{"status=http.status_code", "path=req.path", "duration=t_ns"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := [][]byte{
+		[]byte(`time=2026-03-01T10:00:00Z level=INFO msg=done req.path=/x http.status_code=503 t_ns=1500`),
+		[]byte(`http.status_code=x path=/`),
+		[]byte(`msg="a \"b\"" req.path="/q\t"`),
+	}
+	parsertest.NoAllocs(t, NewParser(Options{Fields: fs}), lines, "lines with mapped fields")
 }

@@ -65,6 +65,24 @@ type refVal struct {
 
 // refParse returns the record and "" or the reason of the rejection.
 func refParse(line []byte, unit string) (parsers.Record, string) {
+	return refParseFields(line, unit, nil)
+}
+
+// refRoles maps the role names of --field to the reference's fields.
+var refRoles = map[string]string{"path": "target", "user_agent": "ua"}
+
+// refSuffixUnits are the units of the duration suffixes.
+var refSuffixUnits = map[string]string{
+	"_s": "s", "_sec": "s", "_secs": "s", "_seconds": "s",
+	"_ms": "ms", "_msec": "ms", "_millis": "ms", "_milliseconds": "ms",
+	"_us": "us", "_usec": "us", "_micros": "us", "_microseconds": "us",
+	"_ns": "ns", "_nsec": "ns", "_nanos": "ns", "_nanoseconds": "ns",
+}
+
+// refParseFields is refParse with the --field mappings over: a mapped key
+// ranks before every own name, the mappings in their order, and loses its
+// own role.
+func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers.Record, string) {
 	var r parsers.Record
 	r.Reset()
 	line = bytes.TrimSuffix(line, []byte("\r"))
@@ -84,18 +102,36 @@ func refParse(line []byte, unit string) (parsers.Record, string) {
 			continue
 		}
 		pairs++
-		n, ok := refNames[string(m[1])]
-		if !ok {
-			continue
+		var names []refName
+		for i, s := range over {
+			if s.Name != string(m[1]) {
+				continue
+			}
+			field := s.Role.String()
+			if f, ok := refRoles[field]; ok {
+				field = f
+			}
+			u := ""
+			for sfx, su := range refSuffixUnits {
+				if strings.HasSuffix(s.Name, sfx) {
+					u = su
+				}
+			}
+			names = append(names, refName{field, i - len(over), u})
 		}
-		v := refVal{v: string(m[3]), rank: n.rank, unit: n.unit}
-		if strings.HasPrefix(v.v, `"`) {
-			v.v, v.quoted = v.v[1:len(v.v)-1], true
+		if n, ok := refNames[string(m[1])]; ok && len(names) == 0 {
+			names = append(names, n)
 		}
-		if old, ok := vals[n.field]; ok && old.rank < n.rank {
-			continue
+		for _, n := range names {
+			v := refVal{v: string(m[3]), rank: n.rank, unit: n.unit}
+			if strings.HasPrefix(v.v, `"`) {
+				v.v, v.quoted = v.v[1:len(v.v)-1], true
+			}
+			if old, ok := vals[n.field]; ok && old.rank < n.rank {
+				continue
+			}
+			vals[n.field] = v
 		}
-		vals[n.field] = v
 	}
 	if pairs == 0 {
 		return r, ReasonNoPairs
