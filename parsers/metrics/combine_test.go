@@ -57,14 +57,14 @@ func TestRates(t *testing.T) {
 			t.Fatalf("unexpected rate for %s@%d = %v; got %v, %v; want %v, %v", series, t0, v, rate, ok, want.rate, want.ok)
 		}
 	}
-	f("cpu0", 0, 100, res{})                   // first sample: no rate
+	f("cpu0", 0, 100, res{})                     // first sample: no rate
 	f("cpu0", 15*sec, 112, res{12.0 / 15, true}) // (112 − 100) / 15 s
 	f("cpu0", 30*sec, 124, res{0.8, true})
-	f("cpu0", 30*sec, 130, res{})           // same time: late
-	f("cpu0", 20*sec, 130, res{})           // older: late
+	f("cpu0", 30*sec, 130, res{})             // same time: late
+	f("cpu0", 20*sec, 130, res{})             // older: late
 	f("cpu0", 45*sec, 6, res{6.0 / 15, true}) // reset: counted from 0
-	f("cpu0", 60*sec, 9, res{0.2, true})     // and on from the new value
-	f("cpu0", 75*sec, math.NaN(), res{})     // NaN: ignored, not recorded
+	f("cpu0", 60*sec, 9, res{0.2, true})      // and on from the new value
+	f("cpu0", 75*sec, math.NaN(), res{})      // NaN: ignored, not recorded
 	f("cpu0", 80*sec, 11, res{2.0 / 20, true})
 	f("cpu0", 80*sec+sec/2, 11.5, res{1, true}) // sub-second intervals
 	f("cpu1", 0, 5, res{})

@@ -94,7 +94,7 @@ const (
 )
 
 var (
-	inLine     = regexp.MustCompile(`(?s)^[ \t]*(` + inMeas + `)((?:,` + inKey + `=` + inMeas + `)*) +(` + inField + `(?:,` + inField + `)*)(?: +([^ ]+))? *$`)
+	inLine     = regexp.MustCompile(`(?s)^(` + inMeas + `)((?:,` + inKey + `=` + inMeas + `)*) +(` + inField + `(?:,` + inField + `)*)(?: +([^ ]+))? *$`)
 	inTag      = regexp.MustCompile(`(?s),(` + inKey + `)=(` + inMeas + `)`)
 	inFieldRe  = regexp.MustCompile(`(?s)(` + inKey + `)=(` + inValue + `)(?:,|$)`)
 	inString   = regexp.MustCompile(`(?s)^"(?:\\.|[^"\\])*"$`)
@@ -107,10 +107,12 @@ func refInflux(line []byte, unit int64) outcome {
 	if len(line) > MaxLineBytes {
 		return reject
 	}
-	if rest := strings.TrimLeft(string(line), " \t"); rest == "" || rest[0] == '#' {
+	// Leading blanks are ignored: they cannot start the measurement.
+	rest := strings.TrimLeft(string(line), " \t")
+	if rest == "" || rest[0] == '#' {
 		return outcome{kind: "none"}
 	}
-	m := inLine.FindStringSubmatch(string(line))
+	m := inLine.FindStringSubmatch(rest)
 	if m == nil {
 		return reject
 	}
@@ -175,7 +177,7 @@ const (
 )
 
 var (
-	prLine = regexp.MustCompile(`(?s)^[ \t]*(` + prName + `)(?:[ \t]*\{[ \t]*(?:(` + prLabel + `(?:[ \t]*,[ \t]*` + prLabel + `)*)[ \t]*,?[ \t]*)?\})?[ \t]+([^ \t]+)(?:[ \t]+([^ \t]+))?[ \t]*$`)
+	prLine     = regexp.MustCompile(`(?s)^[ \t]*(` + prName + `)(?:[ \t]*\{[ \t]*(?:(` + prLabel + `(?:[ \t]*,[ \t]*` + prLabel + `)*)[ \t]*,?[ \t]*)?\})?[ \t]+([^ \t]+)(?:[ \t]+([^ \t]+))?[ \t]*$`)
 	prLabelRe  = regexp.MustCompile(`(?s)([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:\\.|[^"\\])*)"`)
 	prNameRe   = regexp.MustCompile(`^` + prName + `$`)
 	prBlanks   = regexp.MustCompile(`[ \t]+`)
