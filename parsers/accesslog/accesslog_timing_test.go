@@ -88,6 +88,11 @@ func BenchmarkParse(b *testing.B) {
 		fm := must(CompileApache(`%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D`))
 		benchParse(b, fm, benchLines(b, "apache_logs", withDuration(false)), false)
 	})
+	b.Run("apache_strftime", func(b *testing.B) {
+		// %t written as a %{format}t: the same lines, read by the layout.
+		fm := must(CompileApache(`%h %l %u [%{%d/%b/%Y:%H:%M:%S %z}t] \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"`))
+		benchParse(b, fm, benchLines(b, "apache_logs", keep), false)
+	})
 	b.Run("invalid_truncated", func(b *testing.B) {
 		// Cut in the user agent, like apache_logs line 8899.
 		benchParse(b, combined, benchLines(b, "apache_logs", func(_ int, line []byte) []byte { return line[:len(line)-1] }), true)

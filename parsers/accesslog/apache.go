@@ -12,8 +12,18 @@ import "strings"
 // %t and %{sec,msec,usec}t (time), %r, %m, %U, %q, %H, %s, %b %B (bytes),
 // %D (µs), %T (s), %{ms}T, %{us}T, %{s}T, %{Referer}i, %{User-Agent}i and
 // %{X-Forwarded-For}i. %t stands for the time between brackets, as Apache
-// writes it. Other directives are opaque fields; a %{format}t with a
-// strftime format is not supported.
+// writes it. Other directives are opaque fields.
+//
+// %{format}t reads a strftime(3) format of the C locale: %Y %y %m %d %e
+// %j %H %k %I %l %M %S %p %z %Z %s %a %A %b %h %B %u %w %%, the composites
+// %T %R %D %F %r %c %x %X, %t and %n, and the flags '-' and '_' of
+// numeric conversions. Its value ends where the format does, so it may
+// hold spaces. The fields of one of begin: (the default) and end: make
+// the time together, the first of them deciding which: date and clock,
+// the fraction of %{msec_frac}t or %{usec_frac}t, the offset of %z, as in
+// [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t]. Without %z the time is UTC; a
+// %Z other than UTC or GMT without %z makes the time unreadable, and the
+// line is rejected.
 func CompileApache(logFormat string) (*Format, error) {
 	var b builder
 	for i := 0; i < len(logFormat); {
@@ -78,16 +88,12 @@ func apacheDirective(b *builder, s string, i int) (int, error) {
 	if j == len(s) {
 		return 0, compileError("expected a directive letter after '%'", i)
 	}
+	if s[j] == 't' {
+		return j + 1, apacheTime(b, param, i)
+	}
 	k, u, msg := apacheKind(s[j], param)
 	if msg != "" {
 		return 0, compileError(msg, i)
-	}
-	if k == kTimeLocal {
-		// Apache writes %t between brackets.
-		b.literal("[", i)
-		b.field(k, u, i)
-		b.literal("]", i)
-		return j + 1, nil
 	}
 	b.field(k, u, i)
 	return j + 1, nil
@@ -104,8 +110,6 @@ func apacheKind(c byte, param string) (kind, unit, string) {
 		return kClient, unitAuto, ""
 	case 'u':
 		return kUser, unitAuto, ""
-	case 't':
-		return apacheTime(param)
 	case 'r':
 		return kRequest, unitAuto, ""
 	case 'm':
@@ -146,22 +150,34 @@ func apacheDuration(param string) (kind, unit, string) {
 	return 0, 0, "unsupported unit %{" + param + "}T"
 }
 
-// apacheTime returns the kind of %t with parameter param.
-func apacheTime(param string) (kind, unit, string) {
-	param = strings.TrimPrefix(strings.TrimPrefix(param, "begin:"), "end:")
-	switch param {
+// apacheTime compiles %t with parameter param, at position at, into b.
+func apacheTime(b *builder, param string, at int) error {
+	end := strings.HasPrefix(param, "end:")
+	format := strings.TrimPrefix(strings.TrimPrefix(param, "begin:"), "end:")
+	switch format {
 	case "":
-		return kTimeLocal, unitAuto, ""
+		// Apache writes %t between brackets.
+		b.literal("[", at)
+		b.field(kTimeLocal, unitAuto, at)
+		b.literal("]", at)
 	case "sec":
-		return kEpoch, unitS, ""
+		b.field(kEpoch, unitS, at)
 	case "msec":
-		return kEpoch, unitMS, ""
+		b.field(kEpoch, unitMS, at)
 	case "usec":
-		return kEpoch, unitUS, ""
-	case "msec_frac", "usec_frac":
-		return kOpaque, unitAuto, ""
+		b.field(kEpoch, unitUS, at)
+	case "msec_frac":
+		b.timeField(kTimeFrac, unitMS, "", end, at)
+	case "usec_frac":
+		b.timeField(kTimeFrac, unitUS, "", end, at)
+	default:
+		layout, msg := expandStrftime(format)
+		if msg != "" {
+			return compileError(msg+" %{"+param+"}t", at)
+		}
+		b.timeField(kTimeFormat, unitAuto, layout, end, at)
 	}
-	return 0, 0, "unsupported time format %{" + param + "}t"
+	return nil
 }
 
 // apacheHeader returns the kind of request header %{name}i.

@@ -25,6 +25,13 @@ func (b *builder) field(k kind, u unit, at int) {
 	b.at = append(b.at, at)
 }
 
+// timeField adds a field of a %{format}t group (see Format.timeGroup).
+func (b *builder) timeField(k kind, u unit, layout string, end bool, at int) {
+	b.field(k, u, at)
+	it := &b.items[len(b.items)-1]
+	it.layout, it.timeEnd = layout, end
+}
+
 func (b *builder) flush() {
 	if len(b.lit) == 0 {
 		return
@@ -46,7 +53,11 @@ func (b *builder) finish(name string) (*Format, error) {
 		}
 	}
 	b.chooseStored()
-	f := &Format{name: name, items: b.items}
+	group, err := b.timeGroup()
+	if err != nil {
+		return nil, err
+	}
+	f := &Format{name: name, items: b.items, timeGroup: group}
 	for i := range f.items {
 		it := &f.items[i]
 		if it.kind == kLiteral {
@@ -63,8 +74,8 @@ func (b *builder) finish(name string) (*Format, error) {
 // byte, or at a space when the field is the last item.
 func (b *builder) delimit(i int) error {
 	it := &b.items[i]
-	if it.kind == kLiteral {
-		return nil
+	if it.kind == kLiteral || it.kind == kTimeFormat {
+		return nil // a time format reads its own extent
 	}
 	prev, next := b.neighbour(i-1), b.neighbour(i+1)
 	if next != nil && next.kind != kLiteral {
@@ -140,6 +151,8 @@ var kindSlots = [...]slot{
 	kStatus0:      slotStatus,
 	kHost:         slotHost,
 	kRest:         0,
+	kTimeFormat:   slotTime,
+	kTimeFrac:     0,
 }
 
 // chooseStored keeps, for each Record field, the first field that fills
@@ -163,6 +176,34 @@ func (b *builder) chooseStored() {
 			it.store = b.followsPath(i)
 		}
 	}
+}
+
+// timeGroup chooses the %{format}t fields that make the time: those of
+// the first stored one's kind, begin or end, with their fractions; it
+// reports whether there are any, or that they give no date.
+func (b *builder) timeGroup() (bool, error) {
+	first := -1
+	for i, it := range b.items {
+		if it.kind == kTimeFormat && it.store {
+			first = i
+			break
+		}
+	}
+	var layouts []string
+	for i := range b.items {
+		it := &b.items[i]
+		if it.kind != kTimeFormat && it.kind != kTimeFrac {
+			continue
+		}
+		it.store = first >= 0 && it.timeEnd == b.items[first].timeEnd
+		if it.store && it.kind == kTimeFormat {
+			layouts = append(layouts, it.layout)
+		}
+	}
+	if first >= 0 && !hasDate(groupParts(layouts)) {
+		return false, compileError("the %{format}t fields give no date: want %Y or %y with %m, %b or %B and %d or %e, or with %j; or %s", b.at[first])
+	}
+	return first >= 0, nil
 }
 
 // followsPath reports whether item i comes right after a stored path: "%U%q"

@@ -166,7 +166,7 @@ func TestCompileFailure(t *testing.T) {
 	f(CompileApache, `%h %`, prefix+"expected a directive letter after '%' at position 3")
 	f(CompileApache, `%h %{Referer`, prefix+"expected '}' after '{' at position 4")
 	f(CompileApache, `%h %Z`, prefix+"unknown directive %Z at position 3")
-	f(CompileApache, `%h %{%d/%b/%Y}t`, prefix+"unsupported time format %{%d/%b/%Y}t at position 3")
+	f(CompileApache, `%h %{%G}t`, prefix+"unsupported conversion %G in the time format %{%G}t at position 3")
 	f(CompileApache, `%h %{min}T`, prefix+"unsupported unit %{min}T at position 3")
 	f(CompileApache, `%h \n`, prefix+`unsupported escape; want \", \\ or \t at position 3`)
 	f(CompileApache, `%h%u`, prefix+"two fields need a separator between them at position 2")

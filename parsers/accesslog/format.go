@@ -20,6 +20,9 @@ type Format struct {
 	// hasClient is true when a field other than X-Forwarded-For fills
 	// Record.Client.
 	hasClient bool
+	// timeGroup is true when stored kTimeFormat fields make the time;
+	// the parser puts it together at the end of the line.
+	timeGroup bool
 }
 
 // Name returns a human-readable name, e.g. "combined + request_time (s)",
@@ -85,6 +88,8 @@ const (
 	kStatus0           // a status that may be 0, no response sent (Envoy, Traefik)
 	kHost              // $host, %v: the virtual host
 	kRest              // the rest of the line, ignored (fields added later)
+	kTimeFormat        // %{format}t with a strftime format: reads its own extent
+	kTimeFrac          // %{msec_frac}t, %{usec_frac}t: the fraction of a kTimeFormat time
 )
 
 // item is one element of a Format.
@@ -107,6 +112,11 @@ type item struct {
 	tailQuoted bool
 	// lit is the text of a kLiteral; a space matches a run of spaces.
 	lit string
+	// layout is the strftime format of a kTimeFormat, expanded.
+	layout string
+	// timeEnd marks the time fields of %{end:...}t: the fields of one
+	// of begin and end make the time together.
+	timeEnd bool
 	// reason is why a kLiteral did not match: the reason of the next field.
 	reason string
 }

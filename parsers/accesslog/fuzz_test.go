@@ -85,6 +85,8 @@ func FuzzCompile(f *testing.F) {
 	} {
 		f.Add(format, []byte(line))
 	}
+	f.Add(`%h [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] %{end:%c %p %j %-e %_H %Z %s %%}t "%r"`,
+		[]byte(`10.0.0.1 [01/Jan/2020 00:00:00.123 +0100] Wed Jan  1 00:00:00 2020 AM 001 1  0 UTC 1577836800 % "GET / HTTP/1.1"`))
 	f.Fuzz(func(t *testing.T, format string, line []byte) {
 		for _, compile := range []func(string) (*Format, error){CompileNginx, CompileApache} {
 			fm, err := compile(format)

@@ -57,6 +57,8 @@ var fieldReasons = [...]string{
 	kStatus0:      ReasonStatus,
 	kHost:         ReasonField,
 	kRest:         ReasonField,
+	kTimeFormat:   ReasonTime,
+	kTimeFrac:     ReasonTime,
 }
 
 // Options configures a [Parser]. The zero value means the defaults.
@@ -114,6 +116,9 @@ type Parser struct {
 	err       parsers.SyntaxError
 	// pathStart is where the last stored path began, for $args and %q.
 	pathStart int
+	// tp holds what the %{format}t fields of the line read, from timeAt.
+	tp     timeParts
+	timeAt int
 	// The last day parsed, to skip the calendar arithmetic on the next
 	// line, which is nearly always on the same day.
 	dayKey  int
@@ -143,6 +148,9 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 		return p.fail(0, ReasonEmpty)
 	}
 	p.pathStart = -1
+	if p.f.timeGroup {
+		p.tp, p.timeAt = timeParts{}, -1
+	}
 	pos := 0
 	items := p.f.items
 	for i := range items {
@@ -164,6 +172,10 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 			if end, reason = p.tail(line, pos, it, r); reason != "" {
 				return p.fail(end, reason)
 			}
+		case kTimeFormat:
+			if end, reason = p.timeFormat(line, pos, it); reason != "" {
+				return p.fail(end, reason)
+			}
 		default:
 			if end = valueEnd(line, pos, it); end < 0 {
 				return p.fail(pos, ReasonQuote)
@@ -177,7 +189,33 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	if pos = skipSpaces(line, pos); pos < len(line) {
 		return p.fail(pos, ReasonTrailing)
 	}
+	if p.f.timeGroup {
+		t, ok := p.unix(&p.tp)
+		if !ok {
+			return p.fail(p.timeAt, ReasonTime)
+		}
+		r.Time = t
+	}
 	return nil
+}
+
+// timeFormat reads the %{format}t field it at line[pos:] into p.tp, or
+// into scratch parts when it is not stored, and returns its end, or where
+// it stopped and a reason.
+func (p *Parser) timeFormat(line []byte, pos int, it *item) (int, string) {
+	var scratch timeParts
+	tp := &scratch
+	if it.store {
+		tp = &p.tp
+		if p.timeAt < 0 {
+			p.timeAt = pos
+		}
+	}
+	end, ok := scanStrftime(line, pos, it.layout, tp)
+	if !ok {
+		return end, ReasonTime
+	}
+	return end, ""
 }
 
 func (p *Parser) fail(pos int, reason string) error {
@@ -216,6 +254,19 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 	case kUser:
 		if it.store {
 			r.User = parsers.Dash(v)
+		}
+	case kTimeFrac:
+		// Apache writes 3 digits of milliseconds or 6 of microseconds.
+		width, scale := 3, int64(1e6)
+		if it.unit == unitUS {
+			width, scale = 6, 1e3
+		}
+		n := digits(v)
+		if n < 0 || len(v) != width {
+			return ReasonTime
+		}
+		if it.store {
+			p.tp.nanos = int64(n) * scale
 		}
 	case kTimeLocal, kTimeISO, kEpoch:
 		t, ok := p.time(it, v)
