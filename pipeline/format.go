@@ -41,7 +41,8 @@ type format struct {
 	// not records, not malformed.
 	perSource bool
 	// warning, when not empty, says what the format leaves unread that a
-	// user may expect (a trailing integer of unknown unit).
+	// user may expect, or reads on an assumption: a trailing integer of
+	// unknown unit (accesslog.Format.TailNote).
 	warning string
 	// fallback, when not nil, makes the parser of a mixed file's other
 	// lines (see mixedFallback), one per worker like newParser: the engine
@@ -152,8 +153,8 @@ func accessFormat(f *accesslog.Format, o *Options, evidence string) (*format, er
 		return nil, err
 	}
 	fm := &format{name: f.Name(), evidence: evidence, newParser: func() lineParser { return accesslog.NewParser(f, opts) }}
-	if f.IgnoresTail() && o.DurationUnit == "" {
-		fm.warning = "each line ends in an integer that is not read as a duration: its unit is unknown (a counter or a byte count looks the same); give --duration-unit if it is one"
+	if o.DurationUnit == "" {
+		fm.warning = f.TailNote()
 	}
 	return fm, nil
 }

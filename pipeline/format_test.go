@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -148,6 +149,53 @@ func TestDetectTrailingInteger(t *testing.T) {
 	if err != nil || fm.newParser().Parse([]byte(line+"512"), &r) != nil || r.Duration != 512000 {
 		t.Fatalf("unexpected duration with --duration-unit ms; got %d, %v", r.Duration, err)
 	}
+	if fm.warning != "" {
+		t.Fatalf("unexpected warning with --duration-unit ms; got %q", fm.warning)
+	}
+}
+
+// TestDetectTrailingIntegerSamples: issue 10's two logs, each over the
+// 100 lines of a detection sample, and latencies that are durations: the
+// distribution of the integers decides, and the warning says why.
+func TestDetectTrailingIntegerSamples(t *testing.T) {
+	f := func(what string, sample []byte, wantName, wantWarning string, wantDuration bool) {
+		t.Helper()
+		fm, err := chooseFormat(&Options{}, sample)
+		if err != nil || fm.name != wantName || !strings.Contains(fm.warning, wantWarning) {
+			t.Fatalf("unexpected format for %s; got %+v, %v; want %q warning %q", what, fm, err, wantName, wantWarning)
+		}
+		p := fm.newParser()
+		var r parsers.Record
+		for _, line := range bytes.Split(bytes.TrimSuffix(sample, []byte("\n")), []byte("\n")) {
+			if err := p.Parse(line, &r); err != nil || (r.Duration >= 0) != wantDuration {
+				t.Fatalf("unexpected record for %q in %s; got duration %d, %v; want a duration: %v", line, what, r.Duration, err, wantDuration)
+			}
+		}
+	}
+	uas := []string{"curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0", "kube-probe/1.29"}
+	lines := func(tail func(i int, request, ua string) int) []byte {
+		var b bytes.Buffer
+		for i := range 120 {
+			request := fmt.Sprintf("GET /api/orders/%d HTTP/1.1", i*7919%100000)
+			ua := uas[i*31%len(uas)]
+			fmt.Fprintf(&b, "10.0.0.%d - - [01/Mar/2026:10:00:%02d +0000] \"%s\" 200 %d \"-\" \"%s\" %d\n", i%250, i%60, request, i*997%20000, ua, tail(i, request, ua))
+		}
+		return b.Bytes()
+	}
+	// Traefik CLF ending in its request counter, two requests overlapping
+	// now and then.
+	f("a Traefik counter", lines(func(i int, _, _ string) int { return 5000 + i + i%3 - 1 }),
+		"combined + trailing integer ignored (unit unknown, grows like a request counter: not taken as a duration)", "request counter", false)
+	// ingress-nginx cut after $request_length: the request line, its
+	// headers, a cookie.
+	f("request lengths", lines(func(i int, request, ua string) int { return len(request) + len(ua) + 90 + i*37%300 }),
+		"combined + trailing integer ignored (unit unknown, sized like a byte count: not taken as a duration)", "$request_length", false)
+	// One line of each: too few to tell.
+	f("one ingress-nginx line", []byte(`192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET /api/orders HTTP/1.1" 200 512 "-" "curl/8.5.0" 91`+"\n"),
+		"combined + trailing integer ignored (unit unknown: not taken as a duration; give --duration-unit)", "too few", false)
+	// Latencies in ms, 1 to about 400: assumed ms, and said so.
+	f("latencies", lines(func(i int, _, _ string) int { return 1 + i*i*7919%397 }),
+		"combined + duration (ms, assumed)", "read as a duration in milliseconds, assumed", true)
 }
 
 // TestFormats checks the --list-formats entries: unique names, each

@@ -19,30 +19,40 @@ const detectLines = 100
 //
 // When the lines of combined or common end in a bare number, its meaning
 // is fixed from the sample and shown in the format's name: seconds when a
-// number has a decimal point ("combined + request_time (s)"); when all are
-// integers they may be a request counter (Traefik), a byte count
-// ($request_length) or a duration in any unit, so they are ignored
-// ("combined + trailing integer ignored (...)"): no duration is better
-// than a wrong one. [Options].DurationUnit, when set, overrides both.
+// number has a decimal point ("combined + request_time (s)"). When all
+// are integers they may be a request counter (Traefik), a byte count
+// ($request_length, $bytes_sent) or a duration in any unit: they are
+// taken as milliseconds ("combined + duration (ms, assumed)") only when
+// at least 20 of them neither grow from line to line like a counter, nor
+// stay at least as large as the request's head or the response's bytes
+// like a byte count, nor have a median above 10 s; else they are ignored
+// ("combined + trailing integer ignored (...)", which says why): no
+// duration is better than a wrong one. [Format.TailNote] says which and
+// why. [Options].DurationUnit, when set, overrides both.
 func Detect(sample []byte) (*Format, int, error) {
 	lines := sampleLines(sample)
 	var best *Format
-	bestN, fractional, integer := 0, false, false
+	var bestTry try
 	for _, f := range detectOrder {
-		n, frac, integ := tryFormat(f, lines)
-		if n > bestN {
-			best, bestN, fractional, integer = f, n, frac, integ
+		if t := tryFormat(f, lines); t.n > bestTry.n {
+			best, bestTry = f, t
 		}
 	}
 	switch {
 	case best == nil:
 		return nil, 0, fmt.Errorf("cannot detect log format: no line of %d parses as an access-log format (%s)", len(lines), knownNames())
-	case fractional:
-		best = withTailUnit(best, unitS)
-	case integer:
-		best = withTailUnit(best, unitIgnore)
+	case bestTry.fractional:
+		best = withTailUnit(best, unitS, requestTimeSuffix)
+	case len(bestTry.integers) > 0:
+		v := judgeTail(bestTry.integers)
+		u := unitIgnore
+		if v == tailMS {
+			u = unitMS
+		}
+		best = withTailUnit(best, u, tailNames[v])
+		best.tailNote = tailNote(v, len(bestTry.integers))
 	}
-	return best, bestN, nil
+	return best, bestTry.n, nil
 }
 
 // detectOrder is the order in which Detect tries the formats.
@@ -64,25 +74,34 @@ func sampleLines(sample []byte) [][]byte {
 	return lines
 }
 
-// tryFormat returns how many lines f parses, and whether any of them ends
-// in a fractional or an integer duration.
-func tryFormat(f *Format, lines [][]byte) (n int, fractional, integer bool) {
+// try is what tryFormat found: how many lines a format parses and, for
+// combined and common, whether one of them ends in a fractional number,
+// and the lines that end in an integer.
+type try struct {
+	n          int
+	fractional bool
+	integers   []tailLine
+}
+
+func tryFormat(f *Format, lines [][]byte) try {
+	var t try
 	p := NewParser(f, Options{})
 	var r parsers.Record
 	for _, line := range lines {
 		if p.Parse(line, &r) != nil {
 			continue
 		}
-		n++
+		t.n++
 		if r.Duration < 0 || f != combinedFormat && f != commonFormat {
 			continue
 		}
 		line = bytes.TrimRight(line, " \r")
 		if bytes.IndexByte(line[bytes.LastIndexByte(line, ' ')+1:], '.') >= 0 {
-			fractional = true
+			t.fractional = true
 		} else {
-			integer = true
+			// The lenient tail reads an integer as milliseconds.
+			t.integers = append(t.integers, newTailLine(r.Duration/1000, &r))
 		}
 	}
-	return n, fractional, integer
+	return t
 }

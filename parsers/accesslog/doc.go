@@ -11,8 +11,10 @@
 // combined are lenient, for the logs found in the wild: runs of spaces
 // separate fields, the ident and user fields may be missing, any number of
 // extra quoted fields may follow the user agent, and a duration may end the
-// line. A detected trailing integer is not taken as a duration (it may be
-// a counter or a byte count) unless the unit is given.
+// line. A detected trailing integer is taken as milliseconds only when
+// its values over the sample rule out a request counter and a byte count
+// (see [Detect]); else it is not taken as a duration, unless the unit is
+// given.
 //
 // A [Parser] parses lines of one Format. Every []byte field of the Record
 // it fills aliases the line; numbers are parsed straight from bytes and

@@ -23,6 +23,8 @@ type Format struct {
 	// timeGroup is true when stored kTimeFormat fields make the time;
 	// the parser puts it together at the end of the line.
 	timeGroup bool
+	// tailNote is what Detect made of a trailing integer; see TailNote.
+	tailNote string
 }
 
 // Name returns a human-readable name, e.g. "combined + request_time (s)",
@@ -36,6 +38,14 @@ func (f *Format) IgnoresTail() bool {
 	n := len(f.items)
 	return n > 0 && f.items[n-1].kind == kTail && f.items[n-1].unit == unitIgnore
 }
+
+// TailNote is, for a format [Detect] chose for lines ending in an integer
+// that no format string names, a sentence that says how it reads it and
+// why: not as a duration (too few lines to tell, or its values are those
+// of a request counter, a byte count, or too large for milliseconds), or
+// as milliseconds, assumed. It is "" for every other format. A caller
+// shows it unless the user gave the unit.
+func (f *Format) TailNote() string { return f.tailNote }
 
 // unit is the unit of a number in the line.
 type unit uint8
@@ -157,13 +167,13 @@ func Named(name string) (*Format, error) {
 }
 
 var (
-	commonFormat     = lenientFormat("common", false, unitAuto)
-	combinedFormat   = lenientFormat("combined", true, unitAuto)
-	combinedRTFormat = lenientFormat("combined", true, unitS)
+	commonFormat     = lenientFormat("common", false)
+	combinedFormat   = lenientFormat("combined", true)
+	combinedRTFormat = withTailUnit(combinedFormat, unitS, requestTimeSuffix)
 )
 
 // lenientFormat builds the named formats.
-func lenientFormat(base string, combined bool, u unit) *Format {
+func lenientFormat(base string, combined bool) *Format {
 	var b builder
 	b.field(kClient, unitAuto, 0)
 	b.literal(" ", 0)
@@ -189,12 +199,12 @@ func lenientFormat(base string, combined bool, u unit) *Format {
 		panic("BUG: " + err.Error())
 	}
 	f.items[len(f.items)-1].tailQuoted = combined
-	return withTailUnit(f, u)
+	return f
 }
 
-// withTailUnit returns f with the unit of its trailing duration set to u and
-// the unit written into its name; f itself is unchanged.
-func withTailUnit(f *Format, u unit) *Format {
+// withTailUnit returns f with the unit of its trailing duration set to u
+// and suffix added to its name; f itself is unchanged.
+func withTailUnit(f *Format, u unit, suffix string) *Format {
 	g := *f
 	g.items = append([]item(nil), f.items...)
 	last := &g.items[len(g.items)-1]
@@ -202,16 +212,12 @@ func withTailUnit(f *Format, u unit) *Format {
 		panic("BUG: format " + f.name + " has no tail")
 	}
 	last.unit = u
-	switch u {
-	case unitS:
-		g.name += " + request_time (s)"
-	case unitMS:
-		g.name += " + duration (ms, assumed)"
-	case unitIgnore:
-		g.name += " + trailing integer ignored (unit unknown: not taken as a duration; give --duration-unit)"
-	}
+	g.name += suffix
 	return &g
 }
+
+// requestTimeSuffix names a trailing duration in seconds.
+const requestTimeSuffix = " + request_time (s)"
 
 // knownNames lists the names Named knows, for messages.
 func knownNames() string {
