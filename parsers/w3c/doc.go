@@ -39,8 +39,11 @@
 //     with a '.' is seconds (the W3C draft's unit; CloudFront), and
 //     TimeTakenMS (IIS Advanced Logging) is milliseconds;
 //     [Options].DurationUnit overrides.
-//   - UserAgent: cs(User-Agent), as written (IIS writes spaces as '+',
-//     CloudFront percent-encodes). Referer: cs(Referer), cs(Referrer).
+//   - UserAgent: cs(User-Agent). IIS writes its spaces as '+': in a line
+//     of spaces, an unquoted user agent has each '+' read as a space
+//     (copied to the parser's buffer, only when it has one). A quoted one
+//     or one in a line of tabs (CloudFront, which percent-encodes) is
+//     kept as written. Referer: cs(Referer), cs(Referrer).
 //   - Host: cs-host, cs(Host), x-host-header.
 //
 // # Concurrency and cost

@@ -76,13 +76,16 @@ var colNames = map[string]col{
 // Parser parses the lines of one W3C log, in order. It is not safe for
 // concurrent use.
 type Parser struct {
-	cols  []col
-	unit  parsers.Unit
-	date  int64 // days of "#Date:", -1 when none
-	vals  [cHost + 1][]byte
-	buf   []byte
-	lower []byte
-	err   parsers.SyntaxError
+	cols []col
+	unit parsers.Unit
+	date int64 // days of "#Date:", -1 when none
+	vals [cHost + 1][]byte
+	// uaPlus is set when the user agent of the line is written as IIS
+	// writes it, '+' for a space: unquoted, in a line of spaces.
+	uaPlus bool
+	buf    []byte
+	lower  []byte
+	err    parsers.SyntaxError
 }
 
 // NewParser returns a parser with options o.
@@ -132,6 +135,9 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 		}
 		if i < len(p.cols) && p.vals[p.cols[i]] == nil {
 			p.vals[p.cols[i]] = v[:len(v):len(v)]
+			if p.cols[i] == cUserAgent {
+				p.uaPlus = sep == ' ' && line[pos] != '"'
+			}
 		}
 		pos, i = next, i+1
 	}
@@ -211,7 +217,7 @@ func (p *Parser) fill(r *parsers.Record) error {
 	r.User = parsers.Dash(v[cUser])
 	r.Method = parsers.Dash(v[cMethod])
 	r.Target = p.target()
-	r.UserAgent = parsers.Dash(v[cUserAgent])
+	r.UserAgent = p.userAgent()
 	r.Referer = parsers.Dash(v[cReferer])
 	r.Host = parsers.Dash(v[cHost])
 	var ok bool
@@ -250,6 +256,26 @@ func (p *Parser) unitOr(u parsers.Unit) parsers.Unit {
 		return p.unit
 	}
 	return u
+}
+
+// userAgent is cs(User-Agent), with '+' decoded to a space where IIS
+// wrote it for one (see uaPlus), in p.buf. (IIS leaves a '+' of the
+// header as it is, so "; +http://..." reads "  http://...": the words are
+// what user-agent classification needs.)
+func (p *Parser) userAgent() []byte {
+	ua := parsers.Dash(p.vals[cUserAgent])
+	if !p.uaPlus || bytes.IndexByte(ua, '+') < 0 {
+		return ua
+	}
+	n := len(p.buf)
+	p.buf = append(p.buf, ua...)
+	b := p.buf[n:len(p.buf):len(p.buf)]
+	for i, c := range b {
+		if c == '+' {
+			b[i] = ' '
+		}
+	}
+	return b
 }
 
 // target is cs-uri, or cs-uri-stem with "?" and cs-uri-query.

@@ -1,10 +1,12 @@
 package w3c
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
+	"github.com/vigil-ops/vigil/parsers/useragent"
 )
 
 var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log"}
@@ -115,5 +117,46 @@ func TestParseAllocs(t *testing.T) {
 		}
 	}); n >= 1 {
 		t.Fatalf("unexpected allocations; got %v per run of %d lines; want 0", n, len(lines))
+	}
+}
+
+// TestIISUserAgent: IIS writes a user agent's spaces as '+' (issue 10);
+// the parser reads them as spaces, so that classification sees the words
+// ("Consul Health Check"), and leaves quoted and tab-separated (CloudFront)
+// values as written.
+func TestIISUserAgent(t *testing.T) {
+	f := func(fields, line, want string) parsers.Record {
+		t.Helper()
+		p := NewParser(Options{Fields: fields})
+		var r parsers.Record
+		if err := p.Parse([]byte(line), &r); err != nil || string(r.UserAgent) != want {
+			t.Fatalf("unexpected user agent for %q; got %q, %v; want %q", line, r.UserAgent, err, want)
+		}
+		ref := compare(t, [][]byte{[]byte(fields), []byte(line)}, "")[1].rec
+		if string(ref.UserAgent) != want {
+			t.Fatalf("unexpected reference user agent for %q; got %q; want %q", line, ref.UserAgent, want)
+		}
+		return r
+	}
+	const iis = "#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent) cs-uri-query"
+	r := f(iis, "2026-03-01 10:00:00 10.0.0.1 GET /health 200 Consul+Health+Check q=a+b", "Consul Health Check")
+	if c, fam := useragent.Classify(r.UserAgent); c != useragent.Monitor || fam != "Consul" {
+		t.Fatalf("unexpected class of %q; got %v %s; want monitor Consul", r.UserAgent, c, fam)
+	}
+	// The query's '+' is the URL's own: kept.
+	if string(r.Target) != "/health?q=a+b" {
+		t.Fatalf("unexpected target; got %q; want %q", r.Target, "/health?q=a+b")
+	}
+	f(iis, "2026-03-01 10:00:00 10.0.0.1 GET / 200 Mozilla/5.0+(compatible;+bingbot/2.0;++http://www.bing.com/bingbot.htm) -",
+		"Mozilla/5.0 (compatible; bingbot/2.0;  http://www.bing.com/bingbot.htm)")
+	f(iis, "2026-03-01 10:00:00 10.0.0.1 GET / 200 - -", "")
+	f(iis, `2026-03-01 10:00:00 10.0.0.1 GET / 200 "Blackbox Exporter/0.24+x" -`, "Blackbox Exporter/0.24+x")
+	f(iis, "2026-03-01\t10:00:00\t10.0.0.1\tGET\t/\t200\tcurl/8+x\t-", "curl/8+x")
+	// Every user agent of a real IIS log reads with spaces.
+	res := compare(t, parsertest.ReadLines(t, "logfile_w3c_big.0"), "")
+	for _, r := range res {
+		if bytes.IndexByte(r.rec.UserAgent, '+') >= 0 {
+			t.Fatalf("unexpected '+' in user agent %q of logfile_w3c_big.0", r.rec.UserAgent)
+		}
 	}
 }

@@ -77,6 +77,7 @@ func (s *refState) parse(line []byte, unit string) refResult {
 		line = bytes.TrimLeft(line, " ")
 	}
 	var vals []string
+	var quoted []bool
 	for rest := line; len(rest) > 0; {
 		m := re.FindSubmatch(rest)
 		if m == nil {
@@ -87,6 +88,7 @@ func (s *refState) parse(line []byte, unit string) refResult {
 			v = string(m[1][1 : len(m[1])-1])
 		}
 		vals = append(vals, v)
+		quoted = append(quoted, m[1] != nil)
 		rest = rest[len(m[0]):]
 	}
 	if len(vals) != len(s.fields) {
@@ -153,6 +155,15 @@ func (s *refState) parse(line []byte, unit string) refResult {
 		r.Target = dash(first("cs-uri"))
 	}
 	r.UserAgent = dash(first("cs(user-agent)"))
+	// IIS: '+' for a space, in an unquoted value of a line of spaces.
+	for i, f := range s.fields {
+		if f == "cs(user-agent)" {
+			if !quoted[i] && re == refTokSp && r.UserAgent != nil {
+				r.UserAgent = []byte(strings.ReplaceAll(string(r.UserAgent), "+", " "))
+			}
+			break
+		}
+	}
 	r.Referer = dash(first("cs(referer)", "cs(referrer)"))
 	r.Host = dash(first("cs-host", "cs(host)", "x-host-header"))
 	if st := dash(first("sc-status")); st != nil {
