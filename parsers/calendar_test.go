@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -21,5 +22,34 @@ func TestCalendar(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestMonthNumber(t *testing.T) {
+	f := func(s string, month int, exact bool) {
+		t.Helper()
+		if m, e := MonthNumber([]byte(s)); m != month || e != exact {
+			t.Fatalf("unexpected month for %q; got %d, %v; want %d, %v", s, m, e, month, exact)
+		}
+	}
+	for i, name := range MonthNames {
+		f(name[:3], i+1, true)
+		f(name, i+1, true)
+		f(strings.ToLower(name[:3]), i+1, false)
+		f(strings.ToUpper(name[:3])+"/2026", i+1, false)
+		if time.Month(i+1).String() != name {
+			t.Fatalf("unexpected name of month %d; got %q; want %q", i+1, name, time.Month(i+1))
+		}
+	}
+	f("jAn", 1, false)
+	f("Ja", 0, false)
+	f("", 0, false)
+	f("Jab", 0, false)
+	// Bytes that fold onto letters are not letters: '@'|0x20 is '`'.
+	f("J@N", 0, false)
+	f("\x0aan", 0, false)
+	f("Ja\x0e", 0, false)
+	if n := testing.AllocsPerRun(100, func() { MonthNumber([]byte("Dec")) }); n != 0 {
+		t.Fatalf("unexpected allocations; got %v; want 0", n)
 	}
 }

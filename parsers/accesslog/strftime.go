@@ -243,13 +243,13 @@ func scanConversion(line []byte, pos int, c, flag byte, tp *timeParts) (int, boo
 	case 'b':
 		ok = pos+3 <= len(line)
 		if ok {
-			tp.month = monthNumber(line[pos], line[pos+1], line[pos+2])
+			tp.month, _ = parsers.MonthNumber(line[pos : pos+3])
 			if ok = tp.month > 0; ok {
 				pos += 3
 			}
 		}
 	case 'B':
-		pos, tp.month, ok = scanName(line, pos, monthNames[:])
+		pos, tp.month, ok = scanName(line, pos, parsers.MonthNames[:])
 	case 'a':
 		pos, _, ok = scanName(line, pos, dayAbbrevs[:])
 	case 'A':
@@ -299,7 +299,6 @@ func scanNumber(line []byte, pos, width int, flag, pad byte) (int, int, bool) {
 }
 
 var (
-	monthNames = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 	dayNames   = [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
 	dayAbbrevs = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 	meridiems  = [2]string{"AM", "PM"}

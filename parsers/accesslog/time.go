@@ -37,7 +37,8 @@ func (p *Parser) timeLocal(v []byte) (int64, bool) {
 	if len(v) != timeLocalLen || v[2] != '/' || v[6] != '/' || v[11] != ':' || v[14] != ':' || v[17] != ':' || v[20] != ' ' {
 		return 0, false
 	}
-	days, ok := p.days(digits(v[7:11]), monthNumber(v[3], v[4], v[5]), digits(v[0:2]))
+	month, _ := parsers.MonthNumber(v[3:6])
+	days, ok := p.days(digits(v[7:11]), month, digits(v[0:2]))
 	if !ok {
 		return 0, false
 	}
@@ -142,35 +143,4 @@ func digits(b []byte) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
-}
-
-// monthNumber returns 1 for "Jan" (in any case) to 12 for "Dec", else -1.
-func monthNumber(a, b, c byte) int {
-	switch uint32(a|0x20)<<16 | uint32(b|0x20)<<8 | uint32(c|0x20) {
-	case 'j'<<16 | 'a'<<8 | 'n':
-		return 1
-	case 'f'<<16 | 'e'<<8 | 'b':
-		return 2
-	case 'm'<<16 | 'a'<<8 | 'r':
-		return 3
-	case 'a'<<16 | 'p'<<8 | 'r':
-		return 4
-	case 'm'<<16 | 'a'<<8 | 'y':
-		return 5
-	case 'j'<<16 | 'u'<<8 | 'n':
-		return 6
-	case 'j'<<16 | 'u'<<8 | 'l':
-		return 7
-	case 'a'<<16 | 'u'<<8 | 'g':
-		return 8
-	case 's'<<16 | 'e'<<8 | 'p':
-		return 9
-	case 'o'<<16 | 'c'<<8 | 't':
-		return 10
-	case 'n'<<16 | 'o'<<8 | 'v':
-		return 11
-	case 'd'<<16 | 'e'<<8 | 'c':
-		return 12
-	}
-	return -1
 }

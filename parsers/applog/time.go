@@ -48,8 +48,8 @@ func scanStamp(line []byte) (stamp, bool) {
 		}
 		st.clock = i + 11
 	case len(s) >= 4 && isUpper(s[0]):
-		m := monthOf(s)
-		if m == 0 || s[3] != ' ' {
+		m, exact := parsers.MonthNumber(s)
+		if !exact || s[3] != ' ' {
 			return st, false
 		}
 		st.kind, st.month = stampSyslog, m
@@ -222,19 +222,6 @@ func (p *Parser) klogTime(line []byte, end int) (int64, bool) {
 	}
 	t, ok := p.yearless(m, d, secs)
 	return t*1e9 + nanos, ok
-}
-
-var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-
-// monthOf returns 1-12 for the English month abbreviation s starts with,
-// as syslog writes it, else 0.
-func monthOf(s []byte) int {
-	for i, m := range months {
-		if string(s[:3]) == m {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 func digitsAt(s []byte, i, n int) bool {

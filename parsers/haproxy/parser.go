@@ -195,7 +195,10 @@ func acceptDate(v []byte) (int64, bool) {
 		return 0, false
 	}
 	day, year := digits(v[0:2]), digits(v[7:11])
-	month := monthNumber(v[3:6])
+	month, exact := parsers.MonthNumber(v[3:6])
+	if !exact {
+		month = 0 // HAProxy writes "Jan"
+	}
 	if day < 1 || month < 1 || year < parsers.MinYear || year > parsers.MaxYear || day > parsers.DaysIn(year, month) {
 		return 0, false
 	}
@@ -215,15 +218,4 @@ func digits(b []byte) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
-}
-
-var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-
-func monthNumber(b []byte) int {
-	for i, m := range months {
-		if string(b) == m {
-			return i + 1
-		}
-	}
-	return -1
 }
