@@ -163,10 +163,19 @@
 //	| db_connections                                     | db_connections  | value        | the value                              |
 //	| uptime_percent                                     | uptime          | value        | the value                              |
 //	| payment_success_percent                            | payment_success | value        | the value                              |
+//	| pg_long_query_seconds{host,pid,query} (monitor)    | long_query      | value        | seconds; subject "host pid N"          |
+//	| pg_statement_mean_ms{host,queryid,query} (monitor) | slow_statement  | value        | ms; subject "host queryid N"           |
+//	| probe_success{probe,url,severity} (probes)         | endpoint_down   | value        | 1 or 0; subject the probe              |
+//	| probe_success{probe,url} (probes)                  | uptime          | percent      | 100 × the value                        |
 //
 // The subject is the first of the labels host and instance that the
 // sample carries ([MapperOptions].SubjectLabels), else
-// [MapperOptions].Subject. Percentages computed by the mapper are clamped
+// [MapperOptions].Subject; a mapping may name its own subject labels
+// ([Mapping].Subject: "db-1 pid 4242"), and a label whose value is the
+// point's Detail (the query, the probe's URL) or Severity (a probe's
+// "P1" or "P2"). The monitor's lines are vigil's JSON lines
+// (docs/metrics.md); pg_connections and probe_duration_seconds are
+// informational and not mapped. Percentages computed by the mapper are clamped
 // to [0, 100].
 //
 // The stateful ops need times: sum, free/total and idle_seconds ignore

@@ -18,6 +18,10 @@ type Point struct {
 	// point of a sample without time.
 	Time  int64
 	Value float64
+	// Detail and Severity are the values of the mapping's Detail and
+	// Severity labels (nil without), aliasing the sample: valid as
+	// Subject is.
+	Detail, Severity []byte
 }
 
 // MapperOptions configures a [Mapper]. The zero value means the defaults.
@@ -68,6 +72,7 @@ type Mapper struct {
 	byName   map[string][]int // sample name → indexes in maps
 	subjects []string
 	subject  []byte
+	subj     []byte // scratch for subjects made of several labels
 	key      []byte // scratch for keys
 	pairs    *Combiner
 	rates    *Rates
@@ -118,6 +123,7 @@ func NewMapper(o MapperOptions) (*Mapper, error) {
 // and for the stateful ops the pair, sum or mean that s completes, if
 // any.
 func (m *Mapper) AppendPoints(dst []Point, s *Sample) []Point {
+	m.subj = m.subj[:0]
 	for _, i := range m.byName[string(s.Name)] {
 		mp := &m.maps[i]
 		if mp.Label != "" && string(s.Label(mp.Label)) != mp.Value {
@@ -128,14 +134,32 @@ func (m *Mapper) AppendPoints(dst []Point, s *Sample) []Point {
 	return dst
 }
 
+// Wants reports whether a mapping names samples called name: whether a
+// sample of that name may give a point. It allocates nothing.
+func (m *Mapper) Wants(name []byte) bool { return len(m.byName[string(name)]) > 0 }
+
 // apply appends the point, if any, that mapping mp makes of s.
 func (m *Mapper) apply(dst []Point, mp *Mapping, s *Sample) []Point {
 	subj := m.subjectOf(s)
+	if len(mp.Subject) > 0 {
+		subj = m.labelSubject(mp.Subject, s, subj)
+	}
+	p := Point{Kind: mp.Kind, Subject: subj, Time: s.Time, Value: s.Value}
+	if mp.Detail != "" {
+		p.Detail = s.Label(mp.Detail)
+	}
+	if mp.Severity != "" {
+		p.Severity = s.Label(mp.Severity)
+	}
 	switch mp.Op {
 	case OpValue:
-		return append(dst, Point{Kind: mp.Kind, Subject: subj, Time: s.Time, Value: s.Value})
+		return append(dst, p)
 	case OpIdle:
-		return append(dst, Point{Kind: mp.Kind, Subject: subj, Time: s.Time, Value: percent(100 - s.Value)})
+		p.Value = percent(100 - s.Value)
+		return append(dst, p)
+	case OpPercent:
+		p.Value = percent(100 * s.Value)
+		return append(dst, p)
 	}
 	if s.Time == NoTime {
 		m.stats.Untimed++
@@ -233,6 +257,29 @@ func (m *Mapper) subjectOf(s *Sample) []byte {
 		}
 	}
 	return m.subject
+}
+
+// labelSubject returns the subject that labels name in s: the first
+// one's value (else def), then " name value" for each further one s
+// carries. A subject of several labels is built at the end of m's
+// scratch buffer, which AppendPoints empties: the points of one sample
+// keep theirs.
+func (m *Mapper) labelSubject(labels []string, s *Sample, def []byte) []byte {
+	first := s.Label(labels[0])
+	if first == nil {
+		first = def
+	}
+	if len(labels) == 1 {
+		return first
+	}
+	start := len(m.subj)
+	m.subj = append(m.subj, first...)
+	for _, name := range labels[1:] {
+		if v := s.Label(name); v != nil {
+			m.subj = append(append(append(append(m.subj, ' '), name...), ' '), v...)
+		}
+	}
+	return m.subj[start:len(m.subj):len(m.subj)]
 }
 
 // keyOf returns, in m's scratch buffer, the key of mp's kind and op for

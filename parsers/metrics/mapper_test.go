@@ -275,3 +275,59 @@ func TestMapperAllocs(t *testing.T) {
 	f(FormatProm, "federate.prom")
 	f(FormatInflux, "telegraf.influx")
 }
+
+// TestMapperMonitor: the PostgreSQL monitor's and the probes' JSON lines
+// (docs/metrics.md) become long_query, slow_statement, endpoint_down and
+// uptime points with their subjects, details and severities, without
+// allocating once warm.
+func TestMapperMonitor(t *testing.T) {
+	lines := [][]byte{
+		[]byte(`{"ts": 1772359200, "name": "pg_long_query_seconds", "value": 312.5, "labels": {"host": "db-1", "pid": "4242", "query": "SELECT pg_sleep(600)"}}`),
+		[]byte(`{"ts": 1772359200, "name": "pg_statement_mean_ms", "value": 1500, "labels": {"host": "db-1", "queryid": "-77", "query": "UPDATE t SET x = $1"}}`),
+		[]byte(`{"ts": 1772359200, "name": "probe_success", "value": 0, "labels": {"probe": "api", "url": "http://x/api/health", "severity": "P1"}}`),
+		[]byte(`{"ts": 1772359200, "name": "pg_long_query_seconds", "value": 20, "labels": {"pid": "7", "query": "SELECT 1"}}`),
+		[]byte(`{"ts": 1772359200, "name": "probe_duration_seconds", "value": 0.2, "labels": {"probe": "api"}}`),
+	}
+	type full struct{ kind, subject, detail, severity string }
+	want := []full{
+		{"long_query", "db-1 pid 4242", "SELECT pg_sleep(600)", ""},
+		{"slow_statement", "db-1 queryid -77", "UPDATE t SET x = $1", ""},
+		{"endpoint_down", "api", "http://x/api/health", "P1"},
+		{"uptime", "api", "http://x/api/health", ""},
+		{"long_query", "pg.json pid 7", "SELECT 1", ""},
+	}
+	wantValues := []float64{312.5, 1500, 0, 0, 20}
+	p := mustParser(t, FormatJSON, Options{})
+	m := mustMapper(t, MapperOptions{Subject: "pg.json"})
+	var got []full
+	var values []float64
+	var s Sample
+	var pts []Point
+	run := func(keep bool) {
+		for _, line := range lines {
+			if err := p.Parse(line, &s); err != nil {
+				t.Fatalf("unexpected error for %q; got %v", line, err)
+			}
+			pts = m.AppendPoints(pts[:0], &s)
+			for _, x := range pts {
+				if keep {
+					got = append(got, full{string(x.Kind), string(x.Subject), string(x.Detail), string(x.Severity)})
+					values = append(values, x.Value)
+				}
+			}
+		}
+	}
+	run(true)
+	if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(values) != fmt.Sprint(wantValues) {
+		t.Fatalf("unexpected points of the monitor's lines;\ngot  %v %v;\nwant %v %v", got, values, want, wantValues)
+	}
+	if m.Wants([]byte("probe_duration_seconds")) || !m.Wants([]byte("probe_success")) {
+		t.Fatalf("unexpected Wants: probe_duration_seconds is not mapped, probe_success is")
+	}
+	if n := testing.AllocsPerRun(20, func() { run(false) }); n >= 1 {
+		t.Fatalf("unexpected allocations mapping the monitor's lines; got %v per run; want 0", n)
+	}
+	if _, err := NewMapper(MapperOptions{Mappings: []Mapping{{Name: "x", Kind: Memory, Op: OpSum, Subject: []string{"a"}}}}); err == nil {
+		t.Fatalf("unexpected success for subject labels on a sum; want an error")
+	}
+}

@@ -22,6 +22,15 @@ const (
 	Uptime Kind = "uptime"
 	// PaymentSuccess is the percentage of payments that succeeded.
 	PaymentSuccess Kind = "payment_success"
+	// LongQuery is how long a database query has been running, in
+	// seconds (one series per query: host and pid).
+	LongQuery Kind = "long_query"
+	// SlowStatement is a statement's mean execution time in
+	// milliseconds (pg_stat_statements; one series per host and
+	// queryid).
+	SlowStatement Kind = "slow_statement"
+	// EndpointDown is a health-check probe's success: 1 up, 0 down.
+	EndpointDown Kind = "endpoint_down"
 )
 
 // Op is how a [Mapping] turns samples into points.
@@ -48,9 +57,12 @@ const (
 	// 100 × (1 − mean), emitted as OpSum's. The first sample of a series
 	// gives no rate.
 	OpIdleSeconds
+	// OpPercent: 100 × the value, a ratio (a probe's 1 or 0) made a
+	// percentage.
+	OpPercent
 )
 
-var opNames = [...]string{"value", "idle", "sum", "free", "total", "idle_seconds"}
+var opNames = [...]string{"value", "idle", "sum", "free", "total", "idle_seconds", "percent"}
 
 // String returns the op's name, as a rules file would write it.
 func (o Op) String() string {
@@ -82,6 +94,18 @@ type Mapping struct {
 	Kind Kind
 	// Op is how samples become points.
 	Op Op
+	// Subject, when not empty, names the labels that make the point's
+	// subject instead of [MapperOptions].SubjectLabels: the first one's
+	// value (or, when the sample lacks it, the mapper's subject), then
+	// " name value" for each further one the sample carries, as in
+	// "db-1 pid 4242". Only OpValue, OpIdle and OpPercent use it.
+	Subject []string
+	// Detail, when not empty, names the label whose value is the point's
+	// Detail: the text of a long query, a probe's URL.
+	Detail string
+	// Severity, when not empty, names the label whose value is the
+	// point's Severity ("P1"): a probe's importance.
+	Severity string
 }
 
 // defaultMappings is the one table of what the usual agents emit: see the
@@ -101,6 +125,12 @@ var defaultMappings = [...]Mapping{
 	{Name: "db_connections", Kind: DBConnections, Op: OpValue},
 	{Name: "uptime_percent", Kind: Uptime, Op: OpValue},
 	{Name: "payment_success_percent", Kind: PaymentSuccess, Op: OpValue},
+	// vigil's PostgreSQL monitor and health-check probes
+	// (docs/metrics.md).
+	{Name: "pg_long_query_seconds", Kind: LongQuery, Op: OpValue, Subject: []string{"host", "pid"}, Detail: "query"},
+	{Name: "pg_statement_mean_ms", Kind: SlowStatement, Op: OpValue, Subject: []string{"host", "queryid"}, Detail: "query"},
+	{Name: "probe_success", Kind: EndpointDown, Op: OpValue, Subject: []string{"probe"}, Detail: "url", Severity: "severity"},
+	{Name: "probe_success", Kind: Uptime, Op: OpPercent, Subject: []string{"probe"}, Detail: "url"},
 }
 
 // DefaultMappings returns a copy of the built-in mappings, for a rules
@@ -122,6 +152,8 @@ func validateMappings(ms []Mapping) error {
 			return fmt.Errorf("cannot use mapping %d (%s): kind %q", i, m.Name, m.Kind)
 		case int(m.Op) >= len(opNames):
 			return fmt.Errorf("cannot use mapping %d (%s): unknown op %d", i, m.Name, m.Op)
+		case len(m.Subject) > 0 && m.Op != OpValue && m.Op != OpIdle && m.Op != OpPercent:
+			return fmt.Errorf("cannot use mapping %d (%s): subject labels with op %s; want value, idle or percent", i, m.Name, m.Op)
 		case m.Op == OpFree:
 			halves[m.Kind] |= 1
 		case m.Op == OpTotal:
