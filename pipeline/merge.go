@@ -100,6 +100,9 @@ func (m *merger) closeUpTo(limit int64) {
 	}
 	slices.Sort(starts)
 	for _, s := range starts {
+		if m.opts.OnWindow != nil {
+			m.opts.OnWindow(m.open[s])
+		}
 		c := m.open[s].Close()
 		delete(m.open, s)
 		m.timeline.Add(c)

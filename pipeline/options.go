@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigil-ops/vigil/pipeline/detect"
 	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
 // MaxWorkers bounds Options.Workers: more parsing goroutines than this
@@ -66,6 +67,12 @@ type Options struct {
 	// OnEvent, if set, receives every incident event as it happens, from
 	// the merger goroutine: it must not block for long.
 	OnEvent func(incident.Event)
+	// OnWindow, if set, receives each window as the engine closes it,
+	// merged over workers and sources, oldest first and before detection
+	// reads it, from the merger goroutine: it must not block for long. w
+	// is valid only during the call; read it (window.Window.AppendBinary)
+	// but neither keep nor modify it.
+	OnWindow func(w *window.Window)
 	// Progress, if set, is called as each batch is parsed, with the raw
 	// bytes the source consumed for it and its lines. It is called from
 	// the workers and must be safe for concurrent use.
