@@ -47,6 +47,10 @@ type Closed struct {
 	// Folded counts endpoint keys folded into Other, at line time or at
 	// close.
 	Folded uint64
+	// Metrics holds the window's metric series; MetricsDropped counts the
+	// points of series past the window's budget.
+	Metrics        map[MetricKey]*MetricStats
+	MetricsDropped uint64
 }
 
 // CodeCount is a status code and its count.
@@ -70,6 +74,8 @@ func (w *Window) Close() *Closed {
 		ExportUsers:        w.ExportUsers.AppendTop(nil, TopItems),
 		ExportClients:      w.ExportClients.AppendTop(nil, TopItems),
 		Folded:             w.Folded,
+		Metrics:            w.Metrics,
+		MetricsDropped:     w.MetricsDropped,
 	}
 	c.Exact = w.Latency.Exact() && w.Clients.Exact() && w.AuthFailureClients.Exact() &&
 		w.ExportUsers.Exact() && w.ExportClients.Exact() && w.Folded == 0

@@ -10,7 +10,7 @@ import (
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
 
-// The binary form of an open Window, version 1: what a service stores to
+// The binary form of an open Window, version 2: what a service stores to
 // restore a window after a restart, on any machine, and go on counting
 // into it. Integers are unsigned varints (encoding/binary's Uvarint,
 // minimal length) unless said otherwise:
@@ -28,11 +28,22 @@ import (
 //	latency     the quantile.Sketch's form
 //	tables      the topk.TopK forms of Clients, AuthFailureClients,
 //	            ExportUsers and ExportClients
+//	metrics     MetricsDropped, the number of series, then per series in
+//	            ascending (kind, subject) order: the kind's length and
+//	            bytes, the subject's, At (zigzag), the detail's length and
+//	            bytes, the severity's, and the values' quantile.Sketch form
+//	            (at least one value)
+//
+// Version 1 is version 2 without the metrics: Decode still reads it, as
+// a window without metric points (which encodes as version 2).
 //
 // The window's configuration is not stored: Decode takes it, as New does.
 // Caches (the endpoint ids, the slabs' layout) are not stored either:
 // nothing a caller can see depends on them.
-const codecVersion = 1
+const codecVersion = 2
+
+// codecVersionNoMetrics is the version before the metrics.
+const codecVersionNoMetrics = 1
 
 // numCountFields is the number of uint64 tallies in Counts.
 const numCountFields = 12 + NumStatusClasses + NumUAClasses
@@ -105,6 +116,36 @@ func (w *Window) AppendBinary(dst []byte) ([]byte, error) {
 	for i, t := range w.tables() {
 		if dst, err = (*t).AppendBinary(dst); err != nil {
 			return dst[:start], fmt.Errorf("window state: cannot encode %s: %w", tableNames[i], err)
+		}
+	}
+	if dst, err = w.appendMetrics(dst); err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// appendMetrics appends the metric series in ascending key order.
+func (w *Window) appendMetrics(dst []byte) ([]byte, error) {
+	dst = binary.AppendUvarint(dst, w.MetricsDropped)
+	keys := sortedMetricKeys(w.Metrics)
+	dst = binary.AppendUvarint(dst, uint64(len(keys)))
+	for _, k := range keys {
+		m := w.Metrics[k]
+		if m.Values == nil || m.Values.Count() == 0 {
+			return dst, fmt.Errorf("window state: cannot encode metric %s %q without values", k.Kind, k.Subject)
+		}
+		for _, s := range [...]string{k.Kind, k.Subject} {
+			dst = binary.AppendUvarint(dst, uint64(len(s)))
+			dst = append(dst, s...)
+		}
+		dst = binary.AppendVarint(dst, m.At)
+		for _, s := range [...]string{m.Detail, m.Severity} {
+			dst = binary.AppendUvarint(dst, uint64(len(s)))
+			dst = append(dst, s...)
+		}
+		var err error
+		if dst, err = m.Values.AppendBinary(dst); err != nil {
+			return dst, fmt.Errorf("window state: cannot encode metric %s %q: %w", k.Kind, k.Subject, err)
 		}
 	}
 	return dst, nil
@@ -182,15 +223,19 @@ func Decode(data []byte, cfg *Config) (*Window, error) {
 	}
 	var d decoder
 	d.Reset("window state", data)
-	if v := d.Byte("version"); d.Err() == nil && v != codecVersion {
+	v := d.Byte("version")
+	if d.Err() == nil && v != codecVersion && v != codecVersionNoMetrics {
 		return nil, fmt.Errorf("window state: unknown version %d", v)
 	}
-	w := &Window{cfg: cfg, Start: d.Varint("start")}
+	w := &Window{cfg: cfg, Start: d.Varint("start"), Metrics: make(map[MetricKey]*MetricStats)}
 	d.counts(&w.Counts)
 	w.Folded = d.Uvarint("folded endpoints")
 	d.codes(w)
 	d.endpoints(w)
 	d.sketches(w)
+	if v == codecVersion {
+		d.metrics(w)
+	}
 	if left := d.Left(); d.Err() == nil && left > 0 {
 		d.Fail("%d bytes after the end at byte %d", left, d.Offset())
 	}
@@ -313,3 +358,48 @@ func (d *decoder) sketches(w *Window) {
 // decoder reads the binary form: a [codec.Decoder] with this form's
 // field readers.
 type decoder struct{ codec.Decoder }
+
+// metrics reads the metric series.
+func (d *decoder) metrics(w *Window) {
+	w.MetricsDropped = d.Uvarint("metrics dropped")
+	n := d.Count("metric series", 5)
+	var prev MetricKey
+	for i := 0; i < n && d.Err() == nil; i++ {
+		at := d.Offset()
+		k := MetricKey{Kind: d.text("metric kind"), Subject: d.text("metric subject")}
+		m := &MetricStats{At: d.Varint("metric time")}
+		m.Detail, m.Severity = d.text("metric detail"), d.text("metric severity")
+		if d.Err() != nil {
+			return
+		}
+		if i > 0 && compareMetricKeys(prev, k) >= 0 {
+			d.Fail("corrupt metric series at byte %d: %s %q after %s %q, want ascending", at, k.Kind, k.Subject, prev.Kind, prev.Subject)
+			return
+		}
+		at = d.Offset()
+		s, rest, err := quantile.Decode(d.Rest())
+		if err != nil {
+			d.Fail("cannot decode metric %s %q at byte %d: %w", k.Kind, k.Subject, at, err)
+			return
+		}
+		if s.Count() == 0 {
+			d.Fail("corrupt metric %s %q at byte %d: no values", k.Kind, k.Subject, at)
+			return
+		}
+		d.Skip(d.Left() - len(rest))
+		m.Values = s
+		w.Metrics[k] = m
+		prev = k
+	}
+}
+
+// text reads a length and that many bytes as a string.
+func (d *decoder) text(what string) string {
+	at := d.Offset()
+	l := d.Uvarint(what + " length")
+	if left := d.Left(); d.Err() == nil && l > uint64(left) {
+		d.Fail("truncated at byte %d: %s of %d bytes, %d left", at, what, l, left)
+		return ""
+	}
+	return string(d.Bytes(what, l))
+}

@@ -191,6 +191,7 @@ func TestWindowFields(t *testing.T) {
 	want := []string{
 		"Start", "Counts", "codes", "Latency", "Endpoints",
 		"Clients", "AuthFailureClients", "ExportUsers", "ExportClients", "Folded",
+		"Metrics", "MetricsDropped",
 		"cfg",                     // given to Decode
 		"byID",                    // a cache of the caller's ids: a restored window has a new caller
 		"slabs", "slabAt", "used", // memory layout
@@ -240,10 +241,25 @@ func TestDecodeFailure(t *testing.T) {
 	f("repeated endpoint", enc(head, zero, uint64(2), uint64(1), make([]byte, 7), uint64(1), make([]byte, 7), "aa", tail), `"a" after "a"`)
 	f("latency", enc(head, zero, zero, byte(9)), fmt.Sprintf("cannot decode latency at byte %d: quantile sketch: unknown version 9", h+2))
 	f("latency truncated", enc(head, zero, zero, tail[:5]), fmt.Sprintf("cannot decode latency at byte %d: quantile sketch: truncated at byte 5", h+2))
-	lat := tail[:len(tail)-4*len(mustTopK(t))]
+	lat := tail[:len(tail)-2-4*len(mustTopK(t))]
 	f("clients", enc(head, zero, zero, lat, byte(3)), fmt.Sprintf("cannot decode clients at byte %d: topk: unknown version 3", h+2+len(lat)))
 	f("export clients", enc(head, zero, zero, lat, mustTopK(t), mustTopK(t), mustTopK(t)), fmt.Sprintf("cannot decode export clients at byte %d: topk: truncated at byte 0 reading version", h+2+len(lat)+3*len(mustTopK(t))))
 	f("trailing bytes", enc(head, zero, zero, tail, "xy"), fmt.Sprintf("window state: 2 bytes after the end at byte %d", h+2+len(tail)))
+	// Metrics: after the tables, dropped points and the series.
+	tables := tail[:len(tail)-2]
+	m := func(args ...any) []byte { return enc(append([]any{head, zero, zero, tables, zero}, args...)...) }
+	at := h + 2 + len(tables) + 1
+	val := codectest.MustEncode(t, func() *quantile.Sketch { s := quantile.New(4); s.Add(87500); return s }())
+	empty := codectest.MustEncode(t, quantile.New(4))
+	f("metric series count", m(uint64(1<<30)), "metric series need at least 5 bytes each")
+	f("metric kind", m(one, uint64(20), "memory"), fmt.Sprintf("truncated at byte %d: metric kind of 20 bytes, 6 left", at+1))
+	f("metric detail", m(one, uint64(1), "m", uint64(1), "h", int64(5), uint64(4), "ab"), "metric detail of 4 bytes, 2 left")
+	f("metric order", m(uint64(2), uint64(1), "m", uint64(1), "h", int64(5), zero, zero, val, uint64(1), "m", uint64(1), "a", int64(5), zero, zero, val), `corrupt metric series at byte`)
+	f("metric values", m(one, uint64(1), "m", uint64(1), "h", int64(5), zero, zero, byte(9)), "cannot decode metric m \"h\"")
+	f("metric no values", m(one, uint64(1), "m", uint64(1), "h", int64(5), zero, zero, empty), `corrupt metric m "h"`)
+	if _, err := Decode(m(one, uint64(1), "m", uint64(1), "h", int64(5), zero, zero, val), &cfg); err != nil {
+		t.Errorf("unexpected error for a hand-made window with a metric: %v", err)
+	}
 	if w, err := Decode(enc(head, zero, zero, tail), nil); w != nil || err == nil || !strings.Contains(err.Error(), "without a Config") {
 		t.Errorf("unexpected result without a Config; got %v, %v", w, err)
 	}
@@ -264,7 +280,7 @@ func mustTopK(t *testing.T) []byte {
 func TestDecodeDamaged(t *testing.T) {
 	cfg := Config{}.WithDefaults()
 	for _, c := range windowCases() {
-		if c.name != "small" && c.name != "tiny bounded tables" {
+		if c.name != "small" && c.name != "tiny bounded tables" && c.name != "metrics" {
 			continue
 		}
 		b := mustEncode(t, c.build(&cfg))
@@ -302,8 +318,8 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		again, err := w.AppendBinary(nil)
-		if err != nil || !bytes.Equal(again, data) {
-			t.Fatalf("unexpected re-encoding; got %x, %v; want %x", again, err, data)
+		if err != nil || !bytes.Equal(again, upgraded(data)) {
+			t.Fatalf("unexpected re-encoding; got %x, %v; want %x", again, err, upgraded(data))
 		}
 		w.Add(line)
 		w.AddApp(true)
@@ -312,6 +328,45 @@ func FuzzDecode(f *testing.F) {
 		into.Merge(w)
 		into.Close()
 	})
+}
+
+// upgraded returns the current form of a form Decode accepted: a version
+// 1 form is version 2's without the metrics (no points dropped, no
+// series).
+func upgraded(data []byte) []byte {
+	if data[0] != codecVersionNoMetrics {
+		return data
+	}
+	return append(append([]byte{codecVersion}, data[1:]...), 0, 0)
+}
+
+// TestDecodeVersion1 decodes the forms version 1 wrote of the seed cases
+// (testdata/fuzz/FuzzDecode/v1_*, kept as they were): the same windows,
+// without metrics, encoding as version 2.
+func TestDecodeVersion1(t *testing.T) {
+	cfg := Config{}.WithDefaults()
+	n := 0
+	for _, c := range windowCases() {
+		path := filepath.Join("testdata", "fuzz", "FuzzDecode", "v1_"+strings.ReplaceAll(c.name, " ", "_"))
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		n++
+		old := readSeed(t, path)
+		if old[0] != codecVersionNoMetrics {
+			t.Fatalf("unexpected version %d of %s; want 1", old[0], path)
+		}
+		w := mustDecode(t, old, &cfg)
+		if got, want := mustEncode(t, w), mustEncode(t, c.build(&cfg)); !bytes.Equal(got, want) || !bytes.Equal(got, upgraded(old)) {
+			t.Errorf("unexpected version 2 form of %s; got %x; want %x", path, got, want)
+		}
+		if len(w.Metrics) != 0 || w.MetricsDropped != 0 {
+			t.Errorf("unexpected metrics in %s", path)
+		}
+	}
+	if n != 6 {
+		t.Fatalf("unexpected number of version 1 forms; got %d; want 6", n)
+	}
 }
 
 // TestSeedCorpus checks the seed corpus of FuzzDecode: each file holds

@@ -2,6 +2,7 @@ package window
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -187,6 +188,16 @@ func windowCases() []windowCase {
 			traffic{Seed: 5, Requests: 40, Endpoints: 5, Clients: 10}.feed(w, cfg)
 			return w
 		}},
+		{name: "metrics", seed: true, build: func(cfg *Config) *Window {
+			w := tiny.window(start, cfg)
+			addMetrics(w, 9, 5)
+			return w
+		}},
+		{name: "metrics past the value budget", build: func(cfg *Config) *Window {
+			w := New(start, cfg)
+			addMetrics(w, 10, metricValueBudget+50)
+			return w
+		}},
 		{name: "typical minute", build: typical.builder(start)},
 		{name: "µs latency past the exact budget", build: traffic{Seed: 6, Requests: 30_000, AppLines: 100, Endpoints: 200, Clients: 3_000, Users: 100, Micros: true}.builder(start)},
 		{name: "every table past its budget", slow: true, build: traffic{
@@ -200,4 +211,22 @@ func windowCases() []windowCase {
 
 func (tr traffic) builder(start int64) func(cfg *Config) *Window {
 	return func(cfg *Config) *Window { return tr.window(start, cfg) }
+}
+
+// addMetrics adds n points to each of a few series, their values drawn
+// from seed: memory and cpu of two hosts, a long query with its text, a
+// probe with its severity.
+func addMetrics(w *Window, seed uint64, n int) {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	series := []struct{ kind, subject, detail, severity string }{
+		{"memory", "web-1", "", ""}, {"memory", "web-2", "", ""}, {"cpu", "web-1", "", ""},
+		{"long_query", "db-1 pid 42", "SELECT pg_sleep(600)", ""}, {"endpoint_down", "api", "http://x/api/health", "P1"},
+	}
+	for i := range n {
+		for _, s := range series {
+			v := math.Round(rng.Float64()*100000) / 1000
+			t := w.Start + int64(i)*int64(time.Second)
+			w.AddMetric([]byte(s.kind), []byte(s.subject), t, v, []byte(s.detail), []byte(s.severity))
+		}
+	}
 }

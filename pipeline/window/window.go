@@ -73,6 +73,10 @@ type Window struct {
 	Clients, AuthFailureClients, ExportUsers, ExportClients *topk.TopK
 	// Folded counts endpoint keys folded into Other.
 	Folded uint64
+	// Metrics holds the window's metric points by series (metrics.go);
+	// MetricsDropped counts the points of series past its budget.
+	Metrics        map[MetricKey]*MetricStats
+	MetricsDropped uint64
 
 	cfg *Config
 	// byID caches Endpoints by the caller's endpoint id (Line.ID): most
@@ -138,6 +142,7 @@ func New(start int64, cfg *Config) *Window {
 		AuthFailureClients: topk.NewExactFirst(keyBudget, keyCapacity),
 		ExportUsers:        topk.NewExactFirst(keyBudget, keyCapacity),
 		ExportClients:      topk.NewExactFirst(keyBudget, keyCapacity),
+		Metrics:            make(map[MetricKey]*MetricStats),
 		cfg:                cfg,
 	}
 }
@@ -353,6 +358,8 @@ func (w *Window) Reset(start int64) {
 	w.ExportUsers.Reset()
 	w.ExportClients.Reset()
 	w.Folded = 0
+	clear(w.Metrics)
+	w.MetricsDropped = 0
 	w.byID.Reset()
 	w.slabAt, w.used = 0, 0 // nothing points into the slabs: w was merged, not closed
 }
@@ -374,4 +381,5 @@ func (w *Window) Merge(o *Window) {
 	w.AuthFailureClients.Merge(o.AuthFailureClients)
 	w.ExportUsers.Merge(o.ExportUsers)
 	w.ExportClients.Merge(o.ExportClients)
+	w.mergeMetrics(o)
 }
