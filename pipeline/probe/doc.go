@@ -19,6 +19,8 @@
 //	db=https://shop.example/api/health/database,expect=connected,every=1m
 //	payments=https://shop.example/api/health/payments,expect=operational,severity=P1
 //
+// The parts:
+//
 //   - NAME: letters, digits, '_', '-' and '.'.
 //   - URL: http or https with a host. It may hold commas: a comma starts
 //     an option only when the word after it is an option's name and
