@@ -551,6 +551,6 @@ var familyInfo = map[string]FormatInfo{
 		`{"level":"info","ts":1716723772.6,"msg":"handled request","request":{"remote_ip":"10.5.1.1","method":"GET","uri":"/"},"duration":0.0175,"size":3768,"status":200}`},
 	"logfmt": {"logfmt", "key=value lines: Go log/slog text, logrus text, Heroku router (connect + service); the JSON field names",
 		`2026-03-01T10:00:00.012345+00:00 heroku[router]: at=info method=GET path="/" host=app.herokuapp.com fwd="203.0.113.10" dyno=web.1 connect=1ms service=23ms status=200 bytes=7773 protocol=https`},
-	appLogName: {appLogName, "plain-text application log: a leading time (ISO 8601, log4j/Python '2006-01-02 15:04:05,000', Go log, syslog, klog 'E0102 15:04:05.000') and a level word (log4j, logback, Spring Boot, Python logging, Rails); stack-trace lines count with the line above",
+	appLogName: {appLogName, "plain-text application log: a leading time (ISO 8601, log4j/Python '2006-01-02 15:04:05,000', Go log, syslog, Spark '06/01/02 15:04:05', klog 'E0102 15:04:05.000') and a level word (log4j, logback, Spring Boot, Python logging, Rails), or a level word in capitals first ('ERROR 2006-01-02 …', '[WARN] …', Python's 'WARNING:root:msg'; without a time: counted, not in the timeline); stack-trace lines count with the line above",
 		`2026-03-01 10:00:00.123 ERROR 1234 --- [nio-8080-exec-1] c.e.shop.PaymentController : payment 7 failed: gateway timeout`},
 }

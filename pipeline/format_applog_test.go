@@ -34,6 +34,9 @@ func TestDetectAppLog(t *testing.T) {
 	f("gen_python_logging.log", "detected: 23 of 23 sample lines")
 	f("gen_rails.log", "detected: 9 of 9 sample lines")
 	f("gen_applog_misc.log", "detected: 12 of 12 sample lines")
+	f("lnav_applog_levelfirst.log", "detected: 4 of 4 sample lines")
+	f("gen_spark.log", "detected: 11 of 11 sample lines")
+	f("gen_levelfirst.log", "detected: 15 of 15 sample lines")
 }
 
 // TestDetectMixed: a file of access (or router) lines and application

@@ -30,6 +30,11 @@
 //   - Go's log package: 2006/01/02 15:04:05, optional fraction.
 //   - syslog: "Jan _2 15:04:05" (the day space-padded, zero-padded or
 //     one digit), optional fraction.
+//   - log4j's yy/MM/dd, Spark's and Hadoop's default: 06/01/02
+//     15:04:05, optional fraction; the year is 2000 + yy. A two-digit
+//     date is always read year first: a day- or month-first one
+//     ("02/01/06") whose values are valid is misread, so such logs need
+//     their own format.
 //   - klog and glog: a severity letter I, W, E or F, then mmdd or
 //     yyyymmdd, a space and 15:04:05 with an optional fraction
 //     ("E0907 12:34:56.789012   1234 file.go:12] msg").
@@ -38,9 +43,25 @@
 // not a letter or a digit (for ISO 8601, not '+' or '-' either, unless it
 // begins a zone); when its fraction is not, the timestamp ends before the
 // fraction, as a regular expression would backtrack. A line without such a
-// timestamp is [ReasonNoTime]; one whose values are out of range (month
-// 13, 24:00:00, zone +25:00, a year outside parsers.MinYear to
+// timestamp is [ReasonNoTime], unless its level comes first (below) or it
+// continues a record; one whose values are out of range (month 13,
+// 24:00:00, zone +25:00, a year outside parsers.MinYear to
 // parsers.MaxYear, 30 February) is [ReasonTime].
+//
+// # The level first, and lines without a time
+//
+// A line that starts, after an optional "[", with a level word written in
+// capitals followed by a byte that cannot continue a word ("ERROR
+// 2024-01-02 03:04:05,678 …", "[WARN] …", Python's default
+// "WARNING:root:msg", Java Service Wrapper's "INFO   | jvm 1    | …") is
+// an application line. Its time is a timestamp of the shapes above
+// (without a prefix) starting at one of the first 6 tokens that start
+// within 128 bytes after the level word; without one, Record.Time is
+// parsers.NoTime: the line counts as an application line without a time
+// (in the totals, not in the timeline), never as malformed. A timestamp
+// found there with values out of range is [ReasonTime]. Capitals only:
+// "Error: boom" is a JavaScript exception's header (a continuation) and
+// "Info about …" is prose ([ReasonNoTime]).
 //
 // Times without a zone are taken as UTC: the line does not say, and the
 // engine has no time-zone option. Syslog and klog dates have no year: it
@@ -86,10 +107,12 @@
 //
 // # Not read
 //
-// A level before the timestamp ("INFO 2024-01-02 …"), lines without a
-// timestamp (Python's default "WARNING:root:msg"), Spark's "17/06/09",
-// a zone separated from the time by a space, and syslog's priority
-// prefix "<34>".
+// A zone separated from the time by a space, syslog's priority prefix
+// "<34>", HDFS's "081111 101735", a level word in lower case or not
+// first on a line without a leading timestamp, and lines with neither a
+// leading timestamp nor a leading level (unless they continue a record).
+// Java Service Wrapper lines get the wrapper's level (its first column),
+// not the level of the line it wraps.
 //
 // # Concurrency and cost
 //

@@ -64,6 +64,9 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	}
 	st, ok := scanStamp(line)
 	if !ok {
+		if lvl, end, ok := leadingLevel(line); ok {
+			return p.levelFirst(line, lvl, end, r)
+		}
 		if isContinuation(line) {
 			return parsers.ErrContinuation
 		}

@@ -14,6 +14,7 @@ import (
 var samples = []string{
 	"lnav_applog_sample.log", "logfile_java.0", "logfile_glog.0", "logfile_multiline.0",
 	"gen_spring_boot.log", "gen_python_logging.log", "gen_rails.log", "gen_applog_misc.log",
+	"lnav_applog_levelfirst.log", "gen_spark.log", "gen_levelfirst.log",
 }
 
 // testNow is the Now of the tests: years are inferred from it.
@@ -104,7 +105,22 @@ func TestParseSuccess(t *testing.T) {
 	// Levels: a level word in a message only when among the first words.
 	f(`2024-01-02 10:00:00 app: connection reset, error 5`, want{"2024-01-02T10:00:00Z", "error", "5"})
 	f(`2024-01-02 10:00:00 - error_handler - INFO - x`, want{"2024-01-02T10:00:00Z", "INFO", "x"})
+	// log4j's yy/MM/dd (Spark's default layout).
+	f(`17/06/09 20:10:52 INFO executor.CoarseGrainedExecutorBackend: Got assigned task 87`, want{"2017-06-09T20:10:52Z", "INFO", "executor.CoarseGrainedExecutorBackend: Got assigned task 87"})
+	f(`24/01/02 03:04:05,678 ERROR x`, want{"2024-01-02T03:04:05.678Z", "ERROR", "x"})
+	// The level first, then the time among the next words, or no time.
+	f(`ERROR 2024-01-02 03:04:05,678 [main] c.e.App - boom`, want{"2024-01-02T03:04:05.678Z", "ERROR", "[main] c.e.App - boom"})
+	f(`[WARN] [main] 24/01/02 03:04:05 x`, want{"2024-01-02T03:04:05Z", "WARN", "x"})
+	f(`INFO   | jvm 1    | 2015/04/28 18:40:00 | started`, want{"2015-04-28T18:40:00Z", "INFO", "started"})
+	f(`SEVERE: Mar 2 11:00:00 x`, want{"2026-03-02T11:00:00Z", "error", "x"})
+	f(`WARNING:root:disk almost full`, want{noTime, "WARNING", "root:disk almost full"})
+	f(`[ERROR] payment 7 failed`, want{noTime, "ERROR", "payment 7 failed"})
+	f(`FATAL`, want{noTime, "FATAL", ""})
+	f(`DEBUG a b c d e f 2024-01-02 03:04:05 x`, want{noTime, "DEBUG", "a b c d e f 2024-01-02 03:04:05 x"})
 }
+
+// noTime is how TestParseSuccess writes parsers.NoTime.
+var noTime = time.Unix(0, parsers.NoTime).UTC().Format(time.RFC3339Nano)
 
 func TestParseFailure(t *testing.T) {
 	f := func(line, reason string) {
@@ -121,8 +137,12 @@ func TestParseFailure(t *testing.T) {
 	f(`127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326`, ReasonNoTime)
 	f(`{"level":"error","msg":"x"}`, ReasonNoTime)
 	f(`level=error msg=x`, ReasonNoTime)
-	f(`INFO 2024-01-02 10:00:00 level first`, ReasonNoTime)
-	f(`17/06/09 20:10:40 INFO spark`, ReasonNoTime)
+	f(`Info about the release`, ReasonNoTime)
+	f(`INFORMATION 2024-01-02 10:00:00 x`, ReasonNoTime)
+	f(`ERROR_CODE 5`, ReasonNoTime)
+	f(`17/06/09 20:10:40x INFO spark`, ReasonNoTime)
+	f(`ERROR 2024-13-02 10:00:00 x`, ReasonTime)
+	f(`[WARN] 17/02/29 10:00:00 x`, ReasonTime)
 	f(`2024-01-02T10:00:00abc ERROR x`, ReasonNoTime)
 	f(`2024-01-02T10:00:00+05301 ERROR x`, ReasonNoTime)
 	f(`2024-01-02T10:00:00+x ERROR x`, ReasonNoTime)
@@ -175,6 +195,8 @@ func TestParseContinuation(t *testing.T) {
 	f("Errors: x", false)
 	f("main.main()", false)
 	f("2024-01-02 10:00:00 no level", false)
+	f("ERROR: boom", false)
+	f("Error: boom", true)
 }
 
 func TestNowDefault(t *testing.T) {

@@ -16,15 +16,19 @@ import (
 // with the parser.
 
 const (
-	refPrefix = `^(?:[A-Z], \[|\[)?`
-	refClock  = `([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?`
+	refClock = `([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?`
 )
 
 var (
 	refKlog   = regexp.MustCompile(`^([IWEF])([0-9]{8}|[0-9]{4}) ` + refClock + `(?:$|[^A-Za-z0-9])`)
-	refISO    = regexp.MustCompile(refPrefix + `([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]` + refClock + `(?:([Zz]|[+-][0-9]{2}(?::[0-9]{2}|[0-9]{2})?)(?:$|[^A-Za-z0-9])|$|[^A-Za-z0-9+-])`)
-	refSlash  = regexp.MustCompile(refPrefix + `([0-9]{4})/([0-9]{2})/([0-9]{2}) ` + refClock + `(?:$|[^A-Za-z0-9])`)
-	refSyslog = regexp.MustCompile(refPrefix + `(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?: ([0-9])|([0-9]{1,2})) ` + refClock + `(?:$|[^A-Za-z0-9])`)
+	refPrefix = regexp.MustCompile(`^(?:[A-Z], \[|\[)?`)
+	// The timestamps, matched where one may start.
+	refISO    = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]` + refClock + `(?:([Zz]|[+-][0-9]{2}(?::[0-9]{2}|[0-9]{2})?)(?:$|[^A-Za-z0-9])|$|[^A-Za-z0-9+-])`)
+	refSlash  = regexp.MustCompile(`^([0-9]{4})/([0-9]{2})/([0-9]{2}) ` + refClock + `(?:$|[^A-Za-z0-9])`)
+	refSyslog = regexp.MustCompile(`^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (?: ([0-9])|([0-9]{1,2})) ` + refClock + `(?:$|[^A-Za-z0-9])`)
+	refShort  = regexp.MustCompile(`^([0-9]{2})/([0-9]{2})/([0-9]{2}) ` + refClock + `(?:$|[^A-Za-z0-9])`)
+	// A level word in capitals first.
+	refLevelFirst = regexp.MustCompile(`^\[?([A-Z]+)(?:$|[^A-Za-z0-9_.$-])`)
 
 	refToken   = regexp.MustCompile(`[A-Za-z0-9_.$-]+`)
 	refLead    = regexp.MustCompile(`(?s)^[ \t:|\-\]>)]*(.*)$`)
@@ -89,27 +93,11 @@ func refKlogLine(s string, now time.Time, res refResult) refResult {
 }
 
 func refGeneric(s string, now time.Time, res refResult) refResult {
-	var (
-		t   int64
-		ok  bool
-		end int
-	)
-	if m := refISO.FindStringSubmatchIndex(s); m != nil {
-		frac, zone := group(s, m, 6), group(s, m, 8)
-		if zone == "" {
-			zone = "Z"
+	t, ok, end, found := refStamp(s, len(refPrefix.FindString(s)), now)
+	if !found {
+		if m := refLevelFirst.FindStringSubmatchIndex(s); m != nil && refLevels[strings.ToLower(s[m[2]:m[3]])] {
+			return refLevelFirstLine(s, m[2], m[3], now, res)
 		}
-		t, ok = parsertest.ISO8601(s[m[2]:m[3]] + "T" + s[m[4]:m[5]] + dotFrac(frac) + zone)
-		end = max(m[5], m[7], m[9])
-	} else if m := refSlash.FindStringSubmatchIndex(s); m != nil {
-		t, ok = parsertest.ISO8601(s[m[2]:m[3]] + "-" + s[m[4]:m[5]] + "-" + s[m[6]:m[7]] + "T" + s[m[8]:m[9]] + dotFrac(group(s, m, 10)) + "Z")
-		end = max(m[9], m[11])
-	} else if m := refSyslog.FindStringSubmatchIndex(s); m != nil {
-		day := group(s, m, 4) + group(s, m, 6)
-		d, _ := strconv.Atoi(day)
-		t, ok = refYearless(refMonths[s[m[2]:m[3]]], d, s[m[8]:m[9]], group(s, m, 10), now)
-		end = max(m[9], m[11])
-	} else {
 		res.cont = refCont.MatchString(s) || refException.MatchString(s)
 		if !res.cont {
 			res.reason = ReasonNoTime
@@ -141,17 +129,82 @@ func refGeneric(s string, now time.Time, res refResult) refResult {
 		res.reason = ReasonNoLevel
 		return res
 	}
-	if strings.ToLower(lvl) == "severe" {
-		lvl = "error"
+	res.rec.Kind, res.rec.Time, res.rec.Level, res.rec.Message = parsers.KindApp, t, refLevel(lvl), refMessage(rest[lvlEnd:])
+	return res
+}
+
+// refLevelFirstLine reads a line whose level word is s[ls:le]: the time
+// is the first of the timestamps starting at one of the 6 tokens after
+// it that start within 128 bytes, else none.
+func refLevelFirstLine(s string, ls, le int, now time.Time, res refResult) refResult {
+	res.rec.Kind, res.rec.Level = parsers.KindApp, refLevel(s[ls:le])
+	rest := s[le:]
+	for i, tk := range refToken.FindAllStringIndex(rest, -1) {
+		if i == 6 || tk[0] >= 128 {
+			break
+		}
+		t, ok, end, found := refStamp(s, le+tk[0], now)
+		if !found {
+			continue
+		}
+		if !ok {
+			res.rec = parsers.Record{}
+			res.reason = ReasonTime
+			return res
+		}
+		res.rec.Time, rest = t, s[end:]
+		break
 	}
-	msg := refLead.FindStringSubmatch(rest[lvlEnd:])[1]
+	res.rec.Message = refMessage(rest)
+	return res
+}
+
+// refStamp reads the timestamp at s[pos:], if one starts there: its time,
+// whether its values are valid, and where it ends.
+func refStamp(s string, pos int, now time.Time) (t int64, ok bool, end int, found bool) {
+	r := s[pos:]
+	if m := refISO.FindStringSubmatchIndex(r); m != nil {
+		frac, zone := group(r, m, 6), group(r, m, 8)
+		if zone == "" {
+			zone = "Z"
+		}
+		t, ok = parsertest.ISO8601(r[m[2]:m[3]] + "T" + r[m[4]:m[5]] + dotFrac(frac) + zone)
+		return t, ok, pos + max(m[5], m[7], m[9]), true
+	}
+	if m := refSlash.FindStringSubmatchIndex(r); m != nil {
+		t, ok = parsertest.ISO8601(r[m[2]:m[3]] + "-" + r[m[4]:m[5]] + "-" + r[m[6]:m[7]] + "T" + r[m[8]:m[9]] + dotFrac(group(r, m, 10)) + "Z")
+		return t, ok, pos + max(m[9], m[11]), true
+	}
+	if m := refShort.FindStringSubmatchIndex(r); m != nil {
+		t, ok = parsertest.ISO8601("20" + r[m[2]:m[3]] + "-" + r[m[4]:m[5]] + "-" + r[m[6]:m[7]] + "T" + r[m[8]:m[9]] + dotFrac(group(r, m, 10)) + "Z")
+		return t, ok, pos + max(m[9], m[11]), true
+	}
+	if m := refSyslog.FindStringSubmatchIndex(r); m != nil {
+		d, _ := strconv.Atoi(group(r, m, 4) + group(r, m, 6))
+		t, ok = refYearless(refMonths[r[m[2]:m[3]]], d, r[m[8]:m[9]], group(r, m, 10), now)
+		return t, ok, pos + max(m[9], m[11]), true
+	}
+	return 0, false, 0, false
+}
+
+// refLevel is the level a level word gives: SEVERE is error.
+func refLevel(w string) []byte {
+	if strings.ToLower(w) == "severe" {
+		return []byte("error")
+	}
+	return []byte(w)
+}
+
+// refMessage is the message after a level word or timestamp: without the
+// separators before it, and for Spring Boot what follows " : ".
+func refMessage(rest string) []byte {
+	msg := refLead.FindStringSubmatch(rest)[1]
 	if refSpring.MatchString(msg) {
 		if sm := refSpringM.FindStringSubmatch(msg); sm != nil {
 			msg = sm[1]
 		}
 	}
-	res.rec.Kind, res.rec.Time, res.rec.Level, res.rec.Message = parsers.KindApp, t, []byte(lvl), refBytes(msg)
-	return res
+	return refBytes(msg)
 }
 
 // refYearless is the time of a date without a year: in now's year unless

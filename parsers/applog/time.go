@@ -9,6 +9,7 @@ const (
 	stampISO    stampKind = iota // 2006-01-02T15:04:05[.000][zone]
 	stampSlash                   // 2006/01/02 15:04:05[.000]
 	stampSyslog                  // Jan _2 15:04:05[.000]
+	stampShort                   // 06/01/02 15:04:05[.000] (log4j's yy/MM/dd: Spark, Hadoop)
 )
 
 // stamp locates the parts of a leading timestamp; every offset is into the
@@ -22,11 +23,10 @@ type stamp struct {
 }
 
 // scanStamp finds the shape of the timestamp that starts line, after an
-// optional "[" or Rails's "X, [" prefix: ISO 8601, Go's log or syslog's.
-// It checks the shape only (digits where digits go, and a boundary after
-// it); stampTime reads the values.
+// optional "[" or Rails's "X, [" prefix (see stampAt). It checks the
+// shape only (digits where digits go, and a boundary after it);
+// stampTime reads the values.
 func scanStamp(line []byte) (stamp, bool) {
-	var st stamp
 	i := 0
 	switch {
 	case len(line) >= 4 && isUpper(line[0]) && line[1] == ',' && line[2] == ' ' && line[3] == '[':
@@ -34,9 +34,17 @@ func scanStamp(line []byte) (stamp, bool) {
 	case len(line) > 0 && line[0] == '[':
 		i = 1
 	}
-	st.start = i
+	return stampAt(line, i)
+}
+
+// stampAt finds the shape of a timestamp that starts at line[i:]: ISO
+// 8601, Go's log, syslog's or log4j's yy/MM/dd.
+func stampAt(line []byte, i int) (stamp, bool) {
+	st := stamp{start: i}
 	s := line[i:]
 	switch {
+	case len(s) >= 17 && digitsAt(s, 0, 2) && s[2] == '/' && digitsAt(s, 3, 2) && s[5] == '/' && digitsAt(s, 6, 2) && s[8] == ' ':
+		st.kind, st.clock = stampShort, i+9
 	case len(s) >= 19 && digitsAt(s, 0, 4) && (s[4] == '-' || s[4] == '/') && digitsAt(s, 5, 2) && s[7] == s[4] && digitsAt(s, 8, 2):
 		if s[4] == '-' {
 			st.kind = stampISO
@@ -153,7 +161,13 @@ func (p *Parser) stampTime(line []byte, st *stamp) (int64, bool) {
 		}
 	default:
 		var date [10]byte
-		copy(date[:], line[st.start:st.start+10])
+		if st.kind == stampShort {
+			// yy/MM/dd: years 2000 to 2099.
+			copy(date[:], "20")
+			copy(date[2:], line[st.start:st.start+8])
+		} else {
+			copy(date[:], line[st.start:st.start+10])
+		}
 		date[4], date[7] = '-', '-'
 		days, ok := parsers.ParseDate(date[:])
 		if !ok {
