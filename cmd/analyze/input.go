@@ -32,7 +32,7 @@ func openSources(paths []string, stdin io.Reader, follow bool, idle time.Duratio
 // --follow until ctx is done (then it finishes the run and returns its
 // result, so that the final report is printed).
 func runEngine(ctx context.Context, c *config, stdin io.Reader, stdout, stderr io.Writer) (*pipeline.Result, error) {
-	sources, err := openSources(c.paths, stdin, c.follow, c.idle)
+	sources, err := c.inputs(stdin)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,8 @@ type config struct {
 	allowDamaged bool
 	cpuProfile   string
 	paths        []string
+	pgDSN        string
+	pg           *pgSource
 	notify       notify.Config
 	notifier     *notify.Notifier
 }
@@ -83,6 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.allowDamaged, "allow-damaged", false, "exit 0 even when a compressed input ends early (the report still says so)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for go tool pprof)")
 	_ = fs.MarkHidden("cpuprofile")
+	fs.StringVar(&c.pgDSN, "pg", "", pgUsage)
 	notifyFlags(fs, &c.notify)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: analyze [flags] [FILE...]\n\nReads access or JSON logs (plain, gzip or zstd; - or no FILE reads stdin) and prints one report.\n\nFlags:\n%s", fs.FlagUsages())
@@ -100,7 +103,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, fmt.Errorf("cannot use --idle %s: want a positive duration", c.idle)
 	}
 	c.paths = fs.Args()
-	return c, nil
+	return c, checkPG(c)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
