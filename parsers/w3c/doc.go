@@ -39,11 +39,15 @@
 //     with a '.' is seconds (the W3C draft's unit; CloudFront), and
 //     TimeTakenMS (IIS Advanced Logging) is milliseconds;
 //     [Options].DurationUnit overrides.
-//   - UserAgent: cs(User-Agent). IIS writes its spaces as '+': in a line
-//     of spaces, an unquoted user agent has each '+' read as a space
-//     (copied to the parser's buffer, only when it has one). A quoted one
-//     or one in a line of tabs (CloudFront, which percent-encodes) is
-//     kept as written. Referer: cs(Referer), cs(Referrer).
+//   - UserAgent: cs(User-Agent), decoded (copied to the parser's buffer
+//     only when it holds an escape). IIS writes its spaces as '+': in a
+//     line of spaces, an unquoted user agent has each '+' read as a
+//     space. CloudFront URL-encodes it, in some logs twice: in a line of
+//     tabs, an unquoted user agent has "%XX" and "%25XX" (XX two
+//     hexadecimal digits) read as the byte XX ("Mozilla/5.0%20(X11" and
+//     "Mozilla/5.0%2520(X11" both read "Mozilla/5.0 (X11"); a '%' that
+//     starts no escape and '+' are kept. A quoted one is kept as written.
+//     Referer: cs(Referer), cs(Referrer), as written.
 //   - Host: cs-host, cs(Host), x-host-header.
 //
 // # Concurrency and cost

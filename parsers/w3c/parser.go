@@ -80,12 +80,13 @@ type Parser struct {
 	unit parsers.Unit
 	date int64 // days of "#Date:", -1 when none
 	vals [cHost + 1][]byte
-	// uaPlus is set when the user agent of the line is written as IIS
-	// writes it, '+' for a space: unquoted, in a line of spaces.
-	uaPlus bool
-	buf    []byte
-	lower  []byte
-	err    parsers.SyntaxError
+	// uaEnc is how the user agent of the line is encoded: '+' for a
+	// space when unquoted in a line of spaces (IIS), percent-encoded in
+	// a line of tabs (CloudFront).
+	uaEnc uaEncoding
+	buf   []byte
+	lower []byte
+	err   parsers.SyntaxError
 }
 
 // NewParser returns a parser with options o.
@@ -136,7 +137,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 		if i < len(p.cols) && p.vals[p.cols[i]] == nil {
 			p.vals[p.cols[i]] = v[:len(v):len(v)]
 			if p.cols[i] == cUserAgent {
-				p.uaPlus = sep == ' ' && line[pos] != '"'
+				p.uaEnc = uaEncodingOf(sep, line[pos])
 			}
 		}
 		pos, i = next, i+1
@@ -258,24 +259,16 @@ func (p *Parser) unitOr(u parsers.Unit) parsers.Unit {
 	return u
 }
 
-// userAgent is cs(User-Agent), with '+' decoded to a space where IIS
-// wrote it for one (see uaPlus), in p.buf. (IIS leaves a '+' of the
-// header as it is, so "; +http://..." reads "  http://...": the words are
-// what user-agent classification needs.)
+// userAgent is cs(User-Agent), decoded as p.uaEnc says (see useragent.go).
 func (p *Parser) userAgent() []byte {
 	ua := parsers.Dash(p.vals[cUserAgent])
-	if !p.uaPlus || bytes.IndexByte(ua, '+') < 0 {
-		return ua
+	switch {
+	case p.uaEnc == uaPlus && bytes.IndexByte(ua, '+') >= 0:
+		return p.decodePlus(ua)
+	case p.uaEnc == uaPercent && bytes.IndexByte(ua, '%') >= 0:
+		return p.decodePercent(ua)
 	}
-	n := len(p.buf)
-	p.buf = append(p.buf, ua...)
-	b := p.buf[n:len(p.buf):len(p.buf)]
-	for i, c := range b {
-		if c == '+' {
-			b[i] = ' '
-		}
-	}
-	return b
+	return ua
 }
 
 // target is cs-uri, or cs-uri-stem with "?" and cs-uri-query.

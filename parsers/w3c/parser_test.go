@@ -1,7 +1,7 @@
 package w3c
 
 import (
-	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -152,11 +152,77 @@ func TestIISUserAgent(t *testing.T) {
 	f(iis, "2026-03-01 10:00:00 10.0.0.1 GET / 200 - -", "")
 	f(iis, `2026-03-01 10:00:00 10.0.0.1 GET / 200 "Blackbox Exporter/0.24+x" -`, "Blackbox Exporter/0.24+x")
 	f(iis, "2026-03-01\t10:00:00\t10.0.0.1\tGET\t/\t200\tcurl/8+x\t-", "curl/8+x")
-	// Every user agent of a real IIS log reads with spaces.
-	res := compare(t, parsertest.ReadLines(t, "logfile_w3c_big.0"), "")
-	for _, r := range res {
-		if bytes.IndexByte(r.rec.UserAgent, '+') >= 0 {
-			t.Fatalf("unexpected '+' in user agent %q of logfile_w3c_big.0", r.rec.UserAgent)
+	// Every user agent of a real IIS log reads with spaces (copied as
+	// read: a record's fields alias the parser's buffer).
+	uas := userAgents(t, "logfile_w3c_big.0")
+	for _, ua := range uas {
+		if strings.IndexByte(ua, '+') >= 0 {
+			t.Fatalf("unexpected '+' in user agent %q of logfile_w3c_big.0", ua)
 		}
 	}
+	if len(uas) != 210 || !strings.Contains(strings.Join(uas, "\n"), "Mozilla/5.0 (compatible; bingbot/2.0;") {
+		t.Fatalf("unexpected user agents of logfile_w3c_big.0; got %d, %.300q", len(uas), uas)
+	}
+}
+
+// userAgents returns the user agents of the records of a sample, copied
+// as each is parsed.
+func userAgents(t *testing.T, name string) []string {
+	t.Helper()
+	p := NewParser(Options{})
+	var uas []string
+	for _, line := range parsertest.ReadLines(t, name) {
+		var r parsers.Record
+		if p.Parse(line, &r) == nil {
+			uas = append(uas, string(r.UserAgent))
+		}
+	}
+	return uas
+}
+
+// TestCloudFrontUserAgent: CloudFront URL-encodes the user agent, in some
+// logs twice (issue 10); the parser decodes both, so that classification
+// sees the words, keeps '+' and a '%' that starts no escape, and leaves
+// IIS's and quoted values alone (TestIISUserAgent).
+func TestCloudFrontUserAgent(t *testing.T) {
+	const fields = "#Fields: date\ttime\tc-ip\tcs-method\tcs-uri-stem\tsc-status\tcs(User-Agent)"
+	f := func(ua, want string) parsers.Record {
+		t.Helper()
+		line := "2026-03-01\t10:00:00\t10.0.0.1\tGET\t/\t200\t" + ua
+		p := NewParser(Options{Fields: fields})
+		var r parsers.Record
+		if err := p.Parse([]byte(line), &r); err != nil || string(r.UserAgent) != want {
+			t.Fatalf("unexpected user agent for %q; got %q, %v; want %q", ua, r.UserAgent, err, want)
+		}
+		if ref := compare(t, [][]byte{[]byte(fields), []byte(line)}, "")[1].rec; string(ref.UserAgent) != want {
+			t.Fatalf("unexpected reference user agent for %q; got %q; want %q", ua, ref.UserAgent, want)
+		}
+		return r
+	}
+	r := f("Slackbot%201.0%20(+https://api.slack.com/robots)", "Slackbot 1.0 (+https://api.slack.com/robots)")
+	if c, _ := useragent.Classify(r.UserAgent); c != useragent.Bot {
+		t.Fatalf("unexpected class of %q; got %v; want bot", r.UserAgent, c)
+	}
+	f("Mozilla/5.0%2520(Windows%2520NT%252010.0)", "Mozilla/5.0 (Windows NT 10.0)")
+	f("Mozilla/5.0%2528X11%3B", "Mozilla/5.0(X11;")
+	f("a%zzb%2%25%2", "a%zzb%2%%2")
+	f("100%25zz", "100%zz")
+	f("curl/8.5.0", "curl/8.5.0")
+	f("-", "")
+	// The sample (compared with the reference): every user agent
+	// decoded, the encoded one with its words.
+	compare(t, parsertest.ReadLines(t, "gen_cloudfront.log"), "")
+	uas := userAgents(t, "gen_cloudfront.log")
+	if want := []string{"Mozilla/5.0 (X11; Linux x86_64)", "okhttp/4.12.0", "curl/8.5.0"}; strings.Join(uas[:3], "|") != strings.Join(want, "|") {
+		t.Fatalf("unexpected user agents of gen_cloudfront.log; got %q; want %q first", uas, want)
+	}
+	for _, ua := range uas {
+		if strings.IndexByte(ua, '%') >= 0 {
+			t.Fatalf("unexpected '%%' in user agent %q of gen_cloudfront.log", ua)
+		}
+	}
+	// Steady state: no allocation, decoding included.
+	p := NewParser(Options{Fields: fields})
+	line := []byte("2026-03-01\t10:00:00\t10.0.0.1\tGET\t/\t200\tMozilla/5.0%2520(Windows%2520NT%252010.0)")
+	parsertest.NoAllocs(t, p, [][]byte{line}, "a double-encoded user agent")
 }

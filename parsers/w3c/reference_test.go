@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ type refResult struct {
 	rec    parsers.Record
 	reason string // "" ok, "directive", or a Reason
 }
+
+// refPercent matches a percent escape, or one escaped twice.
+var refPercent = regexp.MustCompile(`%(?:25)?[0-9A-Fa-f]{2}`)
 
 var (
 	refTokSp  = regexp.MustCompile(`(?s)^ *(?:("(?:[^"\\]|\\.)*")|([^ "][^ ]*))( +|$)`)
@@ -155,11 +159,19 @@ func (s *refState) parse(line []byte, unit string) refResult {
 		r.Target = dash(first("cs-uri"))
 	}
 	r.UserAgent = dash(first("cs(user-agent)"))
-	// IIS: '+' for a space, in an unquoted value of a line of spaces.
+	// IIS: '+' for a space, in an unquoted value of a line of spaces;
+	// CloudFront: percent-encoded, perhaps twice, in a line of tabs.
 	for i, f := range s.fields {
 		if f == "cs(user-agent)" {
-			if !quoted[i] && re == refTokSp && r.UserAgent != nil {
+			switch {
+			case quoted[i] || r.UserAgent == nil:
+			case re == refTokSp:
 				r.UserAgent = []byte(strings.ReplaceAll(string(r.UserAgent), "+", " "))
+			default:
+				r.UserAgent = refPercent.ReplaceAllFunc(r.UserAgent, func(m []byte) []byte {
+					b, _ := strconv.ParseUint(string(m[len(m)-2:]), 16, 8)
+					return []byte{byte(b)}
+				})
 			}
 			break
 		}
