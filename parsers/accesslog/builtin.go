@@ -109,7 +109,7 @@ func Formats() []Info {
 		infos = append(infos, Info{b.name, b.description, b.example})
 	}
 	return append(infos,
-		Info{"combined", `NCSA combined (nginx, Apache), lenient: extra quoted fields, a trailing duration (a decimal is seconds, an integer ms; detected, an integer is ms only when its values rule out a counter and a byte count, else ignored unless --duration-unit names its unit)`,
+		Info{"combined", `NCSA combined (nginx, Apache), lenient: extra quoted fields, a trailing duration (given --format combined, a decimal is seconds, an integer ms; detected, decimals are seconds only written as nginx's $request_time, "0.012", on every line, and integers ms only when their values rule out a counter and a byte count; else ignored unless --duration-unit names the unit)`,
 			`192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"`},
 		Info{"combined_rt", `combined ending in nginx's $request_time, in seconds`,
 			`192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0" 0.012`},

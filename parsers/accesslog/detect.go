@@ -18,9 +18,12 @@ const detectLines = 100
 // when no format parses any line.
 //
 // When the lines of combined or common end in a bare number, its meaning
-// is fixed from the sample and shown in the format's name: seconds when a
-// number has a decimal point ("combined + request_time (s)"). When all
-// are integers they may be a request counter (Traefik), a byte count
+// is fixed from the sample and shown in the format's name: seconds when
+// every one is written as nginx's $request_time writes it, with exactly
+// three decimals ("0.012"; "combined + request_time (s)"). A number with
+// a decimal point written otherwise ("0.5", "12.3456"), or decimals mixed
+// with integers, has no unit the line tells: the numbers are ignored
+// ("combined + trailing number ignored (...)"). When all are integers they may be a request counter (Traefik), a byte count
 // ($request_length, $bytes_sent) or a duration in any unit: they are
 // taken as milliseconds ("combined + duration (ms, assumed)") only when
 // at least 20 of them neither grow from line to line like a counter, nor
@@ -41,8 +44,11 @@ func Detect(sample []byte) (*Format, int, error) {
 	switch {
 	case best == nil:
 		return nil, 0, fmt.Errorf("cannot detect log format: no line of %d parses as an access-log format (%s)", len(lines), knownNames())
-	case bestTry.fractional:
+	case bestTry.requestTimes > 0 && bestTry.fractions == 0 && len(bestTry.integers) == 0:
 		best = withTailUnit(best, unitS, requestTimeSuffix)
+	case bestTry.fractions > 0 || bestTry.requestTimes > 0:
+		best = withTailUnit(best, unitIgnore, tailNames[tailFraction])
+		best.tailNote = tailNote(tailFraction, bestTry.requestTimes+bestTry.fractions+len(bestTry.integers))
 	case len(bestTry.integers) > 0:
 		v := judgeTail(bestTry.integers)
 		u := unitIgnore
@@ -75,12 +81,13 @@ func sampleLines(sample []byte) [][]byte {
 }
 
 // try is what tryFormat found: how many lines a format parses and, for
-// combined and common, whether one of them ends in a fractional number,
-// and the lines that end in an integer.
+// combined and common, how many end in a number written as nginx's
+// $request_time (three decimals) or another decimal, and the lines that
+// end in an integer.
 type try struct {
-	n          int
-	fractional bool
-	integers   []tailLine
+	n                       int
+	requestTimes, fractions int
+	integers                []tailLine
 }
 
 func tryFormat(f *Format, lines [][]byte) try {
@@ -96,12 +103,31 @@ func tryFormat(f *Format, lines [][]byte) try {
 			continue
 		}
 		line = bytes.TrimRight(line, " \r")
-		if bytes.IndexByte(line[bytes.LastIndexByte(line, ' ')+1:], '.') >= 0 {
-			t.fractional = true
-		} else {
+		switch last := line[bytes.LastIndexByte(line, ' ')+1:]; {
+		case requestTime(last):
+			t.requestTimes++
+		case bytes.IndexByte(last, '.') >= 0:
+			t.fractions++
+		default:
 			// The lenient tail reads an integer as milliseconds.
 			t.integers = append(t.integers, newTailLine(r.Duration/1000, &r))
 		}
 	}
 	return t
+}
+
+// requestTime reports whether v is written as nginx writes $request_time
+// (and $upstream_response_time): seconds with exactly three decimals,
+// "0.012".
+func requestTime(v []byte) bool {
+	i := bytes.IndexByte(v, '.')
+	if i < 1 || len(v)-i != 4 {
+		return false
+	}
+	for j, c := range v {
+		if j != i && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }

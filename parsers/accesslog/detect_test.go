@@ -57,9 +57,31 @@ func TestDetectSuccess(t *testing.T) {
 	// ingress-nginx lines cut after $request_length: the byte count is not
 	// a latency.
 	f(combined+" 512\n"+combined+" 733\n", ignored, 2)
-	fm = f(combined+" 2\n"+combined+" 0.250\n"+combined+" -\n", "combined + request_time (s)", 3)
-	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 2"), &r); err != nil || r.Duration != 2e6 {
-		t.Fatalf("unexpected duration for 2 in %s; got %d, %v; want 2000000", fm.Name(), r.Duration, err)
+	// Issue 10: a decimal is seconds only written as nginx's
+	// $request_time, three decimals on every line ("-" aside); other
+	// decimals, or decimals among integers, are ignored with a note.
+	fm = f(combined+" 0.012\n"+combined+" 1.250\n"+combined+" -\n", "combined + request_time (s)", 3)
+	if err := NewParser(fm, Options{}).Parse([]byte(combined+" 1.250"), &r); err != nil || r.Duration != 1250000 || fm.TailNote() != "" {
+		t.Fatalf("unexpected duration for 1.250 in %s; got %d, %v, note %q; want 1250000, no note", fm.Name(), r.Duration, err, fm.TailNote())
+	}
+	const fraction = "combined + trailing number ignored (unit unknown, not written as nginx's $request_time: not taken as a duration; give --duration-unit)"
+	for _, tails := range [][]string{{"2", "0.250", "-"}, {"0.5", "0.25"}, {"12.3456", "0.123"}, {"0.012", "17"}, {"1.5", "2.000"}} {
+		sample := ""
+		for _, v := range tails {
+			sample += combined + " " + v + "\n"
+		}
+		fm = f(sample, fraction, len(tails))
+		if !strings.Contains(fm.TailNote(), "not all written as nginx's $request_time") {
+			t.Fatalf("unexpected note for %q; got %q", tails, fm.TailNote())
+		}
+		for _, v := range tails {
+			if err := NewParser(fm, Options{}).Parse([]byte(combined+" "+v), &r); err != nil || r.Duration != -1 {
+				t.Fatalf("unexpected duration for %s in %s; got %d, %v; want -1", v, fm.Name(), r.Duration, err)
+			}
+		}
+		if err := NewParser(fm, Options{DurationUnit: "ms"}).Parse([]byte(combined+" 0.5"), &r); err != nil || r.Duration != 500 {
+			t.Fatalf("unexpected duration for 0.5 ms in %s; got %d, %v; want 500", fm.Name(), r.Duration, err)
+		}
 	}
 	// Only the first 100 lines count.
 	f(strings.Repeat(common+"\n", 100)+strings.Repeat(combined+"\n", 200), "common", 100)

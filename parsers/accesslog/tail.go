@@ -71,6 +71,7 @@ const (
 	tailSent                        // the response's size ($bytes_sent)
 	tailTooLarge                    // too large for milliseconds
 	tailMS                          // none of these: milliseconds, assumed
+	tailFraction                    // decimals not written as $request_time
 )
 
 // judgeTail reads the integers of lines, in line order; see the
@@ -162,6 +163,7 @@ var tailNames = [...]string{
 	tailSent:     " + trailing integer ignored (unit unknown, sized like a byte count: not taken as a duration)",
 	tailTooLarge: " + trailing integer ignored (unit unknown, too large for ms: not taken as a duration)",
 	tailMS:       " + duration (ms, assumed)",
+	tailFraction: " + trailing number ignored (unit unknown, not written as nginx's $request_time: not taken as a duration; give --duration-unit)",
 }
 
 // tailNote says how a format reads its trailing integer after verdict v
@@ -180,6 +182,8 @@ func tailNote(v tailVerdict, lines int) string {
 		return ignored + "it follows the response's bytes and is at least as large, like a byte count ($bytes_sent)" + give
 	case tailTooLarge:
 		return ignored + "its values are too large for milliseconds (microseconds, or a count)" + give
+	case tailFraction:
+		return fmt.Sprintf("each line ends in a number that is not read as a duration: over %d lines, the numbers are not all written as nginx's $request_time (seconds with three decimals, \"0.012\"), so their unit is unknown%s", lines, give)
 	case tailMS:
 		return fmt.Sprintf("each line ends in an integer read as a duration in milliseconds, assumed: its values over %d lines are neither a counter nor a byte count, but their unit is not written; give --duration-unit if it is another", lines)
 	}
