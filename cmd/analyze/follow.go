@@ -10,12 +10,40 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/report"
 )
 
 // statusEvery is how often --follow redraws its status line.
 const statusEvery = 3 * time.Second
+
+// followHooks sets the engine's callbacks of a --follow run in o: ev
+// prints the events, which the notifier sends too, and counts the lines;
+// with --http-addr the live page keeps the windows and events as well,
+// and is served until stop is called.
+func (c *config) followHooks(o *pipeline.Options, ev *eventPrinter, stderr io.Writer) (stop func(), err error) {
+	o.OnEvent, o.Progress = c.onEvent(ev.event), ev.progress
+	if c.httpAddr == "" {
+		return func() {}, nil
+	}
+	return startPage(c, o, stderr)
+}
+
+// logf returns a printf for the goroutines of a --follow run (the
+// notifier's sinks, the live page): one line on stderr, "analyze: " and
+// prefix first, written whole, none with --quiet.
+func (c *config) logf(stderr io.Writer, prefix string) func(string, ...any) {
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		if c.quiet {
+			return
+		}
+		mu.Lock()
+		fmt.Fprintf(stderr, "analyze: "+prefix+format+"\n", args...)
+		mu.Unlock()
+	}
+}
 
 // eventPrinter prints incident events as --follow sees them: one text line
 // or one JSON object per event on stdout, and on a terminal a status line

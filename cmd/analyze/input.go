@@ -47,7 +47,11 @@ func runEngine(ctx context.Context, c *config, stdin io.Reader, stdout, stderr i
 		runCtx = context.Background()
 		ev := newEventPrinter(stdout, stderr, c.output, c.quiet)
 		defer ev.stop()
-		o.OnEvent, o.Progress = c.onEvent(ev.event), ev.progress
+		stopPage, err := c.followHooks(&o, ev, stderr)
+		if err != nil {
+			return nil, err
+		}
+		defer stopPage()
 	} else if bar := newProgress(stderr, c.paths, c.quiet); bar != nil {
 		o.Progress = bar.add
 		defer bar.finish()

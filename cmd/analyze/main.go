@@ -57,6 +57,7 @@ type config struct {
 	pg           *pgSource
 	notify       notify.Config
 	notifier     *notify.Notifier
+	httpAddr     string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -87,6 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	_ = fs.MarkHidden("cpuprofile")
 	fs.StringVar(&c.pgDSN, "pg", "", pgUsage)
 	notifyFlags(fs, &c.notify)
+	fs.StringVar(&c.httpAddr, "http-addr", "", "with --follow: serve the live page (/, /api/report) on this address, e.g. 127.0.0.1:8080 (:0 picks a port; the address is printed on stderr)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: analyze [flags] [FILE...]\n\nReads access or JSON logs (plain, gzip or zstd; - or no FILE reads stdin) and prints one report.\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -101,6 +103,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if c.idle <= 0 {
 		return nil, fmt.Errorf("cannot use --idle %s: want a positive duration", c.idle)
+	}
+	if c.httpAddr != "" && !c.follow {
+		return nil, errors.New("cannot serve the live page without --follow: --http-addr is for live runs")
 	}
 	c.paths = fs.Args()
 	return c, checkPG(c)
@@ -146,7 +151,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "analyze: %v\n", err)
 		return exitUsage
 	}
-	defer stopNotify(c.notifier, stderr)
+	defer c.notifier.Stop(func(format string, args ...any) { fmt.Fprintf(stderr, "analyze: "+format+"\n", args...) })
 	ctx, sig := signalContext()
 	if os.Getenv("GOMEMLIMIT") == "" && !c.opts.Exact {
 		// Bounded summaries keep the live heap small; a soft limit keeps

@@ -1,22 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"io"
-	"sync"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/notify"
 )
-
-// notifyGrace bounds how long the end of a --follow run waits for queued
-// incident events to be delivered.
-const notifyGrace = 2 * time.Second
 
 // notifyFlags adds the flags of the incident event outputs of --follow
 // to fs: those of ingest, and --brokers for --incidents-topic.
@@ -27,7 +19,7 @@ func notifyFlags(fs *pflag.FlagSet, c *notify.Config) {
 
 // startNotify starts the notifier c's flags ask for; nil when none is.
 // The outputs are for live runs: without --follow they are a usage
-// error.
+// error. Its Stop delivers what is queued within notify.StopGrace.
 func startNotify(c *config, stderr io.Writer) (*notify.Notifier, error) {
 	nc := c.notify
 	if !c.follow && (!nc.Empty() || len(nc.AlertLabels) > 0) {
@@ -36,15 +28,7 @@ func startNotify(c *config, stderr io.Writer) (*notify.Notifier, error) {
 	if len(nc.Kafka.Brokers) > 0 && nc.IncidentsTopic == "" {
 		return nil, errors.New("cannot use --brokers without --incidents-topic")
 	}
-	var mu sync.Mutex // Sinks log from their own goroutines.
-	nc.Options.Logf = func(format string, args ...any) {
-		if c.quiet {
-			return
-		}
-		mu.Lock()
-		fmt.Fprintf(stderr, "analyze: notify: "+format+"\n", args...)
-		mu.Unlock()
-	}
+	nc.Options.Logf = c.logf(stderr, "notify: ")
 	return notify.FromConfig(nc)
 }
 
@@ -58,23 +42,5 @@ func (c *config) onEvent(show func(incident.Event)) func(incident.Event) {
 	return func(e incident.Event) {
 		show(e)
 		n.Notify(e)
-	}
-}
-
-// stopNotify delivers what is queued, within notifyGrace, and says what
-// could not be.
-func stopNotify(n *notify.Notifier, stderr io.Writer) {
-	if n == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), notifyGrace)
-	defer cancel()
-	if err := n.Close(ctx); err != nil {
-		fmt.Fprintf(stderr, "analyze: %v\n", err)
-	}
-	for _, s := range n.Stats() {
-		if s.Dropped > 0 {
-			fmt.Fprintf(stderr, "analyze: notify: %s: %d incident events not delivered\n", s.Sink, s.Dropped)
-		}
 	}
 }

@@ -55,6 +55,9 @@ type config struct {
 	events    string
 	tls       tlsConfig
 	notify    notify.Config
+	monitor   monitorConfig
+	// monitorOpts are the monitor's options, nil without one.
+	monitorOpts *ingest.MonitorOptions
 }
 
 type tlsConfig struct {
@@ -103,6 +106,7 @@ func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) 
 	fs.StringVar(&k.SASLUser, "sasl-user", "", "SASL user name")
 	fs.StringVar(&k.SASLPassword, "sasl-password", "", "SASL password (prefer the environment variable VIGIL_SASL_PASSWORD)")
 	notifyFlags(fs, &c.notify)
+	monitorFlags(fs, &c.monitor)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: ingest --brokers HOST:PORT --topic TOPIC --pg DSN [flags]\n\nConsumes log lines from Kafka into PostgreSQL and reports incidents.\nEvery flag can also be set as VIGIL_<FLAG> in the environment.\n\nFlags:\n%s", fs.FlagUsages())
 	}
@@ -127,6 +131,9 @@ func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) 
 		}
 	}
 	if k.TLS, err = c.tls.config(); err != nil {
+		return nil, err
+	}
+	if c.monitorOpts, err = monitorOptions(c); err != nil {
 		return nil, err
 	}
 	return c, o.Validate()
@@ -200,7 +207,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ingest: %v\n", err)
 		return exitUsage
 	}
-	defer stopNotify(notifier, logger.Printf)
+	defer notifier.Stop(logger.Printf)
 	pages, closePages, err := newLivePages(c)
 	if err != nil {
 		fmt.Fprintf(stderr, "ingest: %v\n", err)
@@ -214,11 +221,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	monitor, waitMonitor, err := startMonitor(ctx, c, logger.Printf)
+	if err != nil {
+		fmt.Fprintf(stderr, "ingest: %v\n", err)
+		return exitUsage
+	}
+	defer waitMonitor()
 	httpDone := make(chan error, 1)
 	if c.httpAddr != "" {
 		var more []prometheus.Collector
 		if notifier != nil {
 			more = append(more, notifyCollector{notifier.Stats})
+		}
+		if monitor != nil {
+			more = append(more, monitor)
 		}
 		h := newHandler(liveService{svc, pages}, more...)
 		go func() { httpDone <- serveHTTP(ctx, c.httpAddr, h, logger.Printf) }()

@@ -1,9 +1,12 @@
-// Package live builds the report of a time range from what ingest stored
-// in PostgreSQL: the windows of every partition (merged per window start
-// into the timeline, and over the whole range into the totals, the
-// latency percentiles, the endpoints and the top lists) and the incidents
-// that overlap the range. It is what ingest's live page and its
-// /api/report serve (cmd/ingest, docs/ingest.md).
+// Package live builds the report of a time range from windows and
+// incidents kept by a [Source]: what ingest stored in PostgreSQL
+// (pgstore) or what a run of analyze --follow keeps in memory
+// ([Recent], fed by the engine's OnWindow and OnEvent). The windows of
+// every partition are merged per window start into the timeline, and
+// over the whole range into the totals, the latency percentiles, the
+// endpoints and the top lists; the incidents are those that overlap the
+// range. [Handler] serves it: the live page and /api/report of both
+// front doors (cmd/ingest, cmd/analyze; docs/ingest.md).
 //
 // The report has the model and JSON contract of analyze's
 // (report.Report, vigil.report/v1). Windows keep less than analyze's
@@ -18,11 +21,14 @@
 //
 // Usage:
 //
-//	src, _ := pgstore.OpenReader(dsn, group)
+//	src, _ := pgstore.OpenReader(dsn, group) // or live.NewRecent(…)
 //	r, err := live.Report(ctx, src, 6*time.Hour, time.Time{}, live.Options{Rules: rules})
+//	…
+//	live.NewHandler(src, live.HandlerOptions{}).Register(mux)
 //
 // Concurrency: Report keeps no state between calls and may run
-// concurrently with itself; its cost is one decode of every stored window
-// in the range, which it streams (memory: one window start's partitions
-// plus the range's totals).
+// concurrently with itself; its cost is one decode of every window in
+// the range, which it streams (memory: one window start's partitions
+// plus the range's totals). A Handler and a Recent are safe for
+// concurrent use.
 package live

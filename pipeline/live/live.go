@@ -42,6 +42,10 @@ type Options struct {
 	// Lateness is ingest's --lateness, recorded in the report's options.
 	// Default: pipeline.DefaultLateness.
 	Lateness time.Duration
+	// Input names what the windows were counted from in the report's
+	// input (report.File.Path), such as the files analyze --follow reads.
+	// Default: the partitions' Kafka topics, "kafka: logs (4 partitions)".
+	Input string
 }
 
 // MaxSince bounds the range of a report: every refresh of the live page
@@ -93,7 +97,7 @@ func Report(ctx context.Context, src Source, since time.Duration, now time.Time,
 	}
 	r.Timeline, r.TimelineStep, r.Exact.Timeline = timeline(tl), tl.Step, tl.Exact()
 	r.TimeRange = t.timeRange(parts, now)
-	r.Input = t.input(parts, &cfg)
+	r.Input = t.input(parts, &cfg, o.Input)
 	r.Options = report.ReportOptions{Top: o.Top, Since: from, Until: now, Window: cfg.Size, Lateness: o.Lateness}
 	return r, nil
 }

@@ -99,26 +99,35 @@ func TestReportMatchesAnalyze(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkLikeAnalyze(t, got, want)
+	same(t, "end of the time range", got.TimeRange.End, want.TimeRange.End)
+
+	// The last half hour: its windows and the incidents that overlap it.
+	now := want.TimeRange.End
+	part, err := Report(ctx, reader(t, dsn), 30*time.Minute, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRange(t, part, want, now, 30*time.Minute)
+}
+
+// checkLikeAnalyze compares a live report of every window of a log
+// with analyze's report of it (want).
+func checkLikeAnalyze(t *testing.T, got, want *report.Report) {
+	t.Helper()
 	if len(want.Incidents) < 2 || !want.Latency.Exact || !want.Exact.Timeline {
 		t.Fatalf("unexpected analyze report: %d incidents, exact latency %v, exact timeline %v; want 2 or more, exact", len(want.Incidents), want.Latency.Exact, want.Exact.Timeline)
 	}
-	f := func(what string, got, want any) {
-		t.Helper()
-		if diff := gocmp.Diff(want, got); diff != "" {
-			t.Errorf("unexpected %s; (-analyze +live):\n%s", what, diff)
-		}
-	}
-	f("requests", got.Requests, want.Requests)
-	f("latency", got.Latency, want.Latency)
-	f("timeline", got.Timeline, want.Timeline)
-	f("timeline step", got.TimelineStep, want.TimelineStep)
-	f("exact timeline", got.Exact.Timeline, want.Exact.Timeline)
-	f("incidents", got.Incidents, want.Incidents)
-	f("auth failure IPs", got.TopAuthFailureIPs, want.TopAuthFailureIPs)
-	f("user agent classes", got.UserAgentClasses, want.UserAgentClasses)
-	f("app errors", got.AppErrors, want.AppErrors)
-	f("parsed lines", got.Input.Parsed, want.Input.Parsed-want.Input.Late)
-	f("end of the time range", got.TimeRange.End, want.TimeRange.End)
+	same(t, "requests", got.Requests, want.Requests)
+	same(t, "latency", got.Latency, want.Latency)
+	same(t, "timeline", got.Timeline, want.Timeline)
+	same(t, "timeline step", got.TimelineStep, want.TimelineStep)
+	same(t, "exact timeline", got.Exact.Timeline, want.Exact.Timeline)
+	same(t, "incidents", got.Incidents, want.Incidents)
+	same(t, "auth failure IPs", got.TopAuthFailureIPs, want.TopAuthFailureIPs)
+	same(t, "user agent classes", got.UserAgentClasses, want.UserAgentClasses)
+	same(t, "app errors", got.AppErrors, want.AppErrors)
+	same(t, "parsed lines", got.Input.Parsed, want.Input.Parsed-want.Input.Late)
 	var gotEndpoints, wantEndpoints [][3]any
 	for _, e := range got.Endpoints {
 		gotEndpoints = append(gotEndpoints, [3]any{e.Endpoint, e.Count, e.Errors5xx})
@@ -126,7 +135,7 @@ func TestReportMatchesAnalyze(t *testing.T) {
 	for _, e := range want.Endpoints {
 		wantEndpoints = append(wantEndpoints, [3]any{e.Endpoint, e.Count, e.Errors5xx})
 	}
-	f("endpoints", gotEndpoints, wantEndpoints)
+	same(t, "endpoints", gotEndpoints, wantEndpoints)
 	if got.TimeRange.Start.After(want.TimeRange.Start) || want.TimeRange.Start.Sub(got.TimeRange.Start) >= time.Minute {
 		t.Errorf("unexpected start of the time range; got %s; want the start of the minute of %s", got.TimeRange.Start, want.TimeRange.Start)
 	}
@@ -140,21 +149,20 @@ func TestReportMatchesAnalyze(t *testing.T) {
 	if err := report.WriteJSON(&b, got); err != nil {
 		t.Fatalf("cannot write the live report as JSON: %v", err)
 	}
+}
 
-	// The last half hour: its windows and the incidents that overlap it.
-	now := want.TimeRange.End
-	part, err := Report(ctx, reader(t, dsn), 30*time.Minute, now, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	from := now.Add(-30 * time.Minute)
+// checkRange compares part, the live report of the since before now,
+// with the rows and incidents of analyze's report (want) in that range.
+func checkRange(t *testing.T, part, want *report.Report, now time.Time, since time.Duration) {
+	t.Helper()
+	from := now.Add(-since)
 	var rows []report.TimelineRow
 	for _, r := range want.Timeline {
 		if !r.Start.Before(from) {
 			rows = append(rows, r)
 		}
 	}
-	f("timeline of the last 30 minutes", part.Timeline, rows)
+	same(t, "timeline of the range", part.Timeline, rows)
 	var incs []string
 	for _, in := range want.Incidents {
 		if in.End.IsZero() || in.End.After(from) {
@@ -165,8 +173,16 @@ func TestReportMatchesAnalyze(t *testing.T) {
 	for _, in := range part.Incidents {
 		gotIncs = append(gotIncs, in.ID)
 	}
-	f("incidents of the last 30 minutes", gotIncs, incs)
+	same(t, "incidents of the range", gotIncs, incs)
 	if !part.Options.Since.Equal(from) || !part.Options.Until.Equal(now) {
 		t.Errorf("unexpected range; got %s to %s; want %s to %s", part.Options.Since, part.Options.Until, from, now)
+	}
+}
+
+// same fails the test when got differs from analyze's want.
+func same(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("unexpected %s; (-analyze +live):\n%s", what, diff)
 	}
 }

@@ -197,13 +197,14 @@ func (t *totals) timeRange(parts []pgstore.Partition, now time.Time) report.Time
 }
 
 // input says what the report counts: the lines of the range's windows,
-// from the group's partitions, and, as warnings, what windows do not keep.
-func (t *totals) input(parts []pgstore.Partition, cfg *window.Config) report.Input {
+// from the group's partitions (or from name, when set), and, as warnings,
+// what windows do not keep.
+func (t *totals) input(parts []pgstore.Partition, cfg *window.Config, name string) report.Input {
 	in := report.Input{
 		Lines: t.sum.Lines, Parsed: t.sum.Lines,
 		Kinds: report.Kinds{HTTP: t.sum.Requests, App: t.sum.Lines - t.sum.Requests},
 	}
-	f := report.File{Compression: "none", Lines: t.sum.Lines, Detection: "detected by ingest per partition"}
+	f := report.File{Compression: "none", Lines: t.sum.Lines, Detection: "detected per partition"}
 	topics := map[string]int{}
 	var names, formats []string
 	for _, p := range parts {
@@ -219,6 +220,9 @@ func (t *totals) input(parts []pgstore.Partition, cfg *window.Config) report.Inp
 		names[i] = fmt.Sprintf("%s (%d partitions)", n, topics[n])
 	}
 	f.Path = "kafka: " + strings.Join(names, ", ")
+	if name != "" {
+		f.Path, f.Detection = name, "detected per file"
+	}
 	switch len(formats) {
 	case 0:
 		f.Format = "none"
@@ -237,7 +241,7 @@ func (t *totals) input(parts []pgstore.Partition, cfg *window.Config) report.Inp
 // keep, and the lines of each partition that are in no window.
 func notes(parts []pgstore.Partition, cfg *window.Config) []string {
 	out := []string{
-		"from the windows ingest stored: per-endpoint percentiles, unique client IPs, user-agent strings and rejected lines by time are not kept, and not shown",
+		"from the closed windows: per-endpoint percentiles, unique client IPs, user-agent strings and rejected lines by time are not kept, and not shown",
 		fmt.Sprintf("top client IPs count only notable requests (4xx, 5xx, slower than %s, bots); top users only requests to export endpoints (%s)", cfg.SlowWarn, cfg.Export),
 	}
 	for _, p := range parts {

@@ -17,6 +17,8 @@ const (
 	DefaultTimeout    = 10 * time.Second
 	DefaultMinBackoff = 500 * time.Millisecond
 	DefaultMaxBackoff = 30 * time.Second
+	// StopGrace is how long Stop waits for the queues to be delivered.
+	StopGrace = 2 * time.Second
 )
 
 // Options configure a Notifier. The zero value of a field (or a negative
@@ -219,4 +221,23 @@ func (n *Notifier) Close(ctx context.Context) error {
 		}
 	}
 	return err
+}
+
+// Stop is the end of a command's run: Close within StopGrace, then
+// logf is told of Close's error and of each sink's events that were not
+// delivered. A nil n does nothing.
+func (n *Notifier) Stop(logf func(format string, args ...any)) {
+	if n == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), StopGrace)
+	defer cancel()
+	if err := n.Close(ctx); err != nil {
+		logf("%v", err)
+	}
+	for _, s := range n.Stats() {
+		if s.Dropped > 0 {
+			logf("notify: %s: %d incident events not delivered", s.Sink, s.Dropped)
+		}
+	}
 }
