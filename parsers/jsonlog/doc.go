@@ -138,8 +138,9 @@
 //     YYYY-MM-DD('T'|'t'|' ')hh:mm:ss[.fraction]('Z'|'z'|±hh:mm|±hhmm|±hh), any
 //     offset, fractions truncated to nanoseconds, years 1678 to 2261 (the
 //     span of int64 nanoseconds); or a number of seconds, milliseconds,
-//     microseconds or nanoseconds since the Unix epoch, by magnitude:
-//     below 1e11 seconds, below 1e14 ms, below 1e17 µs, else ns. Fractions
+//     microseconds or nanoseconds since the Unix epoch, by magnitude
+//     ([parsers.EpochScale]): below 1e11 seconds, below 1e14 ms, below
+//     1e17 µs, else ns. Fractions
 //     are exact (Caddy's 1716723772.6014807 is ...772601480700 ns), and
 //     truncated below the nanosecond. Negative numbers are rejected.
 //   - Status ([ReasonStatus]): digits only, 100 to 999, or 0 when no

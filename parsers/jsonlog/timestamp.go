@@ -2,15 +2,6 @@ package jsonlog
 
 import "github.com/vigil-ops/vigil/parsers"
 
-// Epoch numbers are read in the unit their magnitude implies: below
-// epochMillis they are seconds (1e11 s is the year 5138), below epochMicros
-// milliseconds, below epochNanos microseconds, and nanoseconds above.
-const (
-	epochMillis = 1e11
-	epochMicros = 1e14
-	epochNanos  = 1e17
-)
-
 // parseTime converts the text of a time value, a JSON number or the
 // contents of a string, to Unix nanoseconds. num tells which it is.
 func parseTime(s []byte, num bool) (int64, bool) {
@@ -21,8 +12,8 @@ func parseTime(s []byte, num bool) (int64, bool) {
 }
 
 // parseEpoch converts an epoch number (JSON number text) to Unix
-// nanoseconds, truncating below the nanosecond. Negative numbers are
-// rejected.
+// nanoseconds in the unit its magnitude implies (parsers.EpochScale),
+// truncating below the nanosecond. Negative numbers are rejected.
 func parseEpoch(s []byte) (int64, bool) {
 	if s[0] == '-' {
 		return 0, false
@@ -32,15 +23,7 @@ func parseEpoch(s []byte) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	switch {
-	case n < epochMillis:
-		return d.scale(9)
-	case n < epochMicros:
-		return d.scale(6)
-	case n < epochNanos:
-		return d.scale(3)
-	}
-	return d.scale(0)
+	return d.scale(parsers.EpochScale(n))
 }
 
 // Years outside [minYear, maxYear] are rejected so that every accepted

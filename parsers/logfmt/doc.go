@@ -61,8 +61,9 @@
 // # Values
 //
 //   - Time ([ReasonTime]): ISO 8601 with a zone (parsers.ParseISO8601), or
-//     an epoch number read by magnitude: below 1e11 seconds, below 1e14
-//     milliseconds, below 1e17 microseconds, else nanoseconds.
+//     an epoch number read by magnitude ([parsers.ParseEpoch]): below
+//     1e11 seconds, below 1e14 milliseconds, below 1e17 microseconds,
+//     else nanoseconds.
 //   - Status ([ReasonStatus]): 100 to 999, or 0 when no response was sent
 //     (ZeroStatus). A value that is not all digits (logrus's
 //     status=Pending) is not an HTTP status and is ignored.

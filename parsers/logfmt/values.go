@@ -128,26 +128,9 @@ func firstAddress(v []byte) []byte {
 // parseTime reads an ISO 8601 time with a zone or an epoch number.
 func parseTime(v []byte) (int64, bool) {
 	if len(v) > 0 && isDigit(v[0]) && !bytes.ContainsAny(v, "-:") {
-		return parseEpoch(v)
+		return parsers.ParseEpoch(v)
 	}
 	return parsers.ParseISO8601(v, false)
-}
-
-// parseEpoch reads an epoch number by magnitude (see the package doc).
-func parseEpoch(v []byte) (int64, bool) {
-	whole, ok := parsers.ParseFixed(v, 0)
-	if !ok {
-		return 0, false
-	}
-	switch {
-	case whole < 1e11:
-		return parsers.ParseFixed(v, 9)
-	case whole < 1e14:
-		return parsers.ParseFixed(v, 6)
-	case whole < 1e17:
-		return parsers.ParseFixed(v, 3)
-	}
-	return whole, true
 }
 
 // parseDuration reads a number in unit u (UnitAuto: seconds with a '.',

@@ -176,11 +176,11 @@ func (p *JSONParser) timeOf() (int64, bool) {
 		return NoTime, true
 	case fastjson.TypeNumber:
 		p.num = p.ts.MarshalTo(p.num[:0])
-		return parseEpoch(p.num)
+		return parsers.ParseEpoch(p.num)
 	case fastjson.TypeString:
 		s := p.ts.GetStringBytes()
 		if isEpoch(s) {
-			return parseEpoch(s)
+			return parsers.ParseEpoch(s)
 		}
 		return parsers.ParseISO8601(s, false)
 	}
@@ -196,34 +196,6 @@ func (p *JSONParser) typeOf() (Type, bool) {
 		return TypeUntyped, false
 	}
 	return parseType(p.typ.GetStringBytes())
-}
-
-// Epoch numbers are read in the unit their magnitude implies, as the
-// log parsers read them (parsers/jsonlog, parsers/logfmt): below
-// epochMillis seconds (1e11 s is the year 5138), below epochMicros
-// milliseconds, below epochNanos microseconds, else nanoseconds.
-const (
-	epochMillis = 1e11
-	epochMicros = 1e14
-	epochNanos  = 1e17
-)
-
-// parseEpoch converts a non-negative decimal number, digits with at most
-// one '.', to Unix nanoseconds, truncating below the nanosecond.
-func parseEpoch(b []byte) (int64, bool) {
-	n, ok := parsers.ParseFixed(b, 0)
-	if !ok {
-		return 0, false
-	}
-	switch {
-	case n < epochMillis:
-		return parsers.ParseFixed(b, 9)
-	case n < epochMicros:
-		return parsers.ParseFixed(b, 6)
-	case n < epochNanos:
-		return parsers.ParseFixed(b, 3)
-	}
-	return n, true
 }
 
 // isEpoch reports whether b starts like an epoch number: a digit, and no
