@@ -35,6 +35,7 @@ type Engine struct {
 	errAlert, errWarn, slowAlert, slowWarn    *tier
 	attackTier, exfilTier, authTier           *tier
 	burstTiers                                [numBursts]*tier
+	metricTiers                               []*metricTier
 	// series holds the runs of bad windows by tier and subject; tracks
 	// the incidents they make, by kind and subject.
 	series  map[seriesKey]*series

@@ -2,11 +2,13 @@ package detect
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/window"
+	"github.com/vigil-ops/vigil/sketches/quantile"
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
 
@@ -115,6 +117,9 @@ type acc struct {
 	lost      uint64
 	codes     map[int]uint64
 	keys      []string
+	// metric accumulates a metric incident's points (metrics.go); nil
+	// for the other kinds, which the rest of acc is about.
+	metric *metricAcc
 }
 
 func newAcc(k trackKey) *acc {
@@ -129,6 +134,9 @@ func newAcc(k trackKey) *acc {
 	if k.kind == incident.Latency {
 		a.endpoints[1] = topk.NewExactFirst(evidenceBudget, evidenceCapacity)
 	}
+	if k.kind.Metric() {
+		a.metric = &metricAcc{values: quantile.New(evidenceBudget), at: math.MinInt64}
+	}
 	return a
 }
 
@@ -139,6 +147,10 @@ func (a *acc) add(e *Engine, j int) {
 	}
 	ent := e.at(j)
 	w := ent.w
+	if a.metric != nil {
+		a.metric.add(w, window.MetricKey{Kind: string(a.key.kind), Subject: a.key.subject})
+		return
+	}
 	a.errors = a.errors.plus(tally{w.Status[5], w.Requests})
 	a.logins = a.logins.plus(tally{w.LoginFailures, w.Logins})
 	a.slow[0] = a.slow[0].plus(tally{w.SlowAlert, w.Durations})

@@ -44,6 +44,8 @@ type Rules struct {
 	ErrorBurst      BurstRule       `json:"error_burst"`
 	NotFoundSpike   BurstRule       `json:"not_found_spike"`
 	BotSurge        BurstRule       `json:"bot_surge"`
+	// Metrics are the threshold rules over metric series (metrics.go).
+	Metrics MetricRules `json:"metrics"`
 }
 
 // EndpointRules name the payment, data-export and login endpoints.
@@ -210,6 +212,7 @@ func DefaultRules() Rules {
 		ErrorBurst:    BurstRule{MinPerMinute: 10, Factor: 3, Deviations: 4, For: Duration(2 * time.Minute)},
 		NotFoundSpike: BurstRule{MinPerMinute: 30, Factor: 3, Deviations: 4, For: Duration(3 * time.Minute)},
 		BotSurge:      BurstRule{MinPerMinute: 60, Factor: 3, Deviations: 4, For: Duration(5 * time.Minute)},
+		Metrics:       defaultMetricRules(),
 	}
 }
 
@@ -266,6 +269,7 @@ func (r Rules) withDefaults() Rules {
 	r.ErrorBurst.fill(d.ErrorBurst)
 	r.NotFoundSpike.fill(d.NotFoundSpike)
 	r.BotSurge.fill(d.BotSurge)
+	r.Metrics.fill(&d.Metrics)
 	return r
 }
 

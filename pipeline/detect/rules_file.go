@@ -207,6 +207,7 @@ func (r Rules) Validate() error {
 	v.burst("error_burst", r.ErrorBurst)
 	v.burst("not_found_spike", r.NotFoundSpike)
 	v.burst("bot_surge", r.BotSurge)
+	v.metrics(&r.Metrics, r.Baseline)
 	if len(v.errs) == 0 {
 		return nil
 	}

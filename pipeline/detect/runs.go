@@ -184,7 +184,7 @@ func (e *Engine) onBad(sr *series, o obs) {
 	} else {
 		r.lastHit, r.last, r.quiet = i, i, 0
 		r.pooled = r.pooled.plus(o.s)
-		if o.hit.value > r.peak.value {
+		if t.worse(o.hit.value, r.peak.value) {
 			r.peak = o.hit
 		}
 	}
@@ -234,7 +234,7 @@ func (e *Engine) absorb(tr *track, t *tier, r *run) {
 		tr.tier, tr.peak = t, r.peak
 		tr.acc = newAcc(tr.key)
 	}
-	if t.sev < tr.tier.sev || (t.sev == tr.tier.sev && r.peak.value > tr.peak.value) {
+	if t.sev < tr.tier.sev || (t.sev == tr.tier.sev && t.worse(r.peak.value, tr.peak.value)) {
 		tr.tier, tr.peak = t, r.peak
 	}
 	for j := min(tr.first, r.first); j < tr.first; j++ {
@@ -295,7 +295,7 @@ func (e *Engine) finding(tr *track) incident.Finding {
 	if t.relative {
 		threshold *= tr.peak.base
 	}
-	return incident.Finding{
+	f := incident.Finding{
 		Kind:      tr.key.kind,
 		Subject:   tr.key.subject,
 		Severity:  t.sev,
@@ -306,6 +306,10 @@ func (e *Engine) finding(tr *track) incident.Finding {
 		Summary:   t.describe(e, tr),
 		Evidence:  tr.acc.evidence(t.sev),
 	}
+	if tr.acc.metric != nil {
+		f.Evidence.Metric = tr.acc.metric.evidence(t)
+	}
+	return f
 }
 
 // activeSeries returns t's series with a run, by subject.

@@ -40,6 +40,7 @@ func (e *Engine) observe(i int, ent *entry) {
 	e.exfiltration(i, ent)
 	e.authFailures(i, ent)
 	e.bursts(i, ent)
+	e.metricObs(i, ent)
 }
 
 // ratioObs records window i as bad for subject when it breaks t's ratio

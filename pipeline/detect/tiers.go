@@ -30,6 +30,19 @@ type tier struct {
 	obs []obs
 	// active holds the tier's series that have a run, by subject.
 	active map[string]*series
+	// metric is the threshold rule of a metric tier (metrics.go); lower
+	// marks a rule crossed below its threshold, whose worst value is the
+	// lowest.
+	metric *metricTier
+	lower  bool
+}
+
+// worse reports whether value a is worse than b for t.
+func (t *tier) worse(a, b float64) bool {
+	if t.lower {
+		return a < b
+	}
+	return a > b
 }
 
 // obs is a bad window of a tier for a subject, with its tally for ratio
@@ -127,6 +140,7 @@ func (e *Engine) newTiers() {
 			e.burstTiers[b] = t
 		}
 	}
+	e.newMetricTiers()
 	slices.SortStableFunc(e.tiers, func(a, b *tier) int {
 		return cmp.Or(cmp.Compare(a.sev, b.sev), cmp.Compare(a.kind.Rank(), b.kind.Rank()))
 	})

@@ -49,6 +49,35 @@ type Evidence struct {
 	Endpoints []Count `json:"endpoints"`
 	Clients   []Count `json:"clients"`
 	Status    []Count `json:"status"`
+	// Metric is the evidence of an incident of a metric kind, nil for
+	// the others.
+	Metric *MetricEvidence `json:"metric,omitempty"`
+}
+
+// MetricEvidence is what a metric series did over an incident's windows.
+type MetricEvidence struct {
+	// Samples counts the series' points; Min, Mean, P95 and Max are
+	// their values' (P95 the nearest rank, exact up to the windows'
+	// budgets).
+	Samples uint64  `json:"samples"`
+	Min     float64 `json:"min"`
+	Mean    float64 `json:"mean"`
+	P95     float64 `json:"p95"`
+	Max     float64 `json:"max"`
+	// Statistic is what each window compared with the threshold ("mean",
+	// "max" or "min" of its points, over Window when the rule pools
+	// several windows), Direction whether crossing is "above" or
+	// "below" it.
+	Statistic string `json:"statistic"`
+	Direction string `json:"direction"`
+	// Window is the rule's rolling window ("1h"), empty for each window
+	// alone.
+	Window string `json:"window,omitempty"`
+	// Detail is the latest point's detail: a query's text, a probe's
+	// URL.
+	Detail string `json:"detail,omitempty"`
+	// Commands are the runbook's diagnostic commands for the kind.
+	Commands []string `json:"commands,omitempty"`
 }
 
 // Count is a key with its count. Error bounds an approximate count: the

@@ -70,6 +70,17 @@ const (
 	ErrorBurst      Kind = "error_burst"
 	NotFoundSpike   Kind = "not_found_spike"
 	BotSurge        Kind = "bot_surge"
+	// Metric kinds: a threshold rule over a metric series (the names of
+	// parsers/metrics' kinds), about a host, a database server, a query
+	// or a probe.
+	DBConnections  Kind = "db_connections"
+	LongQuery      Kind = "long_query"
+	PaymentSuccess Kind = "payment_success"
+	EndpointDown   Kind = "endpoint_down"
+	Uptime         Kind = "uptime"
+	SlowStatement  Kind = "slow_statement"
+	Memory         Kind = "memory"
+	CPU            Kind = "cpu"
 )
 
 // SubjectAll is the subject of service-wide incidents.
@@ -81,19 +92,42 @@ type kindInfo struct {
 	impact  string
 	// subsumes names the kind this one hides at the same severity.
 	subsumes Kind
+	// metric marks a kind of metric series: it neither hides nor is
+	// hidden by a kind of the logs (an outage does not explain a host's
+	// memory, nor the reverse).
+	metric bool
+	// commands are the runbook's diagnostic commands for the kind.
+	commands []string
 }
 
+// pgActivity and pgStates are the runbook's Database Issues commands;
+// pgSlow lists pg_stat_statements' slowest statements (the view
+// slow_statement reads).
+var (
+	pgActivity = "SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state != 'idle' ORDER BY duration DESC;"
+	pgStates   = "SELECT count(*), state FROM pg_stat_activity GROUP BY state;"
+	pgSlow     = "SELECT queryid, calls, mean_exec_time, query FROM pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 20;"
+)
+
 var kinds = map[Kind]kindInfo{
-	Outage:          {0, "Service Outage", "the service is down for most users", ""},
-	PaymentFailures: {1, "Payment Failures", "customers cannot pay", ""},
-	Attack:          {2, "Suspected Attack", "accounts are at risk of takeover", ""},
-	Exfiltration:    {3, "Data Breach Suspicion", "data may be leaving in bulk", ""},
-	ErrorRate:       {4, "High Error Rate", "a share of requests fail", ErrorBurst},
-	Latency:         {5, "High Response Times", "requests are slow", ""},
-	AuthFailures:    {6, "Authentication Issues", "users cannot log in", ""},
-	ErrorBurst:      {7, "Error Burst", "errors rose above normal", ""},
-	NotFoundSpike:   {8, "404 Spike", "many requests hit missing pages (broken links or scanning)", ""},
-	BotSurge:        {9, "Bot Surge", "crawlers add load", ""},
+	Outage:          {0, "Service Outage", "the service is down for most users", "", false, nil},
+	PaymentFailures: {1, "Payment Failures", "customers cannot pay", "", false, nil},
+	Attack:          {2, "Suspected Attack", "accounts are at risk of takeover", "", false, nil},
+	Exfiltration:    {3, "Data Breach Suspicion", "data may be leaving in bulk", "", false, nil},
+	ErrorRate:       {4, "High Error Rate", "a share of requests fail", ErrorBurst, false, nil},
+	Latency:         {5, "High Response Times", "requests are slow", "", false, nil},
+	AuthFailures:    {6, "Authentication Issues", "users cannot log in", "", false, nil},
+	ErrorBurst:      {7, "Error Burst", "errors rose above normal", "", false, nil},
+	NotFoundSpike:   {8, "404 Spike", "many requests hit missing pages (broken links or scanning)", "", false, nil},
+	BotSurge:        {9, "Bot Surge", "crawlers add load", "", false, nil},
+	DBConnections:   {10, "Database Issues", "the database is running out of connections", "", true, []string{pgStates, pgActivity}},
+	LongQuery:       {11, "Database Issues", "a query holds the database for minutes", "", true, []string{pgActivity, pgStates}},
+	PaymentSuccess:  {12, "Payment Failures", "customers cannot pay", "", true, nil},
+	EndpointDown:    {13, "Health Check Endpoints", "a health check fails", "", true, nil},
+	Uptime:          {14, "Service Outage", "the service was up less than its objective", "", true, nil},
+	SlowStatement:   {15, "Database Issues", "a statement is slow on average", "", true, []string{pgSlow, pgActivity}},
+	Memory:          {16, "High Memory/CPU Usage", "a host is short of memory", "", true, nil},
+	CPU:             {17, "High Memory/CPU Usage", "a host is short of CPU", "", true, nil},
 }
 
 func (k Kind) info() kindInfo {
@@ -112,10 +146,21 @@ func (k Kind) Impact() string { return k.info().impact }
 
 // Outranks reports whether an incident of kind k at severity s hides one
 // of kind o at severity t over the same windows: a higher severity of
-// another kind, or the same severity of a kind k subsumes.
+// another kind, or the same severity of a kind k subsumes. Metric kinds
+// neither hide nor are hidden.
 func (k Kind) Outranks(s Severity, o Kind, t Severity) bool {
+	if k.info().metric || o.info().metric {
+		return false
+	}
 	return k != o && (s < t || (s == t && k.info().subsumes == o))
 }
+
+// Metric reports whether k is a kind of metric series.
+func (k Kind) Metric() bool { return k.info().metric }
+
+// Commands returns the runbook's diagnostic commands for an incident of
+// kind k (nil for none); the caller must not modify them.
+func (k Kind) Commands() []string { return k.info().commands }
 
 // Runbook is the response the runbook prescribes for an incident.
 type Runbook struct {

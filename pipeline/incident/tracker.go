@@ -290,7 +290,19 @@ func same(a, b *Incident) bool {
 	return a.Severity == b.Severity && a.Status == b.Status && a.Start.Equal(b.Start) && a.End.Equal(b.End) &&
 		a.Peak.Value == b.Peak.Value && a.Peak.At.Equal(b.Peak.At) && a.Threshold == b.Threshold &&
 		a.Summary == b.Summary && slices.Equal(a.Evidence.Endpoints, b.Evidence.Endpoints) &&
-		slices.Equal(a.Evidence.Clients, b.Evidence.Clients) && slices.Equal(a.Evidence.Status, b.Evidence.Status)
+		slices.Equal(a.Evidence.Clients, b.Evidence.Clients) && slices.Equal(a.Evidence.Status, b.Evidence.Status) &&
+		sameMetric(a.Evidence.Metric, b.Evidence.Metric)
+}
+
+// sameMetric reports whether a and b are the same metric evidence (both
+// nil, or equal).
+func sameMetric(a, b *MetricEvidence) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Samples == b.Samples && a.Min == b.Min && a.Mean == b.Mean && a.P95 == b.P95 && a.Max == b.Max &&
+		a.Statistic == b.Statistic && a.Direction == b.Direction && a.Window == b.Window && a.Detail == b.Detail &&
+		slices.Equal(a.Commands, b.Commands)
 }
 
 // order sorts incidents by severity, kind rank, subject and start.
