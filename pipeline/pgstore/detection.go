@@ -29,26 +29,42 @@ type Leader struct {
 // TryLead returns the group's Leader if no other connection holds the
 // detection lock, else nil.
 func (s *Store) TryLead(ctx context.Context) (*Leader, error) {
+	return s.tryLock(ctx, "detection")
+}
+
+// TryMonitor returns a Leader of the group's monitor lock if no other
+// connection holds it, else nil: the one instance that runs the
+// PostgreSQL monitor and the probes (ingest.Monitor). A lock of its own,
+// so that it neither waits for nor holds back detection; only Alive and
+// Close serve it.
+func (s *Store) TryMonitor(ctx context.Context) (*Leader, error) {
+	return s.tryLock(ctx, "monitor")
+}
+
+// tryLock takes the group's advisory lock of role on a connection of its
+// own, if no other connection holds it.
+func (s *Store) tryLock(ctx context.Context, role string) (*Leader, error) {
 	c, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to PostgreSQL: %w", err)
 	}
 	conn := c.Hijack()
 	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey(s.group)).Scan(&ok); err != nil || !ok {
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey(role, s.group)).Scan(&ok); err != nil || !ok {
 		conn.Close(context.Background())
 		if err != nil {
-			return nil, fmt.Errorf("cannot take the detection lock: %w", err)
+			return nil, fmt.Errorf("cannot take the %s lock: %w", role, err)
 		}
 		return nil, nil
 	}
 	return &Leader{conn: conn, group: s.group}, nil
 }
 
-// lockKey is the advisory lock key of group's detection.
-func lockKey(group string) int64 {
+// lockKey is the advisory lock key of group's role ("detection" keeps
+// the key it always had).
+func lockKey(role, group string) int64 {
 	h := fnv.New64a()
-	h.Write([]byte("vigil.detection\x00" + group))
+	h.Write([]byte("vigil." + role + "\x00" + group))
 	return int64(h.Sum64())
 }
 

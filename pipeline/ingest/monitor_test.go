@@ -1,0 +1,167 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
+	"github.com/vigil-ops/vigil/pipeline/pgmon"
+	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
+	"github.com/vigil-ops/vigil/pipeline/probe"
+)
+
+// sample is a metric line of the monitor topic, as encoding/json reads it.
+type sample struct {
+	Name   string            `json:"name"`
+	Value  float64           `json:"value"`
+	Labels map[string]string `json:"labels"`
+}
+
+// topicReader reads the monitor topic from its start.
+type topicReader struct {
+	cl *kgo.Client
+}
+
+func newTopicReader(t *testing.T, addrs []string) *topicReader {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.ConsumeTopics(DefaultMonitorTopic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return &topicReader{cl}
+}
+
+// read returns the samples of the records that came within d.
+func (r *topicReader) read(t *testing.T, d time.Duration) []sample {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var out []sample
+	r.cl.PollFetches(ctx).EachRecord(func(rec *kgo.Record) {
+		for _, l := range bytes.Split(bytes.TrimSuffix(rec.Value, []byte("\n")), []byte("\n")) {
+			var s sample
+			if err := json.Unmarshal(l, &s); err != nil {
+				t.Fatalf("cannot read line %q of the monitor topic: %v", l, err)
+			}
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
+// testMonitor runs a Monitor until stop or the test's end.
+func testMonitor(t *testing.T, o MonitorOptions) (*Monitor, func()) {
+	t.Helper()
+	m, err := NewMonitor(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { m.Run(ctx) })
+	stop := func() { cancel(); wg.Wait() }
+	t.Cleanup(stop)
+	return m, stop
+}
+
+// TestMonitorFailover runs two monitors of one group: one at a time
+// writes the probe's and the PostgreSQL monitor's samples to the topic;
+// when it stops, the other takes over.
+func TestMonitorFailover(t *testing.T) {
+	c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, DefaultMonitorTopic))
+	dsn := ingesttest.Migrated(t)
+	var up atomic.Bool
+	up.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	sp, err := probe.ParseSpec("api=" + srv.URL + "/api/health,expect=ok,every=50ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l ingesttest.Logs
+	defer l.Dump(t)
+	o := MonitorOptions{
+		Kafka: ingesttest.KafkaOptions(c.ListenAddrs(), "g"), DSN: dsn, Group: "g",
+		PG:     pgmon.Options{DSN: dsn, Interval: 100 * time.Millisecond},
+		Probes: []probe.Spec{sp}, LockRetry: 100 * time.Millisecond, Logf: l.Logf,
+	}
+	a, stopA := testMonitor(t, o)
+	b, stopB := testMonitor(t, o)
+	ingesttest.WaitFor(t, 30*time.Second, "a monitor to lead", func() bool { return a.Leading() || b.Leading() })
+	if a.Leading() && b.Leading() {
+		t.Fatal("two monitors lead")
+	}
+	if b.Leading() {
+		a, b, stopA, stopB = b, a, stopB, stopA
+	}
+	r := newTopicReader(t, c.ListenAddrs())
+	count := func(want float64) (probes, polls int) {
+		for _, s := range r.read(t, time.Second) {
+			switch {
+			case s.Name == "probe_success" && s.Labels["probe"] == "api" && s.Value == want:
+				probes++
+			case s.Name == "db_connections" && s.Labels["host"] == "127.0.0.1:5432" && s.Value >= 1:
+				polls++
+			}
+		}
+		return probes, polls
+	}
+	var probes, polls int
+	ingesttest.WaitFor(t, 30*time.Second, "probe and PostgreSQL samples", func() bool {
+		p, q := count(1)
+		probes, polls = probes+p, polls+q
+		return probes >= 3 && polls >= 2
+	})
+	// The leader (now a) stops: the other takes over, and samples keep
+	// coming, now of a failing probe.
+	stopA()
+	if a.Leading() {
+		t.Fatal("a stopped monitor still leads")
+	}
+	up.Store(false)
+	ingesttest.WaitFor(t, 30*time.Second, "the other monitor to lead", b.Leading)
+	probes, polls = 0, 0
+	ingesttest.WaitFor(t, 30*time.Second, "samples of the failing probe after the failover", func() bool {
+		p, q := count(0)
+		probes, polls = probes+p, polls+q
+		return probes >= 3 && polls >= 2
+	})
+	st := b.ProbeStats()
+	if len(st) != 1 || st[0].Checks == 0 || st[0].Success {
+		t.Fatalf("unexpected probe stats of the new leader %+v; want checks, the last failed", st)
+	}
+	if n := pgtest.QueryInt(t, dsn, `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'vigil pgmon' AND datname = current_database()`); n != 1 {
+		t.Fatalf("unexpected monitor sessions; got %d; want 1 (the leader's)", n)
+	}
+	stopB()
+}
+
+func TestNewMonitorFailure(t *testing.T) {
+	f := func(o MonitorOptions, want string) {
+		t.Helper()
+		_, err := NewMonitor(o)
+		if err == nil || !bytes.Contains([]byte(err.Error()), []byte(want)) {
+			t.Fatalf("unexpected error for %+v; got %v; want one saying %q", o, err, want)
+		}
+	}
+	k := ingesttest.KafkaOptions([]string{"127.0.0.1:1"}, "g")
+	f(MonitorOptions{Kafka: k, Group: "g", Probes: []probe.Spec{{Name: "a"}}}, "DSN and group")
+	f(MonitorOptions{Kafka: k, DSN: "postgres://h/db", Group: "g"}, "without a PostgreSQL DSN to watch or a probe")
+	f(MonitorOptions{Kafka: k, DSN: "postgres://h/db", Group: "g", Probes: []probe.Spec{{Name: "a"}, {Name: "a"}}}, `two probes named "a"`)
+}
