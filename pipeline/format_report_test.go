@@ -1,0 +1,156 @@
+package pipeline_test
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/vigil-ops/vigil/pipeline"
+)
+
+// TestFormatReports (issue 10): the whole report of each sample of the
+// built-in formats, detected with no flags, against a reference that
+// reads each line with one regexp of its own: the detected format, the
+// request count and the status counts, the application lines, the
+// directives, continuations and malformed lines. The regexps share
+// nothing with the parsers; a W3C file's status column is found by name
+// in its latest "#Fields:".
+func TestFormatReports(t *testing.T) {
+	type want struct {
+		format string
+		// status finds an HTTP request's status (group 1) in a line.
+		status string
+		// app finds an application line; "" for none.
+		app string
+		// cont finds a continuation line; "" for none.
+		cont string
+	}
+	const clf = `\] "(?:[^"\\]|\\.)*" (\d{1,3}) `
+	f := func(file string, w want) {
+		t.Helper()
+		data, err := os.ReadFile("../testdata/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := refReport(t, data, w.status, w.app, w.cont)
+		rep := runFiles(t, []string{"../testdata/" + file}, pipeline.Options{Top: 100})
+		in := rep.Input
+		if !strings.HasPrefix(in.Format, w.format) {
+			t.Errorf("unexpected format of %s; got %q; want %q", file, in.Format, w.format)
+		}
+		got := refCounts{lines: in.Lines, http: in.Kinds.HTTP, app: in.Kinds.App, directives: in.Directives, continuations: in.Continuations, malformed: in.Malformed}
+		if got != ref.refCounts || rep.Requests.Total != ref.http {
+			t.Errorf("unexpected counts of %s; got %+v (requests %d); want %+v", file, got, rep.Requests.Total, ref.refCounts)
+		}
+		if d := gocmp.Diff(ref.status, rep.Requests.Status, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("unexpected status counts of %s (-reference +vigil):\n%s", file, d)
+		}
+	}
+	f("lnav_alb_sample.log", want{format: "aws_alb", status: `^(?:\S+ ){8}(\S+) `})
+	f("gen_alb.log", want{format: "aws_alb", status: `^(?:\S+ ){8}(\S+) `})
+	f("lnav_elb_sample.log", want{format: "aws_elb", status: `^(?:\S+ ){7}(\S+) `})
+	f("lnav_s3_sample.log", want{format: "aws_s3", status: `^\S+ \S+ \[[^\]]*\] (?:\S+ ){5}"[^"]*" (\S+) `})
+	f("logfile_w3c_big.0", want{format: "w3c", status: "sc-status"})
+	f("gen_w3c_fields_change.log", want{format: "w3c", status: "sc-status"})
+	f("gen_cloudfront.log", want{format: "cloudfront", status: "sc-status"})
+	f("logfile_haproxy.0", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
+	f("gen_haproxy.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
+	f("gen_traefik_clf.log", want{format: "traefik_clf", status: clf})
+	f("gen_ingress_nginx.log", want{format: "ingress_nginx", status: clf})
+	f("gen_ingress_nginx_0x.log", want{format: "ingress_nginx_realip", status: clf})
+	f("gen_vcombined.log", want{format: "vcombined", status: clf})
+	f("gen_envoy.log", want{format: "envoy", status: `^\[[^\]]+\] "[^"]*" (\d+) `})
+	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
+	f("gen_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
+	f("logfile_logfmt.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
+	// Mixed: access lines among klog and nginx error lines (the banner's
+	// indented lines continue, its rule and title lines are malformed).
+	f("gen_ingress_nginx_mixed.log", want{format: "ingress_nginx", status: clf,
+		app: `^(?:[IWEF]\d{4} \d\d:\d\d:\d\d|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\])`, cont: `^\s`})
+	f("gen_heroku_mixed.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`,
+		app: `app\[[\w.]+\]: .*\b(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL)\b`})
+	// Application logs: a timestamp and a level, the level first, or
+	// Spark's yy/MM/dd; stack traces continue.
+	const trace = `^(?:\s|at |Caused by:|\.\.\.|Traceback|[\w.$]+(?:Exception|Error)(?::|$))`
+	f("gen_spring_boot.log", want{format: "applog", app: `^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) +(?:INFO|WARN|ERROR|DEBUG|TRACE) `, cont: trace})
+	f("gen_spark.log", want{format: "applog", app: `^\d\d/\d\d/\d\d \d\d:\d\d:\d\d (?:INFO|WARN|ERROR) `, cont: trace})
+	f("gen_levelfirst.log", want{format: "applog", app: `^\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|CRITICAL)[\] :]`, cont: trace})
+	f("lnav_applog_levelfirst.log", want{format: "applog", app: `^(?:INFO +\| jvm|\d\d/\d\d/\d\d \d\d:\d\d:\d\d INFO )`})
+}
+
+// refCounts are the counts a report's input section gives.
+type refCounts struct {
+	lines, http, app, directives, continuations, malformed uint64
+}
+
+type refReportResult struct {
+	refCounts
+	status map[string]uint64
+}
+
+// refReport reads data a line at a time: a line starting with '#' is a
+// directive when status is a W3C field name ("#Fields:" then gives the
+// status column), a line status matches is a request, then app, then
+// cont; the rest is malformed. Empty lines are malformed, as the engine
+// counts them.
+func refReport(t *testing.T, data []byte, status, app, cont string) refReportResult {
+	t.Helper()
+	res := refReportResult{status: map[string]uint64{}}
+	w3c := !strings.ContainsAny(status, `\(`)
+	var statusRe, appRe, contRe *regexp.Regexp
+	if !w3c {
+		statusRe = regexp.MustCompile(status)
+	}
+	if app != "" {
+		appRe = regexp.MustCompile(app)
+	}
+	if cont != "" {
+		contRe = regexp.MustCompile(cont)
+	}
+	col := -1
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		res.lines++
+		switch {
+		case w3c && strings.HasPrefix(line, "#"):
+			res.directives++
+			if fields, ok := strings.CutPrefix(line, "#Fields:"); ok {
+				col = -1
+				for i, name := range strings.Fields(fields) {
+					if strings.EqualFold(name, status) {
+						col = i
+					}
+				}
+			}
+		case w3c && col >= 0 && strings.TrimSpace(line) != "":
+			sep := " "
+			if strings.Contains(line, "\t") {
+				sep = "\t"
+			}
+			res.status[strings.Split(line, sep)[col]]++
+			res.http++
+		case statusRe != nil && statusRe.MatchString(line):
+			v := statusRe.FindStringSubmatch(line)[1]
+			if v == "-1" {
+				v = "-"
+			}
+			res.status[v]++
+			res.http++
+		case appRe != nil && appRe.MatchString(line):
+			res.app++
+		case contRe != nil && contRe.MatchString(line):
+			res.continuations++
+		default:
+			res.malformed++
+		}
+	}
+	return res
+}
