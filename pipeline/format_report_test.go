@@ -69,6 +69,7 @@ func TestFormatReports(t *testing.T) {
 	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
 	f("gen_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
 	f("logfile_logfmt.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
+	f("gen_json_loggers.log", want{format: "json", status: `"(?:DownstreamStatus|statusCode|response_code|status)":"?(\d{1,3})"?[,}]`, app: `"level":`})
 	// Mixed: access lines among klog and nginx error lines (the banner's
 	// indented lines continue, its rule and title lines are malformed).
 	f("gen_ingress_nginx_mixed.log", want{format: "ingress_nginx", status: clf,

@@ -11,7 +11,7 @@ import (
 // any DurationUnit, without and with --field mappings. Seeds: the lines of testdata/ and the corpus in
 // testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"logfile_caddy_log.0", "logfile_caddy_log.1"} {
+	for _, name := range []string{"logfile_caddy_log.0", "logfile_caddy_log.1", "gen_json_loggers.log"} {
 		for _, line := range refLines(mustRead(f, "testdata/"+name)) {
 			f.Add(line, uint8(0))
 		}
