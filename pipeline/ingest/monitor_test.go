@@ -3,7 +3,6 @@ package ingest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -15,17 +14,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
+	"github.com/vigil-ops/vigil/pipeline/metricline/metriclinetest"
 	"github.com/vigil-ops/vigil/pipeline/pgmon"
 	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 	"github.com/vigil-ops/vigil/pipeline/probe"
 )
-
-// sample is a metric line of the monitor topic, as encoding/json reads it.
-type sample struct {
-	Name   string            `json:"name"`
-	Value  float64           `json:"value"`
-	Labels map[string]string `json:"labels"`
-}
 
 // topicReader reads the monitor topic from its start.
 type topicReader struct {
@@ -43,19 +36,13 @@ func newTopicReader(t *testing.T, addrs []string) *topicReader {
 }
 
 // read returns the samples of the records that came within d.
-func (r *topicReader) read(t *testing.T, d time.Duration) []sample {
+func (r *topicReader) read(t *testing.T, d time.Duration) []metriclinetest.Line {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	var out []sample
+	var out []metriclinetest.Line
 	r.cl.PollFetches(ctx).EachRecord(func(rec *kgo.Record) {
-		for _, l := range bytes.Split(bytes.TrimSuffix(rec.Value, []byte("\n")), []byte("\n")) {
-			var s sample
-			if err := json.Unmarshal(l, &s); err != nil {
-				t.Fatalf("cannot read line %q of the monitor topic: %v", l, err)
-			}
-			out = append(out, s)
-		}
+		out = append(out, metriclinetest.Read(t, rec.Value)...)
 	})
 	return out
 }

@@ -1,9 +1,7 @@
 package pgmon
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -14,39 +12,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vigil-ops/vigil/pipeline/metricline/metriclinetest"
 	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 )
-
-// line is a metric line as encoding/json reads it: the independent reader.
-type line struct {
-	TS     time.Time         `json:"ts"`
-	Name   string            `json:"name"`
-	Value  float64           `json:"value"`
-	Labels map[string]string `json:"labels"`
-}
-
-func readLines(t *testing.T, b []byte) []line {
-	t.Helper()
-	var out []line
-	for _, l := range bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n")) {
-		var x line
-		if err := json.Unmarshal(l, &x); err != nil {
-			t.Fatalf("cannot read line %q: %v", l, err)
-		}
-		out = append(out, x)
-	}
-	return out
-}
-
-func named(ls []line, name string) []line {
-	var out []line
-	for _, l := range ls {
-		if l.Name == name {
-			out = append(out, l)
-		}
-	}
-	return out
-}
 
 func newMonitor(t *testing.T, o Options) *Monitor {
 	t.Helper()
@@ -58,7 +26,7 @@ func newMonitor(t *testing.T, o Options) *Monitor {
 	return m
 }
 
-func snapshot(t *testing.T, m *Monitor) []line {
+func snapshot(t *testing.T, m *Monitor) []metriclinetest.Line {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -66,7 +34,7 @@ func snapshot(t *testing.T, m *Monitor) []line {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readLines(t, b)
+	return metriclinetest.Read(t, b)
 }
 
 func connect(t *testing.T, dsn string) *pgx.Conn {
@@ -135,13 +103,13 @@ func TestConnections(t *testing.T) {
 	pgtest.Exclusive(t)
 	dsn := pgtest.NewDatabase(t)
 	m := newMonitor(t, Options{DSN: dsn})
-	before := named(snapshot(t, m), "db_connections")
+	before := metriclinetest.Named(snapshot(t, m), "db_connections")
 	const idle = 90
 	for range idle {
 		connect(t, dsn)
 	}
 	ls := snapshot(t, m)
-	total := named(ls, "db_connections")
+	total := metriclinetest.Named(ls, "db_connections")
 	if len(before) != 1 || len(total) != 1 {
 		t.Fatalf("unexpected db_connections lines; got %d before and %d after; want 1", len(before), len(total))
 	}
@@ -153,7 +121,7 @@ func TestConnections(t *testing.T) {
 		t.Fatalf("unexpected labels or time of %+v; want host %s, now", total[0], m.Host())
 	}
 	var sum float64
-	for _, l := range named(ls, "pg_connections") {
+	for _, l := range metriclinetest.Named(ls, "pg_connections") {
 		sum += l.Value
 		if l.Labels["state"] == "idle" && l.Value < idle {
 			t.Fatalf("unexpected idle connections; got %v; want %d or more", l.Value, idle)
@@ -180,10 +148,10 @@ func sleep(t *testing.T, dsn string) uint32 {
 }
 
 // longQueries polls until the query of pid is among the long ones.
-func longQueries(t *testing.T, m *Monitor, pid uint32) []line {
+func longQueries(t *testing.T, m *Monitor, pid uint32) []metriclinetest.Line {
 	t.Helper()
 	for range 100 {
-		ls := named(snapshot(t, m), "pg_long_query_seconds")
+		ls := metriclinetest.Named(snapshot(t, m), "pg_long_query_seconds")
 		for _, l := range ls {
 			if l.Labels["pid"] == pidString(pid) {
 				return ls
@@ -225,7 +193,7 @@ func TestLongQuery(t *testing.T) {
 	// Top 1: only the longest, which has run at least as long as any
 	// seen before.
 	m = newMonitor(t, Options{DSN: dsn, LongQuery: 300 * time.Millisecond, Top: 1})
-	ls = named(snapshot(t, m), "pg_long_query_seconds")
+	ls = metriclinetest.Named(snapshot(t, m), "pg_long_query_seconds")
 	if len(ls) != 1 || ls[0].Value < longest {
 		t.Fatalf("unexpected lines with Top 1: %+v; want one of %v s or more", ls, longest)
 	}
@@ -261,7 +229,7 @@ func TestStatements(t *testing.T) {
 	}
 	var notes []string
 	m := newMonitor(t, Options{DSN: dsn, Notef: func(f string, a ...any) { notes = append(notes, f) }})
-	ls := named(snapshot(t, m), "pg_statement_mean_ms")
+	ls := metriclinetest.Named(snapshot(t, m), "pg_statement_mean_ms")
 	if len(notes) != 0 || len(ls) == 0 || len(ls) > DefaultTop {
 		t.Fatalf("unexpected notes %q or number of statements %d; want none and 1 to %d", notes, len(ls), DefaultTop)
 	}
@@ -293,7 +261,7 @@ func TestNoStatements(t *testing.T) {
 	m := newMonitor(t, Options{DSN: dsn, Notef: func(f string, a ...any) { notes = append(notes, f) }})
 	for range 2 {
 		ls := snapshot(t, m)
-		if len(named(ls, "pg_statement_mean_ms")) != 0 || len(named(ls, "db_connections")) != 1 {
+		if len(metriclinetest.Named(ls, "pg_statement_mean_ms")) != 0 || len(metriclinetest.Named(ls, "db_connections")) != 1 {
 			t.Fatalf("unexpected lines without pg_stat_statements: %+v", ls)
 		}
 	}
@@ -325,7 +293,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := m.Run(ctx, func(b []byte) error {
-		if len(named(readLines(t, b), "db_connections")) != 1 {
+		if len(metriclinetest.Named(metriclinetest.Read(t, b), "db_connections")) != 1 {
 			t.Errorf("unexpected poll %q; want one db_connections line", b)
 		}
 		if polls++; polls == 3 {

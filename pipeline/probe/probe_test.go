@@ -3,7 +3,6 @@ package probe
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-ops/vigil/pipeline/metricline/metriclinetest"
 )
 
 func TestParseSpecSuccess(t *testing.T) {
@@ -132,43 +133,23 @@ func TestCheck(t *testing.T) {
 	f(closedURL(t), "", false, "refused")
 }
 
-type line struct {
-	TS     time.Time         `json:"ts"`
-	Name   string            `json:"name"`
-	Value  float64           `json:"value"`
-	Labels map[string]string `json:"labels"`
-}
-
-func readLines(t *testing.T, b []byte) []line {
-	t.Helper()
-	var out []line
-	for _, l := range bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n")) {
-		var x line
-		if err := json.Unmarshal(l, &x); err != nil {
-			t.Fatalf("cannot read line %q: %v", l, err)
-		}
-		out = append(out, x)
-	}
-	return out
-}
-
 func TestAppendResult(t *testing.T) {
 	sp := Spec{Name: "api", URL: "http://h/api/health", Severity: "P1"}
 	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	f := func(r Result, want []line) {
+	f := func(r Result, want []metriclinetest.Line) {
 		t.Helper()
-		got := readLines(t, AppendResult(nil, &sp, &r))
+		got := metriclinetest.Read(t, AppendResult(nil, &sp, &r))
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Fatalf("unexpected lines for %+v (-want +got):\n%s", r, diff)
 		}
 	}
-	f(Result{Start: start, Duration: 1500 * time.Millisecond, Success: true}, []line{
-		{start, "probe_success", 1, map[string]string{"probe": "api", "url": "http://h/api/health", "severity": "P1"}},
-		{start, "probe_duration_seconds", 1.5, map[string]string{"probe": "api", "url": "http://h/api/health"}},
+	f(Result{Start: start, Duration: 1500 * time.Millisecond, Success: true}, []metriclinetest.Line{
+		{TS: start, Name: "probe_success", Value: 1, Labels: map[string]string{"probe": "api", "url": "http://h/api/health", "severity": "P1"}},
+		{TS: start, Name: "probe_duration_seconds", Value: 1.5, Labels: map[string]string{"probe": "api", "url": "http://h/api/health"}},
 	})
-	f(Result{Start: start, Duration: 5 * time.Second, Reason: "status 500"}, []line{
-		{start, "probe_success", 0, map[string]string{"probe": "api", "url": "http://h/api/health", "severity": "P1"}},
-		{start, "probe_duration_seconds", 5, map[string]string{"probe": "api", "url": "http://h/api/health"}},
+	f(Result{Start: start, Duration: 5 * time.Second, Reason: "status 500"}, []metriclinetest.Line{
+		{TS: start, Name: "probe_success", Value: 0, Labels: map[string]string{"probe": "api", "url": "http://h/api/health", "severity": "P1"}},
+		{TS: start, Name: "probe_duration_seconds", Value: 5, Labels: map[string]string{"probe": "api", "url": "http://h/api/health"}},
 	})
 }
 
@@ -198,7 +179,7 @@ func TestRunner(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err = r.Run(ctx, func(b []byte) error {
-		for _, l := range readLines(t, b) {
+		for _, l := range metriclinetest.Read(t, b) {
 			if l.Name == "probe_success" {
 				seen[l.Labels["probe"]] = append(seen[l.Labels["probe"]], l.Value)
 			}
