@@ -54,7 +54,6 @@ type config struct {
 	cpuProfile   string
 	paths        []string
 	pgDSN        string
-	pg           *pgSource
 	notify       notify.Config
 	notifier     *notify.Notifier
 	httpAddr     string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/pgmon"
@@ -14,7 +15,8 @@ import (
 // pgUsage is --pg's help.
 const pgUsage = "PostgreSQL DSN: one read-only snapshot of the server's health (connections, long queries, pg_stat_statements) as one more input, named postgres://host:port (docs/monitor.md)"
 
-// checkPG reports flags that cannot go with --pg, and sets c.pg.
+// checkPG reports flags that cannot go with --pg, and a DSN that does
+// not parse.
 func checkPG(c *config) error {
 	switch {
 	case c.pgDSN == "":
@@ -24,8 +26,7 @@ func checkPG(c *config) error {
 	case c.opts.Format != "" || c.opts.LogFormat != "":
 		return errors.New("cannot read --pg's samples as --format or --log-format: leave the formats detected per input with --pg")
 	}
-	var err error
-	c.pg, err = newPGSource(c.pgDSN)
+	_, err := newPGSource(c.pgDSN, 0) // the DSN's errors are usage errors
 	return err
 }
 
@@ -33,14 +34,20 @@ func checkPG(c *config) error {
 // are none, unless --pg is the only input), then the --pg snapshot.
 func (c *config) inputs(stdin io.Reader) ([]pipeline.Source, error) {
 	var sources []pipeline.Source
-	if len(c.paths) > 0 || c.pg == nil {
+	if len(c.paths) > 0 || c.pgDSN == "" {
 		var err error
 		if sources, err = openSources(c.paths, stdin, c.follow, c.idle); err != nil {
 			return nil, err
 		}
 	}
-	if c.pg != nil {
-		sources = append(sources, c.pg)
+	if c.pgDSN != "" {
+		// Long queries from the rule's threshold, when it is below the
+		// monitor's floor.
+		s, err := newPGSource(c.pgDSN, pgmon.LongQueryFloor(c.opts.Rules.Metrics.LongQuery.Threshold))
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
 	}
 	return sources, nil
 }
@@ -55,11 +62,12 @@ type pgSource struct {
 	warnings []string
 }
 
-// newPGSource returns the input of the server of dsn; it connects when
+// newPGSource returns the input of the server of dsn, with the queries
+// running for longQuery or longer (0: pgmon's default); it connects when
 // read.
-func newPGSource(dsn string) (*pgSource, error) {
+func newPGSource(dsn string, longQuery time.Duration) (*pgSource, error) {
 	s := &pgSource{}
-	m, err := pgmon.New(pgmon.Options{DSN: dsn, Notef: s.warn})
+	m, err := pgmon.New(pgmon.Options{DSN: dsn, LongQuery: longQuery, Notef: s.warn})
 	if err != nil {
 		return nil, fmt.Errorf("cannot use --pg: %w", err)
 	}

@@ -82,11 +82,13 @@ func monitorOptions(c *config) (*ingest.MonitorOptions, error) {
 		o.Kafka.Topics = append(o.Kafka.Topics, m.topic)
 	}
 	return &ingest.MonitorOptions{
-		Kafka:  o.Kafka,
-		Topic:  m.topic,
-		DSN:    o.DSN,
-		Group:  o.Kafka.Group,
-		PG:     pgmon.Options{DSN: m.pg, Interval: m.interval},
+		Kafka: o.Kafka,
+		Topic: m.topic,
+		DSN:   o.DSN,
+		Group: o.Kafka.Group,
+		// Long queries from the rule's threshold, when it is below the
+		// monitor's floor (no rules file: the defaults, above it).
+		PG:     pgmon.Options{DSN: m.pg, Interval: m.interval, LongQuery: pgmon.LongQueryFloor(o.Engine.Rules.Metrics.LongQuery.Threshold)},
 		Probes: m.probes,
 	}, nil
 }

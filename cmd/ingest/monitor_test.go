@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vigil-ops/vigil/pipeline/pgmon"
 	"github.com/vigil-ops/vigil/pipeline/probe"
 )
 
@@ -46,6 +49,21 @@ func TestMonitorFlags(t *testing.T) {
 		}
 		if strings.Join(c.opts.Kafka.Topics, " ") != "logs mon" {
 			t.Fatalf("unexpected topics %q; want logs mon", c.opts.Kafka.Topics)
+		}
+	})
+	// A long-query rule under the monitor's floor lowers it.
+	rules := filepath.Join(t.TempDir(), "rules.json")
+	if err := os.WriteFile(rules, []byte(`{"metrics": {"long_query": {"threshold": 2.5}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f([]string{"--pg-monitor", "postgres://db/app", "--rules", rules}, nil, func(c *config) {
+		if got := c.monitorOpts.PG.LongQuery; got != 2500*time.Millisecond {
+			t.Fatalf("unexpected long-query floor with a rule of 2.5 s; got %v; want 2.5s", got)
+		}
+	})
+	f([]string{"--pg-monitor", "postgres://db/app"}, nil, func(c *config) {
+		if got := c.monitorOpts.PG.LongQuery; got != pgmon.DefaultLongQuery {
+			t.Fatalf("unexpected long-query floor with the default rules; got %v; want %v", got, pgmon.DefaultLongQuery)
 		}
 	})
 	// The monitor topic named among the topics is consumed once.

@@ -20,6 +20,16 @@ const (
 	DefaultStatementTimeout = 5 * time.Second
 )
 
+// LongQueryFloor is the LongQuery that writes every query a rule of
+// threshold seconds may want: DefaultLongQuery, or the threshold when it
+// is lower and positive.
+func LongQueryFloor(threshold float64) time.Duration {
+	if threshold <= 0 || threshold >= DefaultLongQuery.Seconds() {
+		return DefaultLongQuery
+	}
+	return time.Duration(threshold * float64(time.Second))
+}
+
 // MaxQueryBytes is how much of a query's text a line keeps.
 const MaxQueryBytes = 200
 

@@ -68,6 +68,20 @@ func TestHost(t *testing.T) {
 	f("postgres:///test?host=/tmp&port=5433", "/tmp/.s.PGSQL.5433")
 }
 
+func TestLongQueryFloor(t *testing.T) {
+	f := func(threshold float64, want time.Duration) {
+		t.Helper()
+		if got := LongQueryFloor(threshold); got != want {
+			t.Fatalf("unexpected floor for a threshold of %v s; got %v; want %v", threshold, got, want)
+		}
+	}
+	f(300, DefaultLongQuery)
+	f(10, DefaultLongQuery)
+	f(2.5, 2500*time.Millisecond)
+	f(0, DefaultLongQuery)
+	f(-1, DefaultLongQuery)
+}
+
 func TestNewFailure(t *testing.T) {
 	f := func(o Options) {
 		t.Helper()
