@@ -97,8 +97,16 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 		c.st.format = noFormat
 		defer func() { c.st.format = nil }()
 	}
+	if c.st.format.metric != 0 {
+		c.st.stamp = time.Now().UnixNano() // samples without time: read now
+	}
 	p := c.w.batch(&job{src: c.st, seq: c.seq, batch: b, directive: c.dir})
 	c.seq++
+	if p.metrics != nil {
+		// Metric samples map in order, here as in Run (ingest never ends:
+		// a sum waits for the next scrape).
+		mapPart(p, &c.cfg, c.pool)
+	}
 	if c.st.format.perSource {
 		c.dir = lastDirective(b.Data, c.dir)
 	}
@@ -126,7 +134,7 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 // counts and w goes back to the pool). It reports whether w was merged.
 func mergeWindow(open map[int64]*window.Window, w *window.Window, start, limit int64, cfg *window.Config, pool *windowPool, counts *InputCounts) bool {
 	if start+int64(cfg.Size) <= limit {
-		counts.Late += w.Lines
+		counts.Late += w.Lines + w.MetricPoints()
 		pool.put(w)
 		return false
 	}

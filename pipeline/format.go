@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers/haproxy"
 	"github.com/vigil-ops/vigil/parsers/jsonlog"
 	"github.com/vigil-ops/vigil/parsers/logfmt"
+	"github.com/vigil-ops/vigil/parsers/metrics"
 	"github.com/vigil-ops/vigil/parsers/w3c"
 )
 
@@ -53,6 +54,9 @@ type format struct {
 	// When both reject a line, the engine reports the reason of
 	// newParser's parser. chooseFormat sets it; detection does not use it.
 	fallback func() lineParser
+	// metric, when not 0, makes this a metric format (metrics.go):
+	// newParser is nil, the workers parse samples instead of records.
+	metric metrics.Format
 }
 
 // Detection looks at up to sniffLines lines of the sample, skipping empty
@@ -133,6 +137,9 @@ func compileLogFormat(o *Options) (*format, error) {
 
 // namedFormat returns the format o.Format names.
 func namedFormat(o *Options) (*format, error) {
+	if fm := namedMetricFormat(o.Format); fm != nil {
+		return fm, nil
+	}
 	for _, fam := range families {
 		if fam.name == o.Format {
 			fm := fam.make(o, nil)
@@ -244,6 +251,9 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 		return nil, err
 	}
 	best, second := top2(cands, judged)
+	if fm := detectMetric(judged, best.n); fm != nil {
+		return fm, nil
+	}
 	if best.n == 0 {
 		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3)}
 	}
@@ -511,7 +521,8 @@ type FormatInfo struct {
 }
 
 // Formats lists every built-in format, in the order detection prefers
-// them on a tie.
+// them on a tie, then the metric formats (which win a tie with any log
+// format: see detectMetric).
 func Formats() []FormatInfo {
 	var infos []FormatInfo
 	for i, fam := range families {
@@ -521,6 +532,9 @@ func Formats() []FormatInfo {
 			}
 		}
 		infos = append(infos, familyInfo[fam.name])
+	}
+	for _, m := range metricFormats {
+		infos = append(infos, m.info)
 	}
 	return infos
 }

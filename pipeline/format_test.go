@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/metrics"
 )
 
 // These tests touch only format.go: format choice and detection.
@@ -212,10 +213,9 @@ func TestFormats(t *testing.T) {
 		if err != nil {
 			t.Fatalf("unexpected error for --format %s; got %v", info.Name, err)
 		}
-		var r parsers.Record
-		p := fm.newParser()
+		parse := exampleParser(fm)
 		for _, line := range strings.Split(info.Example, "\n") {
-			if err := p.Parse([]byte(line), &r); err != nil && !errors.Is(err, parsers.ErrDirective) {
+			if err := parse([]byte(line)); err != nil && !errors.Is(err, parsers.ErrDirective) {
 				t.Fatalf("unexpected error for the example of %s; got %v", info.Name, err)
 			}
 		}
@@ -228,7 +228,7 @@ func TestFormats(t *testing.T) {
 			t.Fatalf("unexpected detection of the example of %s; got %v, %v", info.Name, got, err)
 		}
 	}
-	for _, name := range []string{"w3c", "cloudfront", "haproxy", "aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined"} {
+	for _, name := range []string{"w3c", "cloudfront", "haproxy", "aws_alb", "aws_elb", "json", "logfmt", "combined", "traefik_clf", "ingress_nginx", "envoy", "vcombined", "influx", "prometheus", "metrics-json"} {
 		if !seen[name] {
 			t.Fatalf("unexpected list: %s missing", name)
 		}
@@ -252,4 +252,15 @@ func TestChooseFormatFlags(t *testing.T) {
 	if err != nil || fm.evidence != "given with --log-format" {
 		t.Fatalf("unexpected result for --log-format; got %v, %v", fm, err)
 	}
+}
+
+// exampleParser returns a parse of the lines of an example, in order,
+// with one parser of fm, a log or a metric format.
+func exampleParser(fm *format) func(line []byte) error {
+	if fm.metric != 0 {
+		p, s := newMetricParser(fm), &metrics.Sample{}
+		return func(line []byte) error { return p.Parse(line, s) }
+	}
+	p, r := fm.newParser(), &parsers.Record{}
+	return func(line []byte) error { return p.Parse(line, r) }
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/vigil-ops/vigil/pipeline/incident"
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
 // loop merges parts until every worker and source is done, then closes
@@ -51,6 +52,7 @@ func (m *merger) drain(st *sourceState) {
 		st.next++
 		m.merge(p)
 	}
+	m.flushMetrics(st)
 	m.admit()
 	m.closeUpTo(m.watermark())
 }
@@ -58,16 +60,10 @@ func (m *merger) drain(st *sourceState) {
 // merge adds one part of a source, the next in its order.
 func (m *merger) merge(p *part) {
 	st := p.src
-	// Windows the source's watermark (before this part) or an idle close
-	// had passed are closed: their lines are late.
-	limit := m.closedTo
-	if st.hasTime {
-		limit = max(limit, st.newest-int64(m.opts.Lateness))
+	if p.metrics != nil {
+		mapPart(p, m.cfg, m.pool)
 	}
-	for _, start := range slices.Sorted(maps.Keys(p.windows)) {
-		mergeWindow(m.open, p.windows[start], start, limit, m.cfg, m.pool, &p.counts)
-	}
-	m.maxOpen = max(m.maxOpen, len(m.open))
+	m.mergeWindows(st, p.windows, &p.counts)
 	if p.idle {
 		st.idle = true
 	} else if p.counts.Lines > 0 {
@@ -84,6 +80,20 @@ func (m *merger) merge(p *part) {
 	for _, s := range p.samples {
 		m.samples = insertSample(m.samples, s, m.opts.MalformedSamples)
 	}
+}
+
+// mergeWindows merges windows of st into the open ones. Windows the
+// source's watermark (before them) or an idle close had passed are
+// closed: their lines are late, counted in counts.
+func (m *merger) mergeWindows(st *sourceState, wins map[int64]*window.Window, counts *InputCounts) {
+	limit := m.closedTo
+	if st.hasTime {
+		limit = max(limit, st.newest-int64(m.opts.Lateness))
+	}
+	for _, start := range slices.Sorted(maps.Keys(wins)) {
+		mergeWindow(m.open, wins[start], start, limit, m.cfg, m.pool, counts)
+	}
+	m.maxOpen = max(m.maxOpen, len(m.open))
 }
 
 // closeUpTo closes the open windows that end at or before limit, oldest
@@ -106,6 +116,9 @@ func (m *merger) closeUpTo(limit int64) {
 		c := m.open[s].Close()
 		delete(m.open, s)
 		m.timeline.Add(c)
+		if len(c.Metrics) > 0 {
+			m.metrics.add(c)
+		}
 		c.Latency = nil
 		m.emit(m.detector.Push(c))
 		m.closedTo = max(m.closedTo, s+int64(m.cfg.Size))

@@ -31,6 +31,8 @@ type Result struct {
 	// MaxOpenWindows is the most windows open at once: what the
 	// watermark and the gate kept in memory.
 	MaxOpenWindows int
+	// Metrics are the metric series of the closed windows.
+	Metrics []report.MetricSeries
 }
 
 // SourceResult is one source after the run.
@@ -44,6 +46,9 @@ type SourceResult struct {
 	// Err says why the source stopped early (its lines before are
 	// counted); nil when it was read to its end.
 	Err error
+	// Metrics counts what became of a metric source's samples; nil for
+	// a log.
+	Metrics *MetricInput
 }
 
 func (m *merger) result() *Result {
@@ -56,11 +61,15 @@ func (m *merger) result() *Result {
 		Timeline:       m.timeline,
 		Incidents:      m.detector.Incidents(),
 		MaxOpenWindows: m.maxOpen,
+		Metrics:        m.metrics.report(),
 	}
 	for _, st := range m.states {
 		sr := SourceResult{Info: st.src.Info(), Lines: st.lines, Err: st.err}
 		if st.format != nil {
 			sr.Format, sr.Detection, sr.FormatWarning = st.format.name, st.format.evidence, st.format.warning
+		}
+		if st.metric != nil {
+			sr.Metrics = &st.metric.stats
 		}
 		res.Sources = append(res.Sources, sr)
 	}
@@ -89,6 +98,7 @@ func (r *Result) Report() *report.Report {
 		TimelineStep:      r.Timeline.Step,
 		AppErrors:         s.AppErrors,
 		Incidents:         r.Incidents,
+		Metrics:           r.Metrics,
 		Exact: report.Exactness{
 			Latency:           s.Latency.Exact(),
 			Endpoints:         s.Folded == 0 && endpointsExact(s),
@@ -135,6 +145,9 @@ func (r *Result) input() report.Input {
 		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Detection: s.Detection, Warnings: s.Info.Warnings}
 		if s.FormatWarning != "" {
 			f.Warnings = append(slices.Clip(f.Warnings), s.Info.Name+": "+s.FormatWarning)
+		}
+		if s.Metrics != nil {
+			f.Warnings = append(slices.Clip(f.Warnings), s.Metrics.warnings(s.Info.Name)...)
 		}
 		if s.Err != nil {
 			f.Error = s.Err.Error()

@@ -67,6 +67,10 @@ type sourceState struct {
 	registered, hasFirst, admitted, idle bool
 	first                                int64
 	admit                                chan struct{}
+	// stamp is the time of a metric source's samples without one
+	// (stampOf); metric maps its samples (metrics.go).
+	stamp  int64
+	metric *metricSource
 }
 
 // Run reads sources as one log and returns what was found. It returns an
@@ -124,7 +128,14 @@ func read(ctx context.Context, st *sourceState, o *Options, jobs chan<- job, reg
 				return fmt.Errorf("%s: %w", st.src.Info().Name, err)
 			}
 			st.format = f
-			first, ok := firstTime(f, b.Data)
+			var first int64
+			var ok bool
+			if f.metric != 0 {
+				st.stamp = stampOf(st.src.Info().Name)
+				first, ok = metricFirstTime(f, b.Data, st.stamp)
+			} else {
+				first, ok = firstTime(f, b.Data)
+			}
 			regs <- registration{st: st, hasFirst: ok, first: first}
 			select {
 			case <-st.admit:
@@ -200,6 +211,8 @@ type merger struct {
 	detector *detect.Engine
 	maxOpen  int
 	pool     *windowPool
+	// metrics sums up the closed windows' metric series for the report.
+	metrics *metricSummary
 }
 
 func newMerger(o *Options, cfg *window.Config, states []*sourceState, pool *windowPool) *merger {
@@ -214,5 +227,6 @@ func newMerger(o *Options, cfg *window.Config, states []*sourceState, pool *wind
 		timeline: summary.NewTimeline(cfg.Size, o.TimelineStep, 0),
 		detector: detect.New(o.Rules),
 		closedTo: math.MinInt64,
+		metrics:  newMetricSummary(o.Rules, cfg.Size),
 	}
 }

@@ -56,6 +56,10 @@ type part struct {
 	maxTime int64
 	reasons map[string]uint64
 	samples []Sample
+	// metrics holds the samples of a metric source's batch, to map in
+	// input order (metrics.go); unmapped counts those no mapping names.
+	metrics  *metricPart
+	unmapped uint64
 }
 
 type endpointInfo struct {
@@ -96,6 +100,8 @@ type worker struct {
 	lastWin   *window.Window
 	// lineOffset is the batch's Batch.LineOffset, for its samples.
 	lineOffset func(line uint64) int64
+	// metrics parses metric sources (metrics.go).
+	metrics metricWorker
 }
 
 func newWorker(o *Options, cfg *window.Config, pool *windowPool) *worker {
@@ -144,17 +150,10 @@ func (w *worker) batch(j *job) *part {
 		p.reasons[ReasonTooLong] += b.TooLong
 		w.sample(j.src.index, lineNo-b.TooLong, ReasonTooLong, nil)
 	}
-	lp, fallback := w.parser(j.src.format)
-	if j.directive != nil {
-		lp.Parse(j.directive, &w.rec)
-	}
-	data := b.Data
-	for len(data) > 0 {
-		var line []byte
-		line, data = cutLine(data)
-		w.skip = false
-		w.line(j.src.index, lineNo, lp, fallback, line)
-		lineNo++
+	if j.src.format.metric != 0 {
+		w.metricBatch(j.src, lineNo, b.Data)
+	} else {
+		w.lines(j, lineNo, b.Data)
 	}
 	// The samples have their offsets: the batch may go.
 	w.lineOffset = nil
@@ -168,6 +167,21 @@ func (w *worker) batch(j *job) *part {
 	}
 	w.p = nil
 	return p
+}
+
+// lines counts the log lines of data, the first numbered lineNo.
+func (w *worker) lines(j *job, lineNo uint64, data []byte) {
+	lp, fallback := w.parser(j.src.format)
+	if j.directive != nil {
+		lp.Parse(j.directive, &w.rec)
+	}
+	for len(data) > 0 {
+		var line []byte
+		line, data = cutLine(data)
+		w.skip = false
+		w.line(j.src.index, lineNo, lp, fallback, line)
+		lineNo++
+	}
 }
 
 func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []byte) {

@@ -127,6 +127,35 @@ func (v *validator) metrics(m *MetricRules, baseline Duration) {
 	}
 }
 
+// MetricRule returns the threshold rule of a metric kind ("memory"),
+// defaults applied, and whether there is one that is on.
+func (r Rules) MetricRule(kind string) (ThresholdRule, bool) {
+	r = r.withDefaults()
+	for _, k := range metricKinds {
+		if string(k.kind) == kind {
+			t := *k.rule(&r.Metrics)
+			return t, !t.Off
+		}
+	}
+	return ThresholdRule{}, false
+}
+
+// Cross returns t's statistic of one window's values (a window's
+// thousandths, as window.MetricStats holds them) and whether it crosses
+// t's threshold; the rolling Window is not applied. values must not be
+// empty.
+func (t ThresholdRule) Cross(values *quantile.Sketch) (float64, bool) {
+	var s stat
+	s.add(values)
+	v := statistics[t.Statistic](s)
+	return v, t.crosses(v)
+}
+
+// crosses reports whether v crosses t's threshold.
+func (t ThresholdRule) crosses(v float64) bool {
+	return (t.Direction == "above" && v > t.Threshold) || (t.Direction == "below" && v < t.Threshold)
+}
+
 // stat is a series' points over one or more windows.
 type stat struct {
 	n             uint64
@@ -202,7 +231,7 @@ func (e *Engine) metricObs(i int, ent *entry) {
 			}
 		}
 		v := mt.stat(s)
-		if (mt.rule.Direction == "above" && v > mt.rule.Threshold) || (mt.rule.Direction == "below" && v < mt.rule.Threshold) {
+		if mt.rule.crosses(v) {
 			sev := mt.rule.Severity
 			var label incident.Severity
 			if label.UnmarshalText([]byte(ent.w.Metrics[k].Severity)) == nil {

@@ -58,8 +58,56 @@ type jsonReport struct {
 	TimelineStepSeconds int64             `json:"timeline_step_seconds"`
 	AppErrors           uint64            `json:"app_errors"`
 	Incidents           []jsonIncident    `json:"incidents"`
+	Metrics             []jsonMetric      `json:"metrics,omitempty"`
 	Exact               Exactness         `json:"exact"`
 	Options             jsonOptions       `json:"options"`
+}
+
+// jsonMetric is a MetricSeries with its durations in seconds.
+type jsonMetric struct {
+	Metric           string            `json:"metric"`
+	Subject          string            `json:"subject"`
+	Samples          uint64            `json:"samples"`
+	Min              float64           `json:"min"`
+	Mean             float64           `json:"mean"`
+	P95              float64           `json:"p95"`
+	Max              float64           `json:"max"`
+	Exact            bool              `json:"exact"`
+	Threshold        float64           `json:"threshold"`
+	Direction        string            `json:"direction"`
+	Statistic        string            `json:"statistic"`
+	CrossingSeconds  int64             `json:"crossing_seconds"`
+	Points           []jsonMetricPoint `json:"points"`
+	PointStepSeconds int64             `json:"point_step_seconds"`
+}
+
+type jsonMetricPoint struct {
+	Start jsonTime `json:"start"`
+	Value float64  `json:"value"`
+}
+
+func newJSONMetric(m *MetricSeries) jsonMetric {
+	j := jsonMetric{
+		Metric: m.Metric, Subject: m.Subject, Samples: m.Samples, Min: m.Min, Mean: m.Mean, P95: m.P95, Max: m.Max,
+		Exact: m.Exact, Threshold: m.Threshold, Direction: m.Direction, Statistic: m.Statistic,
+		CrossingSeconds: seconds(m.Crossing), Points: make([]jsonMetricPoint, len(m.Points)), PointStepSeconds: seconds(m.PointStep),
+	}
+	for i, p := range m.Points {
+		j.Points[i] = jsonMetricPoint{jsonTime(p.Start), p.Value}
+	}
+	return j
+}
+
+func (j *jsonMetric) series() MetricSeries {
+	m := MetricSeries{
+		Metric: j.Metric, Subject: j.Subject, Samples: j.Samples, Min: j.Min, Mean: j.Mean, P95: j.P95, Max: j.Max,
+		Exact: j.Exact, Threshold: j.Threshold, Direction: j.Direction, Statistic: j.Statistic,
+		Crossing: time.Duration(j.CrossingSeconds) * time.Second, PointStep: time.Duration(j.PointStepSeconds) * time.Second,
+	}
+	for _, p := range j.Points {
+		m.Points = append(m.Points, MetricPoint{time.Time(p.Start), p.Value})
+	}
+	return m
 }
 
 type jsonTimeRange struct {
@@ -167,6 +215,9 @@ func newJSONReport(r *Report) *jsonReport {
 	for i := range r.Incidents {
 		j.Incidents[i] = newJSONIncident(&r.Incidents[i])
 	}
+	for i := range r.Metrics {
+		j.Metrics = append(j.Metrics, newJSONMetric(&r.Metrics[i]))
+	}
 	return j
 }
 
@@ -227,6 +278,9 @@ func (j *jsonReport) report() Report {
 			Threshold: in.Threshold, Summary: in.Summary, Evidence: in.Evidence, Runbook: in.Runbook,
 			SupersededBy: in.SupersededBy,
 		})
+	}
+	for i := range j.Metrics {
+		r.Metrics = append(r.Metrics, j.Metrics[i].series())
 	}
 	return r
 }

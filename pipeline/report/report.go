@@ -34,8 +34,50 @@ type Report struct {
 	// the end of the input) and resolved ones, by severity, then start,
 	// kind and subject.
 	Incidents []incident.Incident `json:"incidents"`
-	Exact     Exactness           `json:"exact"`
-	Options   ReportOptions       `json:"options"`
+	// Metrics has one row per metric series of the input (a runbook
+	// metric of one host, database, query or probe), by metric then
+	// subject; none for logs (JSON: the key is left out).
+	Metrics []MetricSeries `json:"metrics,omitempty"`
+	Exact   Exactness      `json:"exact"`
+	Options ReportOptions  `json:"options"`
+}
+
+// MetricSeries is one metric series over the input: its points' values
+// and how long its windows crossed the rule's threshold.
+type MetricSeries struct {
+	// Metric is the runbook metric ("memory", "long_query"); Subject is
+	// the host, database, query ("db-1 pid 4242") or probe.
+	Metric  string `json:"metric"`
+	Subject string `json:"subject"`
+	// Samples counts the points; Min, Mean, P95 and Max are their
+	// values' in the metric's unit (P95 the nearest rank, exact when
+	// Exact, else within 0.4 %).
+	Samples uint64  `json:"samples"`
+	Min     float64 `json:"min"`
+	Mean    float64 `json:"mean"`
+	P95     float64 `json:"p95"`
+	Max     float64 `json:"max"`
+	Exact   bool    `json:"exact"`
+	// Threshold, Direction ("above", "below") and Statistic ("mean",
+	// "max", "min") are the metric's rule; Direction is empty when no
+	// rule reads the metric.
+	Threshold float64 `json:"threshold"`
+	Direction string  `json:"direction"`
+	Statistic string  `json:"statistic"`
+	// Crossing is the time of the windows whose statistic crossed the
+	// threshold (each window alone, whatever the rule's rolling window).
+	Crossing time.Duration `json:"-"`
+	// Points are the statistic per PointStep, its worst window's value
+	// (the highest for a rule "above", else the lowest), for steps
+	// with points.
+	Points    []MetricPoint `json:"points"`
+	PointStep time.Duration `json:"-"`
+}
+
+// MetricPoint is a metric series' value over one step.
+type MetricPoint struct {
+	Start time.Time `json:"start"`
+	Value float64   `json:"value"`
 }
 
 // Exactness says, per section, whether its numbers are exact (true) or

@@ -1,0 +1,355 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/metrics"
+	"github.com/vigil-ops/vigil/pipeline/window"
+)
+
+// Metric inputs (docs/metrics.md). A metric format's lines hold samples,
+// not records: a worker parses them and copies the samples that a
+// mapping names into its part (metricPart); the merger, which sees each
+// source's parts in input order, maps them with the source's own
+// metrics.Mapper (pairs, counter rates and sums span batches, so mapping
+// cannot be split between workers) and counts the points into the part's
+// windows before merging them, late or not, like a log's. So a metric
+// file's windows are the same whatever the worker count, and meet the
+// windows of logs of the same minutes.
+
+// metricFormats are the metric formats, by the name --format takes:
+// "json" is the JSON log format's, so the JSON metric lines are
+// "metrics-json".
+var metricFormats = []struct {
+	name string
+	f    metrics.Format
+	info FormatInfo
+}{
+	{"influx", metrics.FormatInflux, FormatInfo{"influx", "InfluxDB line protocol metrics (Telegraf outputs.file or outputs.kafka): mem.used_percent, cpu.usage_idle of cpu-total, postgresql.numbackends; timestamps in ns",
+		`mem,host=web-1 used_percent=87.5,available=2147483648i 1772359200000000000`}},
+	{"prometheus", metrics.FormatProm, FormatInfo{"prometheus", "Prometheus text exposition metrics (node_exporter, a saved /metrics page): memory, the idle-CPU counter as a rate; samples without a timestamp take the file's modification time",
+		"# TYPE node_memory_MemAvailable_bytes gauge\nnode_memory_MemAvailable_bytes{instance=\"web-1:9100\"} 2.1e+09 1772359200000"}},
+	{"metrics-json", metrics.FormatJSON, FormatInfo{"metrics-json", `JSON metric lines: ts, name, value, labels; vigil's PostgreSQL monitor and probes write them (db_connections, pg_long_query_seconds, pg_statement_mean_ms, probe_success)`,
+		`{"ts": "2026-03-01T10:00:00Z", "name": "memory_usage_percent", "value": 87.5, "labels": {"host": "web-1"}}`}},
+}
+
+// metricFormat returns the engine's format of metric format mf.
+func metricFormat(name string, mf metrics.Format, evidence string) *format {
+	return &format{name: name, metric: mf, evidence: evidence}
+}
+
+// namedMetricFormat returns the metric format named name, if it is one.
+func namedMetricFormat(name string) *format {
+	for _, m := range metricFormats {
+		if m.name == name {
+			return metricFormat(m.name, m.f, "given with --format")
+		}
+	}
+	return nil
+}
+
+// detectMetric returns the metric format that reads the most of the
+// judged lines when it reads some and at least as many as the best log
+// format (logN): a metric file is one, even where a log format reads
+// its lines too (a JSON metric line is a JSON object). Else nil.
+func detectMetric(judged [][]byte, logN int) *format {
+	var best *format
+	bestN := 0
+	var s metrics.Sample
+	for _, m := range metricFormats {
+		p, err := metrics.NewParser(m.f, metrics.Options{})
+		if err != nil {
+			panic("BUG: " + err.Error())
+		}
+		n, samples := 0, 0
+		for _, line := range judged {
+			switch err := p.Parse(line, &s); {
+			case err == nil:
+				n++
+				samples++
+			case err == parsers.ErrDirective:
+				n++
+			}
+		}
+		if samples > 0 && n > bestN {
+			best, bestN = metricFormat(m.name, m.f, fmt.Sprintf("detected: %d of %d sample lines", n, len(judged))), n
+		}
+	}
+	if best == nil || bestN < logN {
+		return nil
+	}
+	return best
+}
+
+// stampOf returns the time given to a source's samples without one:
+// the modification time of the file it names, else the time of reading
+// (standard input, a pipe).
+func stampOf(name string) int64 {
+	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
+		return fi.ModTime().UnixNano()
+	}
+	return time.Now().UnixNano()
+}
+
+// metricFirstTime returns the time of the first sample of data, stamped
+// with stamp when it has none.
+func metricFirstTime(f *format, data []byte, stamp int64) (int64, bool) {
+	p := newMetricParser(f)
+	var s metrics.Sample
+	for len(data) > 0 {
+		var line []byte
+		line, data = cutLine(data)
+		if p.Parse(line, &s) == nil {
+			if s.Time == metrics.NoTime {
+				return stamp, true
+			}
+			return s.Time, true
+		}
+	}
+	return 0, false
+}
+
+func newMetricParser(f *format) metrics.Parser {
+	p, err := metrics.NewParser(f.metric, metrics.Options{})
+	if err != nil {
+		panic("BUG: " + err.Error())
+	}
+	return p
+}
+
+// metricPart holds the samples a worker kept of one batch, copied: their
+// names and labels' bytes in buf, at the spans the samples and labels
+// give.
+type metricPart struct {
+	buf     []byte
+	samples []keptSample
+	labels  []keptLabel
+}
+
+type span struct{ from, to int32 }
+
+type keptSample struct {
+	name           span
+	labels         span // indexes into metricPart.labels
+	value          float64
+	time           int64
+	typ            metrics.Type
+	stamped, first bool
+}
+
+type keptLabel struct{ name, value span }
+
+func (mp *metricPart) put(b []byte) span {
+	from := len(mp.buf)
+	mp.buf = append(mp.buf, b...)
+	return span{int32(from), int32(len(mp.buf))}
+}
+
+func (mp *metricPart) bytes(s span) []byte { return mp.buf[s.from:s.to] }
+
+// keep copies s into mp.
+func (mp *metricPart) keep(s *metrics.Sample, stamped bool) {
+	k := keptSample{name: mp.put(s.Name), value: s.Value, time: s.Time, typ: s.Type, stamped: stamped}
+	from := len(mp.labels)
+	for _, l := range s.Labels {
+		mp.labels = append(mp.labels, keptLabel{mp.put(l.Name), mp.put(l.Value)})
+	}
+	k.labels = span{int32(from), int32(len(mp.labels))}
+	mp.samples = append(mp.samples, k)
+}
+
+// maxPartBytes bounds a part's kept bytes so that int32 spans hold: a
+// batch is far smaller.
+const maxPartBytes = 1 << 30
+
+// metricWorker is a worker's state for metric inputs.
+type metricWorker struct {
+	parsers map[*format]metrics.Parser
+	// wants tells the samples a mapping names: the others are counted
+	// and dropped at once.
+	wants  *metrics.Mapper
+	sample metrics.Sample
+}
+
+// metricBatch parses the lines of a batch of a metric source into w.p.
+func (w *worker) metricBatch(st *sourceState, lineNo uint64, data []byte) {
+	mw := &w.metrics
+	if mw.parsers == nil {
+		mw.parsers = make(map[*format]metrics.Parser)
+		m, err := metrics.NewMapper(metrics.MapperOptions{})
+		if err != nil {
+			panic("BUG: " + err.Error())
+		}
+		mw.wants = m
+	}
+	p := mw.parsers[st.format]
+	if p == nil {
+		p = newMetricParser(st.format)
+		mw.parsers[st.format] = p
+	}
+	w.p.metrics = &metricPart{}
+	for len(data) > 0 {
+		var line []byte
+		line, data = cutLine(data)
+		w.metricLine(st, lineNo, p, line)
+		lineNo++
+	}
+}
+
+// metricLine parses one line of a metric source.
+func (w *worker) metricLine(st *sourceState, lineNo uint64, p metrics.Parser, line []byte) {
+	part, s := w.p, &w.metrics.sample
+	part.counts.Lines++
+	switch err := p.Parse(line, s); {
+	case err == nil:
+	case errors.Is(err, metrics.ErrNoSample), err == parsers.ErrDirective:
+		part.counts.Directives++
+		return
+	default:
+		part.counts.Malformed++
+		w.reject(st.index, lineNo, reasonOf(err), line)
+		return
+	}
+	stamped := s.Time == metrics.NoTime
+	t := s.Time
+	if stamped {
+		t = st.stamp
+	}
+	if w.filter && ((w.hasSince && t < w.since) || (w.hasUntil && t >= w.until)) {
+		part.counts.Filtered++
+		return
+	}
+	part.counts.Parsed++
+	if w.sum != nil {
+		w.sum.AddTime(t)
+	}
+	if w.window(t) == nil {
+		return // late within the batch, counted as a log line is
+	}
+	mp := part.metrics
+	for ok := true; ok; ok = p.Next(s) {
+		s.Time = t
+		if w.metrics.wants.Wants(s.Name) && len(mp.buf) < maxPartBytes {
+			mp.keep(s, stamped)
+		} else {
+			part.unmapped++
+		}
+	}
+}
+
+// metricSource is the merger's state for a metric source: its mapper
+// and what mapping counted.
+type metricSource struct {
+	mapper  *metrics.Mapper
+	labels  []metrics.Label
+	points  []metrics.Point
+	flushed bool
+	stats   MetricInput
+}
+
+// MetricInput counts what became of a metric source's samples.
+type MetricInput struct {
+	// Samples counts the samples read; Unmapped those no mapping names
+	// (counted, not kept); Stamped those without time, given the file's
+	// modification time or the time of reading.
+	Samples, Unmapped, Stamped uint64
+	// Points counts the points the samples made; NotCounted those a
+	// window did not count (NaN or ±Inf, or a series past a window's
+	// budget).
+	Points, NotCounted uint64
+	// Mapper says which samples mapping ignored: without time for a
+	// stateful op, out of order, or past the mapper's series.
+	Mapper metrics.MapperStats
+}
+
+// newMetricSource returns the state of st, whose samples without a
+// subject label are about the file (its base name).
+func newMetricSource(st *sourceState) *metricSource {
+	m, err := metrics.NewMapper(metrics.MapperOptions{Subject: filepath.Base(st.src.Info().Name)})
+	if err != nil {
+		panic("BUG: " + err.Error())
+	}
+	return &metricSource{mapper: m}
+}
+
+// mapPart maps the samples of part p, the next of its source, into p's
+// windows (new ones from pool, under cfg).
+func mapPart(p *part, cfg *window.Config, pool *windowPool) {
+	st := p.src
+	if st.metric == nil {
+		st.metric = newMetricSource(st)
+	}
+	ms, mp := st.metric, p.metrics
+	ms.stats.Unmapped += p.unmapped
+	ms.stats.Samples += p.unmapped + uint64(len(mp.samples))
+	var s metrics.Sample
+	for i := range mp.samples {
+		k := &mp.samples[i]
+		ms.labels = ms.labels[:0]
+		for _, l := range mp.labels[k.labels.from:k.labels.to] {
+			ms.labels = append(ms.labels, metrics.Label{Name: mp.bytes(l.name), Value: mp.bytes(l.value)})
+		}
+		s = metrics.Sample{Name: mp.bytes(k.name), Value: k.value, Time: k.time, Labels: ms.labels, Type: k.typ}
+		if k.stamped {
+			ms.stats.Stamped++
+		}
+		ms.points = ms.mapper.AppendPoints(ms.points[:0], &s)
+		ms.addPoints(p.windows, cfg, pool)
+	}
+}
+
+// flushMetrics maps what st's mapper still holds (the last sums and
+// means) into the open windows, once st has ended and its parts are
+// merged.
+func (m *merger) flushMetrics(st *sourceState) {
+	ms := st.metric
+	if ms == nil || ms.flushed || !st.done() {
+		return
+	}
+	ms.flushed = true
+	ms.points = ms.mapper.Flush(ms.points[:0])
+	wins := make(map[int64]*window.Window)
+	ms.addPoints(wins, m.cfg, m.pool)
+	m.mergeWindows(st, wins, &m.counts)
+	ms.stats.Mapper = ms.mapper.Stats()
+}
+
+// addPoints counts ms's points into wins, by window.
+func (ms *metricSource) addPoints(wins map[int64]*window.Window, cfg *window.Config, pool *windowPool) {
+	for _, pt := range ms.points {
+		start := cfg.StartOf(pt.Time)
+		win := wins[start]
+		if win == nil {
+			win = pool.get(start)
+			wins[start] = win
+		}
+		ms.stats.Points++
+		if !win.AddMetric([]byte(pt.Kind), pt.Subject, pt.Time, pt.Value, pt.Detail, pt.Severity) {
+			ms.stats.NotCounted++
+		}
+	}
+}
+
+// warnings says, a sentence each, what of the samples of the source
+// named name did not reach a window as read: the report's input
+// warnings.
+func (mi *MetricInput) warnings(name string) []string {
+	var out []string
+	add := func(n uint64, what string) {
+		if n > 0 {
+			out = append(out, fmt.Sprintf("%s: %d %s", name, n, what))
+		}
+	}
+	add(mi.Stamped, "samples without a time were given the file's modification time (or the time of reading)")
+	add(mi.Unmapped, "samples are not runbook metrics (no mapping names them; see docs/metrics.md) and were left out")
+	add(uint64(mi.Mapper.Untimed), "samples without a time could not be paired or turned into rates")
+	add(uint64(mi.Mapper.Late), "samples were not after the previous one of their series and were ignored")
+	add(uint64(mi.Mapper.Dropped), "samples of series past the mapper's limit were dropped")
+	add(mi.NotCounted, "points were not counted (NaN or infinite values, or series past a window's limit)")
+	return out
+}
