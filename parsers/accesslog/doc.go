@@ -11,10 +11,11 @@
 // combined are lenient, for the logs found in the wild: runs of spaces
 // separate fields, the ident and user fields may be missing, any number of
 // extra quoted fields may follow the user agent, and a duration may end the
-// line. A detected trailing integer is taken as milliseconds only when
-// its values over the sample rule out a request counter and a byte count
-// (see [Detect]); else it is not taken as a duration, unless the unit is
-// given.
+// line. A detected trailing decimal is taken as seconds only when every
+// one is written as nginx's $request_time (three decimals), a detected
+// trailing integer as milliseconds only when its values over the sample
+// rule out a request counter and a byte count (see [Detect]); else it is
+// not taken as a duration, unless the unit is given.
 //
 // A [Parser] parses lines of one Format. Every []byte field of the Record
 // it fills aliases the line; numbers are parsed straight from bytes and
