@@ -1,14 +1,17 @@
-package parsers
+package parsers_test
 
 import (
 	"math/big"
 	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 func TestParseEpochSuccess(t *testing.T) {
 	f := func(in string, want int64) {
 		t.Helper()
-		got, ok := ParseEpoch([]byte(in))
+		got, ok := parsers.ParseEpoch([]byte(in))
 		if !ok || got != want {
 			t.Fatalf("unexpected time for %q; got %d, %v; want %d", in, got, ok, want)
 		}
@@ -38,7 +41,7 @@ func TestParseEpochSuccess(t *testing.T) {
 func TestParseEpochFailure(t *testing.T) {
 	f := func(in string) {
 		t.Helper()
-		if got, ok := ParseEpoch([]byte(in)); ok {
+		if got, ok := parsers.ParseEpoch([]byte(in)); ok {
 			t.Fatalf("unexpected success for %q; got %d", in, got)
 		}
 	}
@@ -57,30 +60,18 @@ func TestParseEpochFailure(t *testing.T) {
 }
 
 // refEpoch reads an epoch number with math/big: its whole part picks
-// the unit by the documented thresholds.
+// the unit (parsertest.EpochExp).
 func refEpoch(s string) (int64, bool) {
 	x, ok := new(big.Rat).SetString(s)
 	if !ok || x.Sign() < 0 {
 		return 0, false
 	}
-	whole := new(big.Int).Quo(x.Num(), x.Denom())
-	mul := int64(1)
-	switch {
-	case whole.Cmp(big.NewInt(1e11)) < 0:
-		mul = 1e9
-	case whole.Cmp(big.NewInt(1e14)) < 0:
-		mul = 1e6
-	case whole.Cmp(big.NewInt(1e17)) < 0:
-		mul = 1e3
-	}
-	x.Mul(x, new(big.Rat).SetInt64(mul))
-	n := new(big.Int).Quo(x.Num(), x.Denom())
-	return n.Int64(), n.IsInt64()
+	return parsertest.Scale(x, parsertest.EpochExp(x))
 }
 
 func TestParseEpochAllocs(t *testing.T) {
 	in := []byte("1716723772.6014807")
-	if n := testing.AllocsPerRun(100, func() { _, _ = ParseEpoch(in) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { _, _ = parsers.ParseEpoch(in) }); n != 0 {
 		t.Fatalf("unexpected allocations; got %v; want 0", n)
 	}
 }

@@ -374,17 +374,7 @@ func refTime(s string, num bool) (ns int64, bad bool) {
 		if !ok {
 			return 0, true
 		}
-		whole := new(big.Int).Quo(v.Num(), v.Denom())
-		exp := int64(0)
-		switch {
-		case whole.Cmp(big.NewInt(1e11)) < 0:
-			exp = 9
-		case whole.Cmp(big.NewInt(1e14)) < 0:
-			exp = 6
-		case whole.Cmp(big.NewInt(1e17)) < 0:
-			exp = 3
-		}
-		return refScale(v, exp)
+		return refScale(v, parsertest.EpochExp(v))
 	}
 	m := refRFC3339.FindStringSubmatch(s)
 	if m == nil {

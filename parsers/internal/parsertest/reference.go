@@ -39,6 +39,22 @@ func Scale(x *big.Rat, exp int64) (int64, bool) {
 	return n.Int64(), true
 }
 
+// EpochExp is the reference for [parsers.EpochScale]: the power of ten
+// that turns the epoch number x into Unix nanoseconds, by the magnitude
+// of its whole part (below 1e11 seconds, 1e14 ms, 1e17 µs, else ns).
+func EpochExp(x *big.Rat) int64 {
+	whole := new(big.Int).Quo(x.Num(), x.Denom())
+	switch {
+	case whole.Cmp(big.NewInt(1e11)) < 0:
+		return 9
+	case whole.Cmp(big.NewInt(1e14)) < 0:
+		return 6
+	case whole.Cmp(big.NewInt(1e17)) < 0:
+		return 3
+	}
+	return 0
+}
+
 var isoShape = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
 
 // ISO8601 is the reference for [parsers.ParseISO8601] (zone required): it
