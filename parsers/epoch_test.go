@@ -1,7 +1,6 @@
 package parsers_test
 
 import (
-	"math/big"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -15,7 +14,7 @@ func TestParseEpochSuccess(t *testing.T) {
 		if !ok || got != want {
 			t.Fatalf("unexpected time for %q; got %d, %v; want %d", in, got, ok, want)
 		}
-		if ref, ok := refEpoch(in); !ok || ref != want {
+		if ref, ok := parsertest.Epoch(in); !ok || ref != want {
 			t.Fatalf("unexpected reference time for %q; got %d, %v; want %d", in, ref, ok, want)
 		}
 	}
@@ -57,16 +56,6 @@ func TestParseEpochFailure(t *testing.T) {
 	f("99999999999999")
 	f("99999999999999999")
 	f("9223372037")
-}
-
-// refEpoch reads an epoch number with math/big: its whole part picks
-// the unit (parsertest.EpochExp).
-func refEpoch(s string) (int64, bool) {
-	x, ok := new(big.Rat).SetString(s)
-	if !ok || x.Sign() < 0 {
-		return 0, false
-	}
-	return parsertest.Scale(x, parsertest.EpochExp(x))
 }
 
 func TestParseEpochAllocs(t *testing.T) {

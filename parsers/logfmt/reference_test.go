@@ -216,21 +216,7 @@ func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers
 
 func refTime(s string) (int64, bool) {
 	if refNum.MatchString(s) {
-		whole, ok := parsertest.Decimal(strings.Split(s, ".")[0], 0)
-		var exp int64
-		switch {
-		case !ok:
-			return 0, false
-		case whole < 1e11:
-			exp = 9
-		case whole < 1e14:
-			exp = 6
-		case whole < 1e17:
-			exp = 3
-		default:
-			exp = 0
-		}
-		return parsertest.Decimal(s, exp)
+		return parsertest.Epoch(s)
 	}
 	return parsertest.ISO8601(s)
 }

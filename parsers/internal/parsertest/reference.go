@@ -55,6 +55,18 @@ func EpochExp(x *big.Rat) int64 {
 	return 0
 }
 
+// Epoch is the reference for [parsers.ParseEpoch]: the non-negative
+// decimal number s in Unix nanoseconds, its unit by EpochExp, truncated,
+// and false when that does not fit in an int64. It panics when s is not a
+// number: callers check its shape first.
+func Epoch(s string) (int64, bool) {
+	x, ok := new(big.Rat).SetString(s)
+	if !ok {
+		panic("BUG: parsertest.Epoch: not a number: " + s)
+	}
+	return Scale(x, EpochExp(x))
+}
+
 var isoShape = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
 
 // ISO8601 is the reference for [parsers.ParseISO8601] (zone required): it
