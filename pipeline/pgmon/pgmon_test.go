@@ -146,21 +146,6 @@ func TestConnections(t *testing.T) {
 	}
 }
 
-// sleep runs SELECT pg_sleep(60) on a connection of its own until the
-// test ends, and returns its pid once the query runs.
-func sleep(t *testing.T, dsn string) uint32 {
-	t.Helper()
-	c := connect(t, dsn)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.Exec(ctx, "SELECT pg_sleep(60)")
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	return c.PgConn().PID()
-}
-
 // longQueries polls until the query of pid is among the long ones.
 func longQueries(t *testing.T, m *Monitor, pid uint32) []metriclinetest.Line {
 	t.Helper()
@@ -179,10 +164,10 @@ func longQueries(t *testing.T, m *Monitor, pid uint32) []metriclinetest.Line {
 
 func TestLongQuery(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
-	first := sleep(t, dsn)
+	first := pgtest.Busy(t, dsn, "SELECT pg_sleep(60)")
 	m := newMonitor(t, Options{DSN: dsn, LongQuery: 300 * time.Millisecond})
 	longQueries(t, m, first)
-	second := sleep(t, dsn)
+	second := pgtest.Busy(t, dsn, "SELECT pg_sleep(60)")
 	ls := longQueries(t, m, second)
 	var seen []string
 	longest := 0.0

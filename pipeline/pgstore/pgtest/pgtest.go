@@ -146,3 +146,26 @@ func QueryInt(t testing.TB, dsn, q string, args ...any) int64 {
 	}
 	return n
 }
+
+// Busy runs query (a SELECT pg_sleep(…)) on a connection of its own,
+// in the background until the test ends, and returns the connection's
+// pid (the query may not have started yet).
+func Busy(t testing.TB, dsn, query string) uint32 {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		conn.Exec(ctx, query) // cancelled when the test ends
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		conn.Close(context.Background())
+	})
+	return conn.PgConn().PID()
+}
