@@ -32,5 +32,6 @@ func startNotify(c *config, logf func(string, ...any)) (*notify.Notifier, error)
 		}
 		n.Notify(e)
 	}
+	c.opts.OnLead = n.SetOpen
 	return n, nil
 }

@@ -32,7 +32,7 @@ func (s *Service) detectLoop(ctx context.Context) {
 	var d *detector
 	defer func() {
 		if d != nil {
-			d.leader.Close()
+			s.resign(d)
 		}
 	}()
 	for {
@@ -54,7 +54,7 @@ func (s *Service) detectLoop(ctx context.Context) {
 			// The engine may have taken windows that were not saved:
 			// start again from the store, as a new leader would.
 			s.o.Logf("detection: %v", err)
-			d.leader.Close()
+			s.resign(d)
 			d = nil
 		}
 		if err := s.readProgress(ctx); err != nil {
@@ -81,6 +81,7 @@ func (s *Service) lead(ctx context.Context) (*detector, error) {
 	}
 	if prog.ClosedTo.IsZero() {
 		s.o.Logf("detection: leading, from the start")
+		s.onLead(d)
 		return d, nil
 	}
 	from := prog.ClosedTo
@@ -94,7 +95,33 @@ func (s *Service) lead(ctx context.Context) (*detector, error) {
 	}
 	d.closedTo = prog.ClosedTo
 	s.o.Logf("detection: leading, replayed from %s to %s", from.Format(time.RFC3339), prog.ClosedTo.Format(time.RFC3339))
+	s.onLead(d)
 	return d, nil
+}
+
+// onLead tells Options.OnLead of the incidents open in d's engine, which
+// this leader now keeps firing (they were opened, and their events sent,
+// before it led).
+func (s *Service) onLead(d *detector) {
+	if s.o.OnLead == nil {
+		return
+	}
+	open := []incident.Incident{}
+	for _, in := range d.eng.Incidents() {
+		if in.Status == incident.Open {
+			open = append(open, in)
+		}
+	}
+	s.o.OnLead(open)
+}
+
+// resign gives up the lead of d: the lock, and the incidents kept firing,
+// which the next leader takes over.
+func (s *Service) resign(d *detector) {
+	d.leader.Close()
+	if s.o.OnLead != nil {
+		s.o.OnLead(nil)
+	}
 }
 
 // replayHorizon is how far before the first window that matters a

@@ -52,6 +52,13 @@ type Options struct {
 	// OnEvent, if set, receives each incident event once it is stored,
 	// from the detection goroutine.
 	OnEvent func(incident.Event)
+	// OnLead, if set, is called from the detection goroutine when this
+	// instance starts leading detection, with the incidents open where
+	// detection stopped (found again, with their ids, by the replay;
+	// opened by this or another instance, whose events were sent then),
+	// before any OnEvent of its lead; and with none when it stops
+	// leading. A notifier keeps these firing (notify.Notifier.SetOpen).
+	OnLead func(open []incident.Incident)
 	// DeadLetter, when its Topic is set, sends rejected messages to that
 	// topic (a [kafkasrc.DeadLetter], which must exist): the sampled
 	// rejected lines of each batch (at most Engine.MalformedSamples per

@@ -161,6 +161,15 @@ func (a *Alertmanager) observe(e *incident.Event) {
 	a.open[e.Incident.ID] = e.Incident
 }
 
+func (a *Alertmanager) setOpen(open []incident.Incident) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	clear(a.open)
+	for _, in := range open {
+		a.open[in.ID] = in
+	}
+}
+
 func (a *Alertmanager) resendEvery() time.Duration { return a.every }
 
 // resend posts the alerts of the open incidents, in one request.

@@ -26,7 +26,9 @@
 // it restarts), so its sink also re-sends the open incidents every
 // AlertmanagerOptions.Resend (1m by default, below Alertmanager's
 // default resolve_timeout of 5m), each with an endsAt four intervals
-// ahead; a resolved incident is sent with its end as endsAt.
+// ahead; a resolved incident is sent with its end as endsAt. A new
+// detection leader gives the notifier the incidents it takes over
+// (Notifier.SetOpen): they are re-sent without a second "opened" event.
 //
 // # Concurrency
 //

@@ -166,6 +166,23 @@ func (n *Notifier) Notify(e incident.Event) {
 	}
 }
 
+// SetOpen replaces the open incidents that the sinks which re-send their
+// receiver's state (Alertmanager) keep firing, without sending any
+// event: for a new detection leader, which takes over the incidents
+// another instance opened (and sent the events of), so that their
+// alerts do not resolve by timeout; and with none for an instance that
+// stops leading, so that it does not keep firing what the new leader may
+// resolve. The next re-send (AlertmanagerOptions.Resend) sends them.
+// Incidents are kept by value; their Evidence slices are shared. Safe
+// for concurrent use with Notify.
+func (n *Notifier) SetOpen(open []incident.Incident) {
+	for _, w := range n.workers {
+		if r, ok := w.sink.(resender); ok {
+			r.setOpen(open)
+		}
+	}
+}
+
 // Stats returns each sink's counters, in the order of the sinks given to
 // New.
 func (n *Notifier) Stats() []Stats {

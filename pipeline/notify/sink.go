@@ -43,6 +43,8 @@ type resender interface {
 	// observe sees each accepted event as Notify queues it, from Notify's
 	// caller: it must be quick and must not block.
 	observe(e *incident.Event)
+	// setOpen replaces the open incidents resend sends (Notifier.SetOpen).
+	setOpen(open []incident.Incident)
 	// resendEvery is the interval of resend.
 	resendEvery() time.Duration
 	// resend sends the state; ctx bounds the attempt.
