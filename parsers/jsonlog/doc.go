@@ -52,7 +52,8 @@
 // are case-sensitive. A repeated key keeps its last value, as in
 // encoding/json.
 //
-//   - Time: time, ts, timestamp, @timestamp, start_time.
+//   - Time: time, ts, timestamp, @timestamp, start_time, requestTimeEpoch,
+//     requestTime (AWS API Gateway).
 //   - Level: level, lvl, severity.
 //   - Message: msg, message.
 //   - Status: status, status_code, statusCode, DownstreamStatus,
@@ -140,9 +141,11 @@
 //     span of int64 nanoseconds); or a number of seconds, milliseconds,
 //     microseconds or nanoseconds since the Unix epoch, by magnitude
 //     ([parsers.EpochScale]): below 1e11 seconds, below 1e14 ms, below
-//     1e17 µs, else ns. Fractions
-//     are exact (Caddy's 1716723772.6014807 is ...772601480700 ns), and
-//     truncated below the nanosecond. Negative numbers are rejected.
+//     1e17 µs, else ns. Fractions are exact (Caddy's 1716723772.6014807
+//     is ...772601480700 ns), and truncated below the nanosecond.
+//     Negative numbers are rejected. Or a string in the Common Log
+//     Format, "01/Mar/2026:10:00:11 +0000" ([parsers.ParseCLFTime]): AWS
+//     API Gateway's requestTime, nginx's $time_local.
 //   - Status ([ReasonStatus]): digits only, 100 to 999, or 0 when no
 //     response was sent (Caddy, Traefik), which sets
 //     [parsers.Record].ZeroStatus on an HTTP line; a string may add a

@@ -70,7 +70,7 @@ type aliasGroup struct {
 // and every name of the line's object wins over every name of a nested
 // object.
 var aliasGroups = []aliasGroup{
-	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp", "start_time"}},
+	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp", "start_time", "requestTimeEpoch", "requestTime"}},
 	{f: fLevel, in: inTop, names: []string{"level", "lvl", "severity"}},
 	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
 	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code", "statusCode", "DownstreamStatus", "response_code"}},

@@ -19,7 +19,7 @@ type lineGen struct {
 }
 
 var (
-	genTopKeys = strings.Fields(`time ts timestamp @timestamp level lvl severity msg message
+	genTopKeys = strings.Fields(`time ts timestamp @timestamp requestTime requestTimeEpoch level lvl severity msg message
 		status status_code method request_method request_uri uri url path proto server_protocol
 		client_ip clientip remote_ip remote_addr ip user_agent http_user_agent ua referer referrer
 		http_referer user_id user uid userId username size body_bytes_sent bytes bytes_sent
@@ -37,7 +37,7 @@ var (
 		"200", "404", "0", "99", "1000", "2e2", "-1", "12", "12.5", "0.017557019", "1.5e-3",
 		"12.5ms", "1.2s", "850µs", "850μs", "1h2m3.5s", "+.5s", "-1s", "1d", "ms", ".s", "0", "1.5.5s",
 		"9223372036854775807ns", "9223372036854775808ns", "2562047h", "0.000000001s",
-		"1716723772.6014807", "1716723772601", "-5", "1e400",
+		"1716723772.6014807", "1716723772601", "01/Mar/2026:10:00:11 +0000", "31/feb/2026:10:00:11 -0130", "01/Mar/2026:10:00:11 +2400", "-5", "1e400",
 	}
 	genEscapes = []string{`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\u00e9`, `\u0000`,
 		`\ud83d\ude00`, `\ud800`, `\udc00`, `\ud800\u0041`, `\uDBFF\uDFFF`, `\ud800\ud800`, "\xff", "é", "😀"}

@@ -82,6 +82,11 @@ func TestParseSuccess(t *testing.T) {
 	// Issue 10: zap's ISO 8601 zone without a colon; ±hh.
 	f(`{"time":"2026-01-02T03:04:05.000+0900","msg":"m"}`, `app time=1767290645000000000 msg="m"`)
 	f(`{"time":"2026-01-02T03:04:05-01","msg":"m"}`, `app time=1767326645000000000 msg="m"`)
+	// Issue 10: AWS API Gateway's requestTime (Common Log Format), its
+	// requestTimeEpoch (ms); the format of nginx's $time_local too.
+	f(`{"requestTime":"01/Mar/2026:10:00:11 +0000","status":"200","httpMethod":"GET","resourcePath":"/"}`, `http time=1772359211000000000 status=200 method="GET" target="/"`)
+	f(`{"requestTimeEpoch":1772359211123,"requestTime":"01/Mar/2026:10:00:11 +0000","msg":"m"}`, `app time=1772359211123000000 msg="m"`)
+	f(`{"time":"17/May/2015:10:05:03 +0200","msg":"m"}`, `app time=1431849903000000000 msg="m"`)
 	// Time: epoch numbers by magnitude, exact fractions, strings holding one.
 	f(`{"ts":1716723772.6014807,"msg":"m"}`, `app time=1716723772601480700 msg="m"`)
 	f(`{"ts":1716723772,"msg":"m"}`, `app time=1716723772000000000 msg="m"`)
@@ -406,7 +411,8 @@ func TestParseFailure(t *testing.T) {
 	f(`{"time":"2A00-01-01 00:00:00Z","msg":"m"}`, ReasonTime, 0)
 	f(`{"time":"1677-12-31T23:59:59Z","msg":"m"}`, ReasonTime, 0)
 	f(`{"time":"2262-01-01T00:00:00Z","msg":"m"}`, ReasonTime, 0)
-	f(`{"time":"17/May/2015:10:05:03 +0000","msg":"m"}`, ReasonTime, 0)
+	f(`{"time":"17/May/2015:10:05:03+0000","msg":"m"}`, ReasonTime, 0)
+	f(`{"time":"17/Mai/2015:10:05:03 +0000","msg":"m"}`, ReasonTime, 0)
 	f(`{"time":"yesterday","msg":"m"}`, ReasonTime, 0)
 	f(`{"ts":-1,"msg":"m"}`, ReasonTime, 0)
 	f(`{"ts":-0,"msg":"m"}`, ReasonTime, 0)

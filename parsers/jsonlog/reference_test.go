@@ -266,7 +266,7 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	}
 
 	var bad bool
-	if s, num, ok := refNumeric(append(mapped(parsers.RoleTime), values("time ts timestamp @timestamp start_time", top)...)); ok {
+	if s, num, ok := refNumeric(append(mapped(parsers.RoleTime), values("time ts timestamp @timestamp start_time requestTimeEpoch requestTime", top)...)); ok {
 		if r.Time, bad = refTime(s, num); bad {
 			return result{Reason: ReasonTime}
 		}
@@ -378,7 +378,8 @@ func refTime(s string, num bool) (ns int64, bad bool) {
 	}
 	m := refRFC3339.FindStringSubmatch(s)
 	if m == nil {
-		return 0, true
+		t, ok := parsertest.CLFTime(s)
+		return t, !ok
 	}
 	n := func(i int) int { x, _ := strconv.Atoi(m[i]); return x }
 	year, month, day, hour, minute, sec := n(1), n(2), n(3), n(4), n(5), n(6)

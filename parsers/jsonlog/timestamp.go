@@ -3,12 +3,17 @@ package jsonlog
 import "github.com/vigil-ops/vigil/parsers"
 
 // parseTime converts the text of a time value, a JSON number or the
-// contents of a string, to Unix nanoseconds. num tells which it is.
+// contents of a string, to Unix nanoseconds. num tells which it is. A
+// string is an epoch number, an RFC 3339 time, or a Common Log Format
+// time (AWS API Gateway's requestTime).
 func parseTime(s []byte, num bool) (int64, bool) {
 	if num || isNumber(s) {
 		return parseEpoch(s)
 	}
-	return parseRFC3339(s)
+	if t, ok := parseRFC3339(s); ok {
+		return t, true
+	}
+	return parsers.ParseCLFTime(s)
 }
 
 // parseEpoch converts an epoch number (JSON number text) to Unix

@@ -67,6 +67,24 @@ func Epoch(s string) (int64, bool) {
 	return Scale(x, EpochExp(x))
 }
 
+var clfShape = regexp.MustCompile(`^[0-9]{2}/[A-Za-z]{3}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} [+-]([0-9]{2})([0-9]{2})$`)
+
+// CLFTime is the reference for [parsers.ParseCLFTime]: the exact shape by
+// regexp, the value by time.Parse, and by hand the ranges time.Parse does
+// not check (a zone of +2400, the years); Unix nanoseconds, false when s
+// is not such a time.
+func CLFTime(s string) (int64, bool) {
+	m := clfShape.FindStringSubmatch(s)
+	if m == nil || m[1] > "23" || m[2] > "59" {
+		return 0, false
+	}
+	t, err := time.Parse("02/Jan/2006:15:04:05 -0700", s)
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
+		return 0, false
+	}
+	return t.UnixNano(), true
+}
+
 var isoShape = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2}:[0-9]{2})(?:[.,]([0-9]+))?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$`)
 
 // ISO8601 is the reference for [parsers.ParseISO8601] (zone required): it
