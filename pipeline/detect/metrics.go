@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -294,17 +295,17 @@ func (a *metricAcc) evidence(t *tier) *incident.MetricEvidence {
 func describeMetric(e *Engine, tr *track) string {
 	t := tr.tier
 	ev := tr.acc.metric.evidence(t)
-	s := fmt.Sprintf("%s of %s %s %s (%s of each window", t.kind, tr.key.subject, t.metric.rule.Direction, num6(t.threshold), t.metric.rule.Statistic)
+	s := fmt.Sprintf("%s of %s %s %s (%s of each window", t.kind, tr.key.subject, t.metric.rule.Direction, value2(t.threshold), t.metric.rule.Statistic)
 	if ev.Window != "" {
 		s += " over " + ev.Window
 	}
 	s += fmt.Sprintf("): worst %s; %s points from %s to %s, mean %s, %s",
-		num6(tr.peak.value), num(ev.Samples), num6(ev.Min), num6(ev.Max), num6(ev.Mean), e.between(tr))
+		value2(tr.peak.value), num(ev.Samples), value2(ev.Min), value2(ev.Max), value2(ev.Mean), e.between(tr))
 	if ev.Detail != "" {
 		s += ": " + ev.Detail
 	}
 	return s
 }
 
-// num6 formats a value to at most 6 significant decimals: 85, 91.25.
-func num6(v float64) string { return strconv.FormatFloat(round6(v), 'f', -1, 64) }
+// value2 formats a value to at most 2 decimals: 85, 91.25, 66.67.
+func value2(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }

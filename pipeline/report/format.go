@@ -186,3 +186,41 @@ func runbook(in *incident.Incident) incident.Runbook {
 func fileError(f *File) string {
 	return Visible(f.Error) + "; the lines before it are counted"
 }
+
+// value formats a metric value to at most 2 decimals: "87.5", "1,500.5".
+func value(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	if n, err := strconv.ParseUint(strings.TrimPrefix(whole, "-"), 10, 64); err == nil {
+		whole = num(n)
+		if neg {
+			whole = "-" + whole
+		}
+	}
+	if frac != "" {
+		return whole + "." + frac
+	}
+	return whole
+}
+
+// threshold formats a metric series' rule: "> 85 (mean)", or "-" without
+// one.
+func threshold(m *MetricSeries) string {
+	switch m.Direction {
+	case "above":
+		return "> " + value(m.Threshold) + " (" + m.Statistic + ")"
+	case "below":
+		return "< " + value(m.Threshold) + " (" + m.Statistic + ")"
+	}
+	return "-"
+}
+
+// crossing formats the time a metric series crossed its threshold: "6m",
+// "0s", or "-" without a rule.
+func crossing(m *MetricSeries) string {
+	if m.Direction == "" {
+		return "-"
+	}
+	return duration(m.Crossing)
+}

@@ -41,6 +41,11 @@ var htmlFuncs = template.FuncMap{
 	"sevClass":      sevClass,
 	"runbook":       func(in incident.Incident) incident.Runbook { return runbook(&in) },
 	"open":          func(in incident.Incident) bool { return in.Status == incident.Open },
+	"value":         value,
+	"threshold":     func(m MetricSeries) string { return threshold(&m) },
+	"crossing":      func(m MetricSeries) string { return crossing(&m) },
+	"metricTitle":   metricTitle,
+	"metricCaption": metricCaption,
 	"counts": func(title string, cs []Count) countList {
 		return countList{Title: title, Counts: cs}
 	},
@@ -76,6 +81,7 @@ type htmlPage struct {
 	StatusMix     []share
 	ClassMix      []share
 	Chart         *chart // nil when no row of the timeline has a time
+	MetricCharts  []metricChart
 	Table         []TimelineRow
 	TableTitle    string
 	TableP95      string // the p95 column's header
@@ -105,7 +111,8 @@ type countList struct {
 func newHTMLPage(r *Report) *htmlPage {
 	rc := *r
 	rc.Schema = Schema
-	p := &htmlPage{Report: &rc, IncidentList: openFirst(r.Incidents), Chart: newChart(r), EndpointLatency: r.Latency.Count > 0}
+	p := &htmlPage{Report: &rc, IncidentList: openFirst(r.Incidents), Chart: newChart(r), EndpointLatency: r.Latency.Count > 0,
+		MetricCharts: newMetricCharts(r)}
 	for _, in := range r.Incidents {
 		if in.Status == incident.Open {
 			p.OpenIncidents++

@@ -27,6 +27,7 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	t.userAgents(r)
 	t.timeline(r)
+	t.metrics(r)
 	t.incidents(r)
 	t.malformed(r)
 	if t.err != nil {
@@ -274,4 +275,19 @@ func (t *textWriter) malformed(r *Report) {
 	for _, s := range in.MalformedSamples {
 		t.printf("  %s:%d: %s: %s\n", Visible(s.File), s.Line, Visible(s.Reason), strconv.Quote(s.Text))
 	}
+}
+
+// metrics writes the metric series: their values and how long they
+// crossed their rule's threshold. Nothing without metrics.
+func (t *textWriter) metrics(r *Report) {
+	if len(r.Metrics) == 0 {
+		return
+	}
+	t.section(fmt.Sprintf("METRICS %d series", len(r.Metrics)))
+	rows := [][]string{{"metric", "subject", "samples", "min", "mean", "p95", "max", "threshold", "crossing"}}
+	for _, m := range r.Metrics {
+		rows = append(rows, []string{Visible(m.Metric), clip(m.Subject, 40), num(m.Samples),
+			value(m.Min), value(m.Mean), value(m.P95), value(m.Max), threshold(&m), crossing(&m)})
+	}
+	t.table(rows)
 }
