@@ -2,12 +2,21 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/vigil-ops/vigil/pipeline/ingest"
+	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 	"github.com/vigil-ops/vigil/pipeline/pgmon"
 	"github.com/vigil-ops/vigil/pipeline/probe"
 )
@@ -120,5 +129,34 @@ func TestProbeMetrics(t *testing.T) {
 	if strings.Contains(body, `vigil_probe_success{probe="new"`) {
 		t.Errorf("unexpected vigil_probe_success of a probe never checked:\n%s", vigilLines(body))
 	}
+	promtoolCheck(t, body) // Last: it may skip.
+}
+
+// TestProbeThroughBinary runs ingest with a probe of a loopback server:
+// its /metrics shows the probe passing.
+func TestProbeThroughBinary(t *testing.T) {
+	c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, ingest.DefaultMonitorTopic))
+	dsn := ingesttest.Migrated(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"status":"ok"}`)) }))
+	defer srv.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	start(t, c.ListenAddrs(), dsn, "--http-addr", addr, "--probe", "api="+srv.URL+"/api/health,expect=ok,every=100ms")
+	want := fmt.Sprintf(`vigil_probe_success{probe="api",url="%s/api/health"} 1`, srv.URL)
+	var body string
+	ingesttest.WaitFor(t, time.Minute, "/metrics to show the probe passing", func() bool {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body = string(b)
+		return strings.Contains(body, want+"\n") && strings.Contains(body, "vigil_monitor_leading 1\n")
+	})
 	promtoolCheck(t, body) // Last: it may skip.
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/vigil-ops/vigil/pipeline"
+	"github.com/vigil-ops/vigil/pipeline/detect"
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 	"github.com/vigil-ops/vigil/pipeline/metricline/metriclinetest"
 	"github.com/vigil-ops/vigil/pipeline/pgmon"
@@ -151,4 +153,55 @@ func TestNewMonitorFailure(t *testing.T) {
 	f(MonitorOptions{Kafka: k, Group: "g", Probes: []probe.Spec{{Name: "a"}}}, "DSN and group")
 	f(MonitorOptions{Kafka: k, DSN: "postgres://h/db", Group: "g"}, "without a PostgreSQL DSN to watch or a probe")
 	f(MonitorOptions{Kafka: k, DSN: "postgres://h/db", Group: "g", Probes: []probe.Spec{{Name: "a"}, {Name: "a"}}}, `two probes named "a"`)
+}
+
+// TestMonitorIncident runs a Service and a Monitor with a probe whose
+// endpoint goes down, then up again: the probe's samples go through the
+// monitor topic into the windows, and endpoint_down opens, then
+// resolves. Windows of 1 s and a hold of 2 s keep it short.
+func TestMonitorIncident(t *testing.T) {
+	c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, DefaultMonitorTopic))
+	dsn := ingesttest.Migrated(t)
+	var up atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if up.Load() {
+			w.Write([]byte("ok"))
+		}
+	}))
+	defer srv.Close()
+	sp, err := probe.ParseSpec("shop=" + srv.URL + "/api/health/payments,expect=ok,every=100ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l ingesttest.Logs
+	defer l.Dump(t)
+	rules := detect.DefaultRules()
+	rules.WindowSize = detect.Duration(time.Second)
+	rules.Metrics.EndpointDown.For = detect.Duration(2 * time.Second)
+	k := ingesttest.KafkaOptions(c.ListenAddrs(), "g")
+	k.Topics = append(k.Topics, DefaultMonitorTopic)
+	svc, err := New(Options{
+		Kafka: k, DSN: dsn, Flush: 200 * time.Millisecond, Idle: 2 * time.Second, MaxBackoff: time.Second,
+		Engine: pipeline.Options{Rules: rules, Lateness: time.Second}, Logf: l.Logf,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { svc.Run(ctx) })
+	defer func() { cancel(); wg.Wait() }()
+	testMonitor(t, MonitorOptions{Kafka: k, DSN: dsn, Group: "g", Probes: []probe.Spec{sp}, LockRetry: 100 * time.Millisecond, Logf: l.Logf})
+
+	status := func() string {
+		for _, in := range ingesttest.ReadIncidents(t, dsn) {
+			if in.Kind == "endpoint_down" {
+				return in.Severity + " " + in.Status
+			}
+		}
+		return ""
+	}
+	ingesttest.WaitFor(t, time.Minute, "endpoint_down to open", func() bool { return status() == "P2 open" })
+	up.Store(true)
+	ingesttest.WaitFor(t, time.Minute, "endpoint_down to resolve", func() bool { return status() == "P2 resolved" })
 }

@@ -89,6 +89,9 @@ func (p *partition) snapshot(generation int, closedTo time.Time) (f pgstore.Flus
 		sw := pgstore.Window{
 			Start: time.Unix(0, w.Start).UTC(), Size: p.c.Config().Size, State: state,
 			Lines: w.Lines, Requests: w.Requests, Errors5xx: w.Status[5],
+			// Not nil, which pgx writes as NULL: a window without
+			// durations (metric samples, application logs) has none.
+			LatencyUS: []int64{}, LatencyN: []int64{},
 		}
 		w.Latency.Each(func(v int64, n uint64) {
 			sw.LatencyUS = append(sw.LatencyUS, v)
