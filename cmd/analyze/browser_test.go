@@ -8,30 +8,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
-
 	"github.com/vigil-ops/vigil/bench/loggen"
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/report"
+	"github.com/vigil-ops/vigil/pipeline/report/browsertest"
 )
 
-// The browser tests drive Chromium with github.com/chromedp/chromedp, a
-// test-only dependency (the programs do not link it): it speaks the
-// DevTools protocol over a pipe, which is what listening to console
-// events, evaluating in the page and screenshots need; chromium's own
-// --dump-dom and --screenshot flags see neither console nor exceptions.
+// The browser tests drive Chromium through pipeline/report/browsertest.
 
 // Hostile strings the browser test writes into a log: the page must show
 // them as text.
@@ -39,9 +28,6 @@ const (
 	hostileScript = "<script>alert(1)</script>"
 	hostileImg    = `"><img src=x onerror=alert(2)>`
 )
-
-// The viewport of the browser test: a laptop's first screen.
-const viewportWidth, viewportHeight = 1280, 900
 
 // TestHTMLInBrowser opens analyze's HTML reports in headless Chromium
 // (Debian's chromium; make deps installs it) and reads them as a person
@@ -54,13 +40,10 @@ func TestHTMLInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser; the full run covers it")
 	}
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t, 60*time.Second)
 	t.Run("harness", func(t *testing.T) { testHarness(t, ctx) })
 	dir := t.TempDir()
-	shots := filepath.Join(os.TempDir(), "vigil-browser")
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := browsertest.ShotDir(t)
 	srv := serve(t, shots)
 	f := func(name string, log []byte, args ...string) *domFacts {
 		t.Helper()
@@ -162,42 +145,6 @@ func (s *server) others(page string) []string {
 	}
 	s.paths = nil
 	return out
-}
-
-// newBrowser starts headless Chromium for the test, with a fresh profile
-// (chromedp makes a temporary --user-data-dir and removes it) and nothing
-// that reaches the network.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("cannot find chromium (%v): run make deps", err)
-		}
-		t.Skipf("no chromium (%v); make deps installs it", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(viewportWidth, viewportHeight),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("cannot start chromium: %v", err)
-	}
-	return ctx
 }
 
 // generatedLog is a loggen log with injected incidents (the options of
@@ -312,75 +259,17 @@ const readDOM = `(() => {
 
 // openPage opens url in a new tab, reads the DOM and, when shots is set,
 // saves a full-page and a first-screen screenshot there. It returns the
-// page's problems: console calls (the page has no script: any call is
-// injected code), exceptions, browser log warnings and errors (a failed
-// load), dialogs.
+// page's problems (browsertest.Tab.Problems; the page has no script: any
+// console call is injected code).
 func openPage(t *testing.T, browser context.Context, name, url, shots string) (*domFacts, []string) {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	defer cancel()
-	var mu sync.Mutex
-	var problems []string
-	add := func(format string, args ...any) {
-		mu.Lock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-		mu.Unlock()
-	}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			var args []string
-			for _, a := range ev.Args {
-				args = append(args, string(a.Value)+a.Description)
-			}
-			add("console.%s(%s)", ev.Type, strings.Join(args, ", "))
-		case *runtime.EventExceptionThrown:
-			d := ev.ExceptionDetails
-			if d.Exception != nil {
-				desc, _, _ := strings.Cut(d.Exception.Description, "\n")
-				add("exception: %s %s", d.Text, desc)
-			} else {
-				add("exception: %s", d.Text)
-			}
-		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
-				add("log %s (%s): %s %s", ev.Entry.Level, ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
-			}
-		case *page.EventJavascriptDialogOpening:
-			add("dialog %s: %q", ev.Type, ev.Message)
-			// A dialog blocks the page: dismiss it outside the event loop.
-			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{})
-		}
-	})
-	if err != nil {
-		t.Fatalf("cannot listen to the page events of %q: %v", name, err)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(viewportWidth, viewportHeight), chromedp.Navigate(url)); err != nil {
-		t.Fatalf("cannot open %q: %v", name, err)
-	}
-	dom, err := chromedp.Run(ctx, chromedp.Evaluate[*domFacts](readDOM))
-	if err != nil {
-		t.Fatalf("cannot read the page of %q: %v", name, err)
-	}
+	tab := browsertest.Open(t, browser, url)
+	dom := browsertest.Eval[*domFacts](t, tab, readDOM)
 	if shots != "" {
-		screenshot(t, ctx, filepath.Join(shots, name+"-first-screen.png"), chromedp.CaptureScreenshot())
-		screenshot(t, ctx, filepath.Join(shots, name+"-full.png"), chromedp.FullScreenshot(100))
+		tab.Screenshot(t, filepath.Join(shots, name+"-first-screen.png"), false)
+		tab.Screenshot(t, filepath.Join(shots, name+"-full.png"), true)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	return dom, slices.Clone(problems)
-}
-
-func screenshot(t *testing.T, ctx context.Context, path string, shot chromedp.Action[[]byte]) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, shot)
-	if err != nil {
-		t.Fatalf("cannot take the screenshot %s: %v", path, err)
-	}
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
+	return dom, tab.Problems()
 }
 
 // checkNumbers compares the page with the JSON report of the same input.
@@ -392,12 +281,12 @@ func checkNumbers(t *testing.T, name string, dom *domFacts, rep *report.Report) 
 			t.Errorf("unexpected %s for %q; got %v; want %v", what, name, got, want)
 		}
 	}
-	f("requests", dom.Requests, grouped(rep.Requests.Total))
+	f("requests", dom.Requests, browsertest.Grouped(rep.Requests.Total))
 	if len(rep.Endpoints) == 0 || len(dom.FirstEndpoint) < 3 {
 		t.Fatalf("unexpected endpoints for %q; got %d in the report and row %q in the page; want some", name, len(rep.Endpoints), dom.FirstEndpoint)
 	}
 	e := rep.Endpoints[0]
-	f("first endpoint", dom.FirstEndpoint, []string{e.Endpoint, grouped(e.Count), grouped(e.Errors5xx)})
+	f("first endpoint", dom.FirstEndpoint, []string{e.Endpoint, browsertest.Grouped(e.Count), browsertest.Grouped(e.Errors5xx)})
 	f("incident rows", len(dom.IncidentRows), len(rep.Incidents))
 	f("incident bands", len(dom.Bands), len(rep.Incidents))
 	f("band labels", dom.BandLabels, len(rep.Incidents))
@@ -468,13 +357,4 @@ func activeContent(dom *domFacts) []string {
 		out = append(out, fmt.Sprintf("%d resources loaded", dom.Resources))
 	}
 	return out
-}
-
-// grouped writes n with thousands separated by commas, as the page does.
-func grouped(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
