@@ -140,3 +140,36 @@ func TestPGConnectionsIncident(t *testing.T) {
 		t.Fatalf("unexpected db_connections incident: %v; want P2 for 127.0.0.1:5432; report:\n%s", in, out)
 	}
 }
+
+// TestPGSlowStatementIncident: with pg_stat_statements in the database, a
+// statement averaging 1.2 s raises slow_statement (over 1000 ms by
+// default).
+func TestPGSlowStatementIncident(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	pgtest.Statements(t, dsn)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	for range 3 {
+		if _, err := c.Exec(ctx, "SELECT pg_sleep(1.2)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code := analyze(t, nil, "-o", "json", "--pg", dsn)
+	if code != 0 {
+		t.Fatalf("unexpected exit status %d; stderr: %s", code, stderr)
+	}
+	for _, in := range incidentsOf(t, out) {
+		if in["kind"] == "slow_statement" && strings.Contains(fmt.Sprint(in["summary"]), "pg_sleep") {
+			if in["severity"] != "P2" {
+				t.Fatalf("unexpected severity of %v; want P2", in)
+			}
+			return
+		}
+	}
+	t.Fatalf("no slow_statement incident of the pg_sleep statement; report:\n%s", out)
+}

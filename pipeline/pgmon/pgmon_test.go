@@ -3,7 +3,6 @@ package pgmon
 import (
 	"context"
 	"errors"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,23 +203,10 @@ func pidString(pid uint32) string { return strconv.FormatUint(uint64(pid), 10) }
 // runs a slow statement there: pg_statement_mean_ms shows it over 1000 ms.
 func TestStatements(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
+	pgtest.Statements(t, dsn)
 	c := connect(t, dsn)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	var preload string
-	if err := c.QueryRow(ctx, "SHOW shared_preload_libraries").Scan(&preload); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(preload, "pg_stat_statements") {
-		msg := "pg_stat_statements is not in the server's shared_preload_libraries (" + preload + "), so CREATE EXTENSION pg_stat_statements cannot be read: make deps sets it up (.ci/deps: ALTER SYSTEM SET shared_preload_libraries, then a restart)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	if _, err := c.Exec(ctx, "CREATE EXTENSION pg_stat_statements"); err != nil {
-		t.Fatal(err)
-	}
 	for range 3 {
 		if _, err := c.Exec(ctx, "SELECT pg_sleep(1.2)"); err != nil {
 			t.Fatal(err)

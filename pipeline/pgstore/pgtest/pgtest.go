@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -168,4 +169,31 @@ func Busy(t testing.TB, dsn, query string) uint32 {
 		conn.Close(context.Background())
 	})
 	return conn.PgConn().PID()
+}
+
+// Statements creates pg_stat_statements in the database of dsn. Where the
+// server does not load it (shared_preload_libraries), the test skips
+// saying so, or fails under CI=true, where `make deps` sets it up.
+func Statements(t testing.TB, dsn string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var preload string
+	if err := conn.QueryRow(ctx, "SHOW shared_preload_libraries").Scan(&preload); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(preload, "pg_stat_statements") {
+		msg := fmt.Sprintf("pg_stat_statements is not in the server's shared_preload_libraries (%q), so its statistics cannot be read: make deps sets it up (.ci/deps: ALTER SYSTEM SET shared_preload_libraries, then a restart)", preload)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := conn.Exec(ctx, "CREATE EXTENSION pg_stat_statements"); err != nil {
+		t.Fatalf("cannot create pg_stat_statements: %v", err)
+	}
 }
