@@ -64,6 +64,8 @@ func TestFormatReports(t *testing.T) {
 	f("gen_traefik_clf.log", want{format: "traefik_clf", status: clf})
 	f("gen_ingress_nginx.log", want{format: "ingress_nginx", status: clf})
 	f("gen_ingress_nginx_0x.log", want{format: "ingress_nginx_realip", status: clf})
+	f("gen_ingress_nginx_0x_alt.log", want{format: "ingress_nginx_realip_alt", status: clf})
+	f("gen_ingress_nginx_0x_noreqid.log", want{format: "ingress_nginx_realip_noreqid", status: clf})
 	f("gen_vcombined.log", want{format: "vcombined", status: clf})
 	f("gen_envoy.log", want{format: "envoy", status: `^\[[^\]]+\] "[^"]*" (\d+) `})
 	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
