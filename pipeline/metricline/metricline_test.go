@@ -89,3 +89,17 @@ func TestAppendOddLabels(t *testing.T) {
 	}()
 	Append(nil, time.Now(), "x", 1, "host")
 }
+
+// TestAppendAllocs: appending to a buffer that has grown allocates
+// nothing, as the package doc says.
+func TestAppendAllocs(t *testing.T) {
+	ts := time.Date(2026, 3, 1, 10, 0, 0, 500, time.UTC)
+	query := "SELECT pg_sleep(60) -- caf\xc3\xa9 \x1b\xff"
+	buf := make([]byte, 0, 1024)
+	n := testing.AllocsPerRun(100, func() {
+		buf = Append(buf[:0], ts, "pg_long_query_seconds", 12.25, "host", "127.0.0.1:5432", "pid", "4242", "query", query)
+	})
+	if n != 0 {
+		t.Fatalf("unexpected allocations per Append; got %v; want 0", n)
+	}
+}
