@@ -49,6 +49,19 @@ func (r *topicReader) read(t *testing.T, d time.Duration) []metriclinetest.Line 
 	return out
 }
 
+// healthServer answers "ok" while up, else 503 without a body.
+func healthServer(t *testing.T, up *atomic.Bool) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !up.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // testMonitor runs a Monitor until stop or the test's end.
 func testMonitor(t *testing.T, o MonitorOptions) (*Monitor, func()) {
 	t.Helper()
@@ -72,13 +85,7 @@ func TestMonitorFailover(t *testing.T) {
 	dsn := ingesttest.Migrated(t)
 	var up atomic.Bool
 	up.Store(true)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !up.Load() {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-		w.Write([]byte("ok"))
-	}))
-	defer srv.Close()
+	srv := healthServer(t, &up)
 	sp, err := probe.ParseSpec("api=" + srv.URL + "/api/health,expect=ok,every=50ms")
 	if err != nil {
 		t.Fatal(err)
@@ -163,12 +170,7 @@ func TestMonitorIncident(t *testing.T) {
 	c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, DefaultMonitorTopic))
 	dsn := ingesttest.Migrated(t)
 	var up atomic.Bool
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if up.Load() {
-			w.Write([]byte("ok"))
-		}
-	}))
-	defer srv.Close()
+	srv := healthServer(t, &up)
 	sp, err := probe.ParseSpec("shop=" + srv.URL + "/api/health/payments,expect=ok,every=100ms")
 	if err != nil {
 		t.Fatal(err)
