@@ -30,6 +30,9 @@ func TestFormatReports(t *testing.T) {
 		app string
 		// cont finds a continuation line; "" for none.
 		cont string
+		// appErr finds, among the application lines, those at level error
+		// or worse; "" to leave the error counts unchecked.
+		appErr string
 	}
 	const clf = `\] "(?:[^"\\]|\\.)*" (\d{1,3}) `
 	f := func(file string, w want) {
@@ -50,6 +53,20 @@ func TestFormatReports(t *testing.T) {
 		}
 		if d := gocmp.Diff(ref.status, rep.Requests.Status, cmpopts.EquateEmpty()); d != "" {
 			t.Errorf("unexpected status counts of %s (-reference +vigil):\n%s", file, d)
+		}
+		if w.appErr == "" {
+			return
+		}
+		// Application errors: all of them in the total, those with a
+		// time in the timeline unless late (Spring Boot's last line is
+		// an hour before the others: its zone is +01:00).
+		errs, timed := refAppErrors(t, data, w.app, w.appErr)
+		var inTimeline uint64
+		for _, row := range rep.Timeline {
+			inTimeline += row.AppErrors
+		}
+		if rep.AppErrors != errs || rep.Input.Late == 0 && inTimeline != timed || inTimeline+rep.Input.Late < timed {
+			t.Errorf("unexpected application errors of %s; got %d, %d in the timeline; want %d, %d", file, rep.AppErrors, inTimeline, errs, timed)
 		}
 	}
 	f("lnav_alb_sample.log", want{format: "aws_alb", status: `^(?:\S+ ){8}(\S+) `})
@@ -81,9 +98,10 @@ func TestFormatReports(t *testing.T) {
 	// Application logs: a timestamp and a level, the level first, or
 	// Spark's yy/MM/dd; stack traces continue.
 	const trace = `^(?:\s|at |Caused by:|\.\.\.|Traceback|[\w.$]+(?:Exception|Error)(?::|$))`
-	f("gen_spring_boot.log", want{format: "applog", app: `^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) +(?:INFO|WARN|ERROR|DEBUG|TRACE) `, cont: trace})
-	f("gen_spark.log", want{format: "applog", app: `^\d\d/\d\d/\d\d \d\d:\d\d:\d\d (?:INFO|WARN|ERROR) `, cont: trace})
-	f("gen_levelfirst.log", want{format: "applog", app: `^\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|CRITICAL)[\] :]`, cont: trace})
+	const errs = `\b(?:ERROR|CRITICAL|FATAL)\b`
+	f("gen_spring_boot.log", want{format: "applog", app: `^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) +(?:INFO|WARN|ERROR|DEBUG|TRACE) `, cont: trace, appErr: errs})
+	f("gen_spark.log", want{format: "applog", app: `^\d\d/\d\d/\d\d \d\d:\d\d:\d\d (?:INFO|WARN|ERROR) `, cont: trace, appErr: errs})
+	f("gen_levelfirst.log", want{format: "applog", app: `^\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|CRITICAL)[\] :]`, cont: trace, appErr: `^\[?` + errs})
 	f("lnav_applog_levelfirst.log", want{format: "applog", app: `^(?:INFO +\| jvm|\d\d/\d\d/\d\d \d\d:\d\d:\d\d INFO )`})
 }
 
@@ -156,4 +174,21 @@ func refReport(t *testing.T, data []byte, status, app, cont string) refReportRes
 		}
 	}
 	return res
+}
+
+// refAppErrors counts the application lines (app) at level error or
+// worse (appErr), and those of them with a time: a clock, hh:mm:ss.
+func refAppErrors(t *testing.T, data []byte, app, appErr string) (errs, timed uint64) {
+	t.Helper()
+	appRe, errRe := regexp.MustCompile(app), regexp.MustCompile(appErr)
+	clock := regexp.MustCompile(`\d\d:\d\d:\d\d`)
+	for _, line := range strings.Split(string(data), "\n") {
+		if appRe.MatchString(line) && errRe.MatchString(line) {
+			errs++
+			if clock.MatchString(line) {
+				timed++
+			}
+		}
+	}
+	return errs, timed
 }
