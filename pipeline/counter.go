@@ -102,17 +102,17 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 	}
 	p := c.w.batch(&job{src: c.st, seq: c.seq, batch: b, directive: c.dir})
 	c.seq++
-	if p.metrics != nil {
-		// Metric samples map in order, here as in Run (ingest never ends:
-		// a sum waits for the next scrape).
-		mapPart(p, &c.cfg, c.pool)
-	}
 	if c.st.format.perSource {
 		c.dir = lastDirective(b.Data, c.dir)
 	}
 	limit := c.closed
 	if c.st.hasTime {
 		limit = max(limit, c.st.newest-int64(c.opts.Lateness))
+	}
+	if p.metrics != nil {
+		// Metric samples map in order, here as in Run (ingest never ends:
+		// a sum waits for the next scrape).
+		mapPart(p, &c.cfg, c.pool, limit)
 	}
 	for start, w := range p.windows {
 		if mergeWindow(c.open, w, start, limit, &c.cfg, c.pool, &p.counts) {
@@ -134,7 +134,7 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 // counts and w goes back to the pool). It reports whether w was merged.
 func mergeWindow(open map[int64]*window.Window, w *window.Window, start, limit int64, cfg *window.Config, pool *windowPool, counts *InputCounts) bool {
 	if start+int64(cfg.Size) <= limit {
-		counts.Late += w.Lines + w.MetricPoints()
+		counts.Late += w.Lines
 		pool.put(w)
 		return false
 	}

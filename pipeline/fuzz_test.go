@@ -21,6 +21,10 @@ func FuzzRun(f *testing.F) {
 		`{"ts":"2026-03-01T00:00:00Z","status":700,"method":"GET","path":"/x","duration_ms":12}` + "\n",
 		`{"level":"error","msg":"boom","time":"2026-03-01T00:00:00+0900"}` + "\n",
 		"\x1b]0;pwned\x07\n\n\r\n",
+		"mem,host=web-1 used_percent=90 1772359200000000000\ncpu,cpu=cpu-total,host=a usage_idle=5 1772359260000000000\n",
+		"# TYPE node_cpu_seconds_total counter\nnode_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 10 1772359200000\nnode_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 5 1772359215000\nnode_memory_MemTotal_bytes 0\n",
+		`{"ts": 1772359200, "name": "probe_success", "value": 0, "labels": {"probe": "api", "severity": "P1"}}` + "\n" +
+			`{"ts": 1, "name": "pg_long_query_seconds", "value": "NaN", "labels": {"host": "h", "pid": "1"}}` + "\n",
 	} {
 		f.Add([]byte(seed), uint8(3))
 	}

@@ -61,7 +61,7 @@ func (m *merger) drain(st *sourceState) {
 func (m *merger) merge(p *part) {
 	st := p.src
 	if p.metrics != nil {
-		mapPart(p, m.cfg, m.pool)
+		mapPart(p, m.cfg, m.pool, m.limit(st))
 	}
 	m.mergeWindows(st, p.windows, &p.counts)
 	if p.idle {
@@ -86,14 +86,27 @@ func (m *merger) merge(p *part) {
 // source's watermark (before them) or an idle close had passed are
 // closed: their lines are late, counted in counts.
 func (m *merger) mergeWindows(st *sourceState, wins map[int64]*window.Window, counts *InputCounts) {
-	limit := m.closedTo
-	if st.hasTime {
-		limit = max(limit, st.newest-int64(m.opts.Lateness))
-	}
+	limit := m.limit(st)
 	for _, start := range slices.Sorted(maps.Keys(wins)) {
-		mergeWindow(m.open, wins[start], start, limit, m.cfg, m.pool, counts)
+		w := wins[start]
+		var points uint64
+		if st.metric != nil {
+			points = w.MetricPoints()
+		}
+		if !mergeWindow(m.open, w, start, limit, m.cfg, m.pool, counts) && st.metric != nil {
+			st.metric.stats.Late += points
+		}
 	}
 	m.maxOpen = max(m.maxOpen, len(m.open))
+}
+
+// limit is the end of the last window closed for st: its watermark, or
+// the windows closed for every source.
+func (m *merger) limit(st *sourceState) int64 {
+	if st.hasTime {
+		return max(m.closedTo, st.newest-int64(m.opts.Lateness))
+	}
+	return m.closedTo
 }
 
 // closeUpTo closes the open windows that end at or before limit, oldest

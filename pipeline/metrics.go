@@ -134,11 +134,13 @@ type metricPart struct {
 type span struct{ from, to int32 }
 
 type keptSample struct {
-	name           span
-	labels         span // indexes into metricPart.labels
-	value          float64
-	time           int64
-	typ            metrics.Type
+	name   span
+	labels span // indexes into metricPart.labels
+	value  float64
+	time   int64
+	typ    metrics.Type
+	// first marks the first sample of its line: a line's samples share
+	// its time, and a late line counts once.
 	stamped, first bool
 }
 
@@ -153,8 +155,8 @@ func (mp *metricPart) put(b []byte) span {
 func (mp *metricPart) bytes(s span) []byte { return mp.buf[s.from:s.to] }
 
 // keep copies s into mp.
-func (mp *metricPart) keep(s *metrics.Sample, stamped bool) {
-	k := keptSample{name: mp.put(s.Name), value: s.Value, time: s.Time, typ: s.Type, stamped: stamped}
+func (mp *metricPart) keep(s *metrics.Sample, stamped, first bool) {
+	k := keptSample{name: mp.put(s.Name), value: s.Value, time: s.Time, typ: s.Type, stamped: stamped, first: first}
 	from := len(mp.labels)
 	for _, l := range s.Labels {
 		mp.labels = append(mp.labels, keptLabel{mp.put(l.Name), mp.put(l.Value)})
@@ -232,10 +234,12 @@ func (w *worker) metricLine(st *sourceState, lineNo uint64, p metrics.Parser, li
 		return // late within the batch, counted as a log line is
 	}
 	mp := part.metrics
+	first := true
 	for ok := true; ok; ok = p.Next(s) {
 		s.Time = t
 		if w.metrics.wants.Wants(s.Name) && len(mp.buf) < maxPartBytes {
-			mp.keep(s, stamped)
+			mp.keep(s, stamped, first)
+			first = false
 		} else {
 			part.unmapped++
 		}
@@ -260,8 +264,9 @@ type MetricInput struct {
 	Samples, Unmapped, Stamped uint64
 	// Points counts the points the samples made; NotCounted those a
 	// window did not count (NaN or ±Inf, or a series past a window's
-	// budget).
-	Points, NotCounted uint64
+	// budget); Late those whose window had closed (a sum or rate emitted
+	// a scrape late; a late sample is a late line).
+	Points, NotCounted, Late uint64
 	// Mapper says which samples mapping ignored: without time for a
 	// stateful op, out of order, or past the mapper's series.
 	Mapper metrics.MapperStats
@@ -278,8 +283,10 @@ func newMetricSource(st *sourceState) *metricSource {
 }
 
 // mapPart maps the samples of part p, the next of its source, into p's
-// windows (new ones from pool, under cfg).
-func mapPart(p *part, cfg *window.Config, pool *windowPool) {
+// windows (new ones from pool, under cfg). A line whose window ends at or
+// before limit (the source's watermark before p, or a closed window) is
+// late: counted in p's counts, its samples not mapped, as a log line's.
+func mapPart(p *part, cfg *window.Config, pool *windowPool, limit int64) {
 	st := p.src
 	if st.metric == nil {
 		st.metric = newMetricSource(st)
@@ -288,8 +295,17 @@ func mapPart(p *part, cfg *window.Config, pool *windowPool) {
 	ms.stats.Unmapped += p.unmapped
 	ms.stats.Samples += p.unmapped + uint64(len(mp.samples))
 	var s metrics.Sample
+	late := false
 	for i := range mp.samples {
 		k := &mp.samples[i]
+		if k.first {
+			if late = cfg.StartOf(k.time)+int64(cfg.Size) <= limit; late {
+				p.counts.Late++
+			}
+		}
+		if late {
+			continue
+		}
 		ms.labels = ms.labels[:0]
 		for _, l := range mp.labels[k.labels.from:k.labels.to] {
 			ms.labels = append(ms.labels, metrics.Label{Name: mp.bytes(l.name), Value: mp.bytes(l.value)})
@@ -351,5 +367,6 @@ func (mi *MetricInput) warnings(name string) []string {
 	add(uint64(mi.Mapper.Late), "samples were not after the previous one of their series and were ignored")
 	add(uint64(mi.Mapper.Dropped), "samples of series past the mapper's limit were dropped")
 	add(mi.NotCounted, "points were not counted (NaN or infinite values, or series past a window's limit)")
+	add(mi.Late, "points came after their window had closed and were not counted")
 	return out
 }
