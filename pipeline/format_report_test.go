@@ -78,7 +78,12 @@ func TestFormatReports(t *testing.T) {
 	f("gen_cloudfront.log", want{format: "cloudfront", status: "sc-status"})
 	f("logfile_haproxy.0", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
 	f("gen_haproxy.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
-	f("gen_traefik_clf.log", want{format: "traefik_clf", status: clf})
+	// Traefik: the whole line, so that the real sample's line with a
+	// broken quote is malformed.
+	const traefik = `\] "[^"]*" (\d{1,3}) \d+ "[^"]*" "[^"]*" \d+ "[^"]*" "[^"]*" \d+ms$`
+	f("gen_traefik_clf.log", want{format: "traefik_clf", status: traefik})
+	f("beats_traefik_clf.log", want{format: "traefik_clf", status: traefik})
+	f("beats_ingress_nginx.log", want{format: "ingress_nginx", status: clf})
 	f("gen_ingress_nginx.log", want{format: "ingress_nginx", status: clf})
 	f("gen_ingress_nginx_0x.log", want{format: "ingress_nginx_realip", status: clf})
 	f("gen_ingress_nginx_0x_alt.log", want{format: "ingress_nginx_realip_alt", status: clf})

@@ -123,6 +123,7 @@ func TestBuiltinReference(t *testing.T) {
 	}
 	f("gen_traefik_clf.log", "traefik_clf")
 	f("gen_ingress_nginx.log", "ingress_nginx")
+	f("beats_ingress_nginx.log", "ingress_nginx")
 	f("gen_ingress_nginx_0x_alt.log", "ingress_nginx_realip_alt")
 	f("gen_ingress_nginx_0x.log", "ingress_nginx_realip")
 	f("gen_ingress_nginx_0x_noreqid.log", "ingress_nginx_realip_noreqid")
