@@ -118,40 +118,12 @@ func TestFollowLivePageInBrowser(t *testing.T) {
 	first, rest, newStart := browsertest.LiveLog(t)
 	_, base, path := followPage(t, first)
 	before := waitReport(t, base, "the first part", firstPart(first))
-	url := base + "/?refresh=1s"
-	tab := browsertest.Open(t, browser, url)
-	dom := browsertest.Eval[*browsertest.LiveDOM](t, tab, browsertest.ReadLiveDOM)
-	browsertest.CheckLiveDOM(t, "first load", dom, before)
-	if n := strings.Count(dom.Text, browsertest.HostileUser); n < 2 {
-		t.Errorf("unexpected page; got %q %d times as text; want it shown in the incidents and the users", browsertest.HostileUser, n)
-	}
-	shots := browsertest.ShotDir(t)
-	tab.Screenshot(t, filepath.Join(shots, "follow-live-first-screen.png"), false)
-	browsertest.SetReaderState(t, tab)
-
-	appendFile(t, path, string(rest))
-	after := waitReport(t, base, "the new incident", func(r *report.Report) bool {
-		return len(browsertest.NewIncidents(before, r, newStart.Add(-5*time.Minute))) > 0
-	})
-	added := browsertest.NewIncidents(before, after, newStart.Add(-5*time.Minute))
-	var d *browsertest.LiveDOM
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		d = browsertest.Eval[*browsertest.LiveDOM](t, tab, browsertest.ReadLiveDOM)
-		if slices.Contains(d.IncidentIDs, added[0]) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the page did not show the new incident %s within 30 s; it shows %v", added[0], d.IncidentIDs)
-		}
-	}
-	// The page and the JSON of the same moment: the run may have moved
-	// on since after was read.
-	browsertest.CheckLiveDOM(t, "after the refresh", d, browsertest.APIReport(t, base))
-	browsertest.CheckRefreshed(t, d, url)
-	for _, p := range tab.Problems() {
-		t.Errorf("unexpected %s in the live page; want none", p)
-	}
-	browsertest.Eval[bool](t, tab, `scrollTo(0, 0); true`)
-	tab.Screenshot(t, filepath.Join(shots, "follow-live-refreshed-first-screen.png"), false)
-	tab.Screenshot(t, filepath.Join(shots, "follow-live-refreshed-full.png"), true)
+	total := uint64(bytes.Count(first, []byte("\n")) + bytes.Count(rest, []byte("\n")))
+	s := &browsertest.LiveScenario{Base: base, Before: before, NewStart: newStart, Shots: "follow-live", Rest: func() *report.Report {
+		appendFile(t, path, string(rest))
+		return waitReport(t, base, "every line and the new incident", func(r *report.Report) bool {
+			return r.Input.Lines == total && len(browsertest.NewIncidents(before, r, newStart.Add(-5*time.Minute))) > 0
+		})
+	}}
+	s.Run(t, browser)
 }

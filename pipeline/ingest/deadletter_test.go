@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -149,28 +148,13 @@ func TestDeadLetter(t *testing.T) {
 	var l ingesttest.Logs
 	defer l.Dump(t)
 
-	ko := ingesttest.KafkaOptions(c.ListenAddrs(), "g")
-	ko.MaxLineBytes = maxLine
-	o := Options{
-		Kafka: ko, DSN: dsn,
-		// Every reject of a batch is sampled, so every one is sent.
-		Engine:     pipeline.Options{MalformedSamples: 100},
-		DeadLetter: kafkasrc.DeadLetterOptions{Topic: deadLetterTopic},
-		Flush:      200 * time.Millisecond, Idle: 2 * time.Second, MaxBackoff: time.Second,
-		Logf: l.Logf,
-	}
-	svc, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := svc.Run(ctx); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-	defer func() { cancel(); wg.Wait() }()
+	o := testOptions(c.ListenAddrs(), dsn, "g", &l)
+	o.Kafka.MaxLineBytes = maxLine
+	// Every reject of a batch is sampled, so every one is sent.
+	o.Engine = pipeline.Options{MalformedSamples: 100}
+	o.DeadLetter = kafkasrc.DeadLetterOptions{Topic: deadLetterTopic}
+	svc, stop := runService(t, o)
+	defer stop()
 
 	tally := ingesttest.Tally(t, valid)
 	ingesttest.WaitConsumed(t, dsn, lines, tally)

@@ -12,14 +12,20 @@ import (
 	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 )
 
-// testService runs a Service until the test ends.
-func testService(t *testing.T, addrs []string, dsn, group string, l *ingesttest.Logs) (*Service, func()) {
-	t.Helper()
-	svc, err := New(Options{
+// testOptions are the Options of the tests' services: fast flushes,
+// idle periods and retries.
+func testOptions(addrs []string, dsn, group string, l *ingesttest.Logs) Options {
+	return Options{
 		Kafka: ingesttest.KafkaOptions(addrs, group), DSN: dsn,
 		Flush: 200 * time.Millisecond, Idle: 2 * time.Second, MaxBackoff: time.Second,
 		Logf: l.Logf,
-	})
+	}
+}
+
+// runService runs a Service of o until the test ends or stop is called.
+func runService(t *testing.T, o Options) (svc *Service, stop func()) {
+	t.Helper()
+	svc, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,9 +36,15 @@ func testService(t *testing.T, addrs []string, dsn, group string, l *ingesttest.
 			t.Errorf("Run: %v", err)
 		}
 	})
-	stop := func() { cancel(); wg.Wait() }
+	stop = func() { cancel(); wg.Wait() }
 	t.Cleanup(stop)
 	return svc, stop
+}
+
+// testService runs a Service of testOptions until the test ends.
+func testService(t *testing.T, addrs []string, dsn, group string, l *ingesttest.Logs) (*Service, func()) {
+	t.Helper()
+	return runService(t, testOptions(addrs, dsn, group, l))
 }
 
 func TestTwoMembersRebalance(t *testing.T) {

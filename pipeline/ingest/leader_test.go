@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -110,26 +109,14 @@ func openAtEnd(t *testing.T) ([][]byte, time.Time) {
 }
 
 // runNotifying runs a Service whose events go to n, as cmd/ingest wires
-// it, until the returned stop.
+// it, until the returned stop, which stops n too.
 func runNotifying(t *testing.T, addrs []string, dsn string, n *notify.Notifier, l *ingesttest.Logs) (stop func()) {
 	t.Helper()
-	svc, err := New(Options{
-		Kafka: ingesttest.KafkaOptions(addrs, "g"), DSN: dsn,
-		Flush: 200 * time.Millisecond, Idle: 2 * time.Second, MaxBackoff: time.Second,
-		OnEvent: n.Notify, OnLead: n.SetOpen, Logf: l.Logf,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := svc.Run(ctx); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
+	o := testOptions(addrs, dsn, "g", l)
+	o.OnEvent, o.OnLead = n.Notify, n.SetOpen
+	_, stopService := runService(t, o)
 	var once sync.Once
-	stop = func() { once.Do(func() { cancel(); wg.Wait(); n.Stop(l.Logf) }) }
+	stop = func() { once.Do(func() { stopService(); n.Stop(l.Logf) }) }
 	t.Cleanup(stop)
 	return stop
 }

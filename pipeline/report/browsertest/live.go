@@ -2,12 +2,15 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,8 +102,8 @@ func NewIncidents(before, after *report.Report, from time.Time) []string {
 	return out
 }
 
-// LiveDOM is what the tests read from the live page (ReadLiveDOM).
-type LiveDOM struct {
+// liveDOM is what the tests read from the live page (readLiveDOM).
+type liveDOM struct {
 	Text          string   `json:"text"`
 	Requests      string   `json:"requests"`
 	FirstEndpoint []string `json:"firstEndpoint"`
@@ -116,8 +119,8 @@ type LiveDOM struct {
 	Resources     []string `json:"resources"`
 }
 
-// ReadLiveDOM is the script that reads a LiveDOM (Eval).
-const ReadLiveDOM = `(() => {
+// readLiveDOM is the script that reads a liveDOM (Eval).
+const readLiveDOM = `(() => {
 	const all = s => [...document.querySelectorAll(s)];
 	const fact = all('#summary .fact').find(f => f.querySelector('span').textContent === 'requests');
 	const details = document.querySelector('#timeline details');
@@ -138,10 +141,10 @@ const ReadLiveDOM = `(() => {
 	};
 })()`
 
-// CheckLiveDOM compares the page with /api/report's report: requests,
+// checkLiveDOM compares the page with /api/report's report: requests,
 // the first endpoint, the incidents and their bands, one script and no
 // event handler attribute.
-func CheckLiveDOM(t testing.TB, when string, dom *LiveDOM, rep *report.Report) {
+func checkLiveDOM(t testing.TB, when string, dom *liveDOM, rep *report.Report) {
 	t.Helper()
 	f := func(what string, got, want any) {
 		t.Helper()
@@ -167,11 +170,11 @@ func CheckLiveDOM(t testing.TB, when string, dom *LiveDOM, rep *report.Report) {
 	f("event handler attributes", dom.OnAttrs, []string{})
 }
 
-// CheckRefreshed checks that the live page at url was refreshed in
+// checkRefreshed checks that the live page at url was refreshed in
 // place: the same document (a marker set on window, one navigation), the
-// scroll position and the open timeline table kept (as SetReaderState
+// scroll position and the open timeline table kept (as setReaderState
 // left them), a note "Updated …", and no request but its own refreshes.
-func CheckRefreshed(t testing.TB, dom *LiveDOM, url string) {
+func checkRefreshed(t testing.TB, dom *liveDOM, url string) {
 	t.Helper()
 	if dom.Marker != "still here" || dom.Navigations != 1 || dom.ScrollY != 300 || !dom.DetailsOpen {
 		t.Errorf("unexpected page state after the refresh; got marker %q, %d navigations, scrollY %v, table open %v; want the same document, scrolled to 300, table open",
@@ -190,10 +193,10 @@ func CheckRefreshed(t testing.TB, dom *LiveDOM, url string) {
 	}
 }
 
-// SetReaderState does what a reader of the live page does before a
+// setReaderState does what a reader of the live page does before a
 // refresh: it sets a marker on window, opens the timeline's table and
-// scrolls down a little (CheckRefreshed reads them).
-func SetReaderState(t testing.TB, tab *Tab) {
+// scrolls down a little (checkRefreshed reads them).
+func setReaderState(t testing.TB, tab *Tab) {
 	t.Helper()
 	Eval[bool](t, tab, `window.vigilMarker = "still here"; document.querySelector("#timeline details").open = true; scrollTo(0, 300); true`)
 }
@@ -205,4 +208,60 @@ func Grouped(n uint64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// LiveScenario is the browser test of a live page, for ingest and
+// analyze --follow alike: the page at Base holds the first part of
+// LiveLog, whose report Before is; Rest feeds the rest of the log and
+// returns /api/report once every line of it is counted and the new
+// incident (starting at NewStart) is found.
+type LiveScenario struct {
+	Base     string
+	Before   *report.Report
+	Rest     func() *report.Report
+	NewStart time.Time
+	// Shots prefixes the names of the screenshots.
+	Shots string
+}
+
+// Run opens the live page in browser and checks it: no console message,
+// exception, failed load or dialog; the numbers of /api/report; the
+// hostile user as text; then, once Rest has fed the rest, the new
+// incident and the new numbers shown without a reload (checkRefreshed).
+// Screenshots go to ShotDir.
+func (s *LiveScenario) Run(t testing.TB, browser context.Context) {
+	t.Helper()
+	url := s.Base + "/?refresh=1s"
+	tab := Open(t, browser, url)
+	dom := Eval[*liveDOM](t, tab, readLiveDOM)
+	checkLiveDOM(t, "first load", dom, s.Before)
+	if n := strings.Count(dom.Text, HostileUser); n < 2 {
+		t.Errorf("unexpected page; got %q %d times as text; want it shown in the incidents and the users", HostileUser, n)
+	}
+	shots := ShotDir(t)
+	tab.Screenshot(t, filepath.Join(shots, s.Shots+"-first-screen.png"), false)
+	setReaderState(t, tab)
+
+	after := s.Rest()
+	added := NewIncidents(s.Before, after, s.NewStart.Add(-5*time.Minute))
+	if len(added) == 0 {
+		t.Fatalf("unexpected incidents after the rest of the log; got %d, none new from %s; want the injected one", len(after.Incidents), s.NewStart)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		dom = Eval[*liveDOM](t, tab, readLiveDOM)
+		if slices.Contains(dom.IncidentIDs, added[0]) && dom.Requests == Grouped(after.Requests.Total) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page did not show the new incident %s and %d requests within 30 s; it shows %v, %s", added[0], after.Requests.Total, dom.IncidentIDs, dom.Requests)
+		}
+	}
+	checkLiveDOM(t, "after the refresh", dom, after)
+	checkRefreshed(t, dom, url)
+	for _, p := range tab.Problems() {
+		t.Errorf("unexpected %s in the live page; want none", p)
+	}
+	Eval[bool](t, tab, `scrollTo(0, 0); true`)
+	tab.Screenshot(t, filepath.Join(shots, s.Shots+"-refreshed-first-screen.png"), false)
+	tab.Screenshot(t, filepath.Join(shots, s.Shots+"-refreshed-full.png"), true)
 }
