@@ -77,6 +77,27 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Errorf("unexpected text for %q; got a page without %q as text; want it shown", "generated", s)
 		}
 	}
+	// A log and a metric file of the same minutes (issue 11): the metric
+	// incidents are bands of the timeline with the log's, and each
+	// series is charted with its threshold.
+	dom = f("metrics", accessMinutes(), "../../testdata/metrics/telegraf.influx")
+	for _, s := range []string{"memory of web-1", "cpu of web-2", "> 85 (mean)", "crossed for 6m"} {
+		if !strings.Contains(dom.Text, s) {
+			t.Errorf("unexpected text for %q; got a page without %q; want the metrics section", "metrics", s)
+		}
+	}
+}
+
+// accessMinutes is 20 minutes of combined lines from 2026-03-01 10:00
+// UTC, the minutes of testdata/metrics/telegraf.influx.
+func accessMinutes() []byte {
+	var b bytes.Buffer
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for s := 0; s < 20*60; s += 2 {
+		at := t0.Add(time.Duration(s) * time.Second)
+		fmt.Fprintf(&b, "10.0.0.%d - - [%s] \"GET /api/items HTTP/1.1\" 200 10 \"-\" \"curl/8\"\n", s%200, at.Format("02/Jan/2006:15:04:05 -0700"))
+	}
+	return b.Bytes()
 }
 
 // testHarness checks that openPage, server.others and activeContent see
