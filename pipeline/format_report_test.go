@@ -78,6 +78,9 @@ func TestFormatReports(t *testing.T) {
 	f("gen_cloudfront.log", want{format: "cloudfront", status: "sc-status"})
 	f("logfile_haproxy.0", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
 	f("gen_haproxy.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
+	f("beats_haproxy.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
+	f("beats_haproxy_noheaders.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
+	f("beats_iis.log", want{format: "w3c", status: "sc-status"})
 	// Traefik: the whole line, so that the real sample's line with a
 	// broken quote is malformed.
 	const traefik = `\] "[^"]*" (\d{1,3}) \d+ "[^"]*" "[^"]*" \d+ "[^"]*" "[^"]*" \d+ms$`
@@ -122,8 +125,9 @@ type refReportResult struct {
 
 // refReport reads data a line at a time: a line starting with '#' is a
 // directive when status is a W3C field name ("#Fields:" then gives the
-// status column), a line status matches is a request, then app, then
-// cont; the rest is malformed. Empty lines are malformed, as the engine
+// status column, and a line with as many values is a request), a line
+// status matches is a request, then app, then cont; the rest is
+// malformed. Empty lines are malformed, as the engine
 // counts them.
 func refReport(t *testing.T, data []byte, status, app, cont string) refReportResult {
 	t.Helper()
@@ -139,7 +143,7 @@ func refReport(t *testing.T, data []byte, status, app, cont string) refReportRes
 	if cont != "" {
 		contRe = regexp.MustCompile(cont)
 	}
-	col := -1
+	col, nfields := -1, 0
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -149,19 +153,15 @@ func refReport(t *testing.T, data []byte, status, app, cont string) refReportRes
 		case w3c && strings.HasPrefix(line, "#"):
 			res.directives++
 			if fields, ok := strings.CutPrefix(line, "#Fields:"); ok {
-				col = -1
+				col, nfields = -1, len(strings.Fields(fields))
 				for i, name := range strings.Fields(fields) {
 					if strings.EqualFold(name, status) {
 						col = i
 					}
 				}
 			}
-		case w3c && col >= 0 && strings.TrimSpace(line) != "":
-			sep := " "
-			if strings.Contains(line, "\t") {
-				sep = "\t"
-			}
-			res.status[strings.Split(line, sep)[col]]++
+		case w3c && col >= 0 && len(w3cValues(line)) == nfields:
+			res.status[w3cValues(line)[col]]++
 			res.http++
 		case statusRe != nil && statusRe.MatchString(line):
 			v := statusRe.FindStringSubmatch(line)[1]
@@ -179,6 +179,15 @@ func refReport(t *testing.T, data []byte, status, app, cont string) refReportRes
 		}
 	}
 	return res
+}
+
+// w3cValues splits a W3C line at its tabs, or at its spaces when it has
+// no tab (none of the samples quotes a value).
+func w3cValues(line string) []string {
+	if strings.Contains(line, "\t") {
+		return strings.Split(line, "\t")
+	}
+	return strings.Fields(line)
 }
 
 // refAppErrors counts the application lines (app) at level error or

@@ -7,7 +7,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
-var samples = []string{"logfile_haproxy.0", "gen_haproxy.log"}
+var samples = []string{"logfile_haproxy.0", "gen_haproxy.log", "beats_haproxy.log", "beats_haproxy_noheaders.log"}
 
 // TestParseFiles compares parser and reference on every sample line and
 // counts the HTTP lines.
@@ -37,6 +37,11 @@ func TestParseFiles(t *testing.T) {
 	}
 	f("logfile_haproxy.0", 13) // 3 "Proxy started" lines and an SSL failure are not HTTP logs
 	f("gen_haproxy.log", 4)
+	// elastic/beats' samples: 9 lines with a host between the server and
+	// the timers (a custom log-format) are not the httplog format, and
+	// are rejected, not misread; the empty last line too.
+	f("beats_haproxy.log", 1)
+	f("beats_haproxy_noheaders.log", 3)
 }
 
 func TestParseSuccess(t *testing.T) {

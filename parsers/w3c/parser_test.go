@@ -9,7 +9,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers/useragent"
 )
 
-var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log"}
+var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log", "beats_iis.log"}
 
 // TestParseFiles compares parser and reference on every line of the
 // samples and counts records, directives and rejections per file.
@@ -41,6 +41,10 @@ func TestParseFiles(t *testing.T) {
 	f("logfile_w3c.5", 0, 1, 1) // #Fields lists 6 fields, the line has 17
 	f("gen_cloudfront.log", 3, 2, 0)
 	f("gen_w3c_fields_change.log", 4, 8, 0)
+	// IIS 10 with #Fields changing twice; its last two lines (Struts
+	// exploit attempts) have the first #Fields' 15 values under the
+	// third's 22: rejected, not misread.
+	f("beats_iis.log", 3, 12, 2)
 }
 
 // TestFieldsChange: the #Fields directive changes mid-file; the parser
