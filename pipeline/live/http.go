@@ -82,11 +82,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 }
 
 func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
-	since, err := h.since(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
 	refresh, err := durationParam(r, "refresh", DefaultRefresh, MinRefresh, MaxRefresh)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -94,9 +89,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
 	defer cancel()
-	rep, err := Report(ctx, h.src, since, time.Time{}, h.opts)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+	rep, since, ok := h.report(ctx, w, r)
+	if !ok {
 		return
 	}
 	parts, err := h.src.Partitions(ctx)
@@ -124,16 +118,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) json(w http.ResponseWriter, r *http.Request) {
-	since, err := h.since(r)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
 	defer cancel()
-	rep, err := Report(ctx, h.src, since, time.Time{}, h.opts)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+	rep, _, ok := h.report(ctx, w, r)
+	if !ok {
 		return
 	}
 	var b bytes.Buffer
@@ -146,14 +134,26 @@ func (h *Handler) json(w http.ResponseWriter, r *http.Request) {
 	w.Write(b.Bytes()) // The client went away: nothing to do.
 }
 
+// report returns the report of r's ?since=, and the range; when it
+// cannot, it answers 400 (a bad since) or 503 (a source that fails) and
+// returns false.
+func (h *Handler) report(ctx context.Context, w http.ResponseWriter, r *http.Request) (*report.Report, time.Duration, bool) {
+	since, err := durationParam(r, "since", h.defaultSince, time.Nanosecond, h.maxSince)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, 0, false
+	}
+	rep, err := Report(ctx, h.src, since, time.Time{}, h.opts)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return nil, 0, false
+	}
+	return rep, since, true
+}
+
 func noStore(h http.Header) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-}
-
-// since reads ?since=, the default range when absent.
-func (h *Handler) since(r *http.Request) (time.Duration, error) {
-	return durationParam(r, "since", h.defaultSince, time.Nanosecond, h.maxSince)
 }
 
 // durationParam reads the query parameter name as a duration ("90s",
