@@ -92,6 +92,7 @@ func TestFormatReports(t *testing.T) {
 	f("gen_ingress_nginx_0x_alt.log", want{format: "ingress_nginx_realip_alt", status: clf})
 	f("gen_ingress_nginx_0x_noreqid.log", want{format: "ingress_nginx_realip_noreqid", status: clf})
 	f("gen_vcombined.log", want{format: "vcombined", status: clf})
+	f("beats_apache_vhost.log", want{format: "vcombined_noport", status: clf})
 	f("gen_envoy.log", want{format: "envoy", status: `^\[[^\]]+\] "[^"]*" (\d+) `})
 	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
 	f("gen_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})

@@ -31,8 +31,9 @@ var refBuiltins = map[string]*regexp.Regexp{
 	"ingress_nginx_realip_noreqid": regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>[\d.]+) \[\S*\]` + refUpTail + `$`),
 	"envoy": regexp.MustCompile(`^\[(?P<iso>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) \S+ \d+ (?P<bytes>\d+) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>[^"]*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` +
 		refQuotedNC + ` "(?P<host>[^"]*)" ` + refQuotedNC + `$`),
-	"aws_s3":    regexp.MustCompile(`^\S+ \S+ \[(?P<clf>[^\]]+)\] (?P<client>\S+) (?P<user>\S+) \S+ \S+ \S+ ` + refReqRe + ` (?P<status>\d+) \S+ (?P<bytes>\d+|-) \S+ (?P<ms>\d+|-) (?P<upms>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"(?: .*)?$`),
-	"vcombined": regexp.MustCompile(`^(?P<host>[^: ]+):\d+ (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$`),
+	"aws_s3":           regexp.MustCompile(`^\S+ \S+ \[(?P<clf>[^\]]+)\] (?P<client>\S+) (?P<user>\S+) \S+ \S+ \S+ ` + refReqRe + ` (?P<status>\d+) \S+ (?P<bytes>\d+|-) \S+ (?P<ms>\d+|-) (?P<upms>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"(?: .*)?$`),
+	"vcombined_noport": regexp.MustCompile(`^(?P<host>\S+) (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$`),
+	"vcombined":        regexp.MustCompile(`^(?P<host>[^: ]+):\d+ (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$`),
 }
 
 // refBuiltin reads line as format name: the record's fields the formats
@@ -130,6 +131,7 @@ func TestBuiltinReference(t *testing.T) {
 	f("gen_envoy.log", "envoy")
 	f("lnav_s3_sample.log", "aws_s3")
 	f("gen_vcombined.log", "vcombined")
+	f("beats_apache_vhost.log", "vcombined_noport")
 	// The examples of --list-formats too.
 	for _, b := range builtins {
 		var r parsers.Record
