@@ -81,7 +81,7 @@ var builtins = []builtin{
 		example:     `shop.example.com:443 192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"`,
 	},
 	{
-		name:        "vcombined_noport",
+		name: "vcombined_noport",
 		// %l strict ("-"), or a combined line would read as one: its
 		// client as the host and its ident as the client.
 		spec:        `$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`,
