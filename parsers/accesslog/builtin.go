@@ -80,10 +80,10 @@ var builtins = []builtin{
 		description: `Apache vhost_combined (Debian's default): %v:%p, then combined`,
 		example:     `shop.example.com:443 192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"`,
 	},
+	// vcombined_noport's %l is strict ("-"), or a combined line would
+	// read as one: its client as the host and its ident as the client.
 	{
-		name: "vcombined_noport",
-		// %l strict ("-"), or a combined line would read as one: its
-		// client as the host and its ident as the client.
+		name:        "vcombined_noport",
 		spec:        `$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`,
 		description: `Apache combined with the virtual host first and no port: %v %h %l %u %t ... (%l must be "-")`,
 		example:     `shop.example.com 192.0.2.10 - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"`,
