@@ -112,7 +112,7 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 	if p.metrics != nil {
 		// Metric samples map in order, here as in Run (ingest never ends:
 		// a sum waits for the next scrape).
-		mapPart(p, &c.cfg, c.pool, limit)
+		mapPart(p, &c.cfg, c, limit)
 	}
 	for start, w := range p.windows {
 		if mergeWindow(c.open, w, start, limit, &c.cfg, c.pool, &p.counts) {
@@ -224,3 +224,18 @@ type namedSource string
 
 func (namedSource) Read(context.Context, func(Batch) error) error { return nil }
 func (n namedSource) Info() SourceInfo                            { return SourceInfo{Name: string(n)} }
+
+// metricWindow implements metricWindows for the Counter: the window it
+// opens or changes is dirty.
+func (c *Counter) metricWindow(start, limit int64) *window.Window {
+	if start+int64(c.cfg.Size) <= limit {
+		return nil
+	}
+	w := c.open[start]
+	if w == nil {
+		w = c.pool.get(start)
+		c.open[start] = w
+	}
+	c.dirty[start] = true
+	return w
+}

@@ -61,7 +61,7 @@ func (m *merger) drain(st *sourceState) {
 func (m *merger) merge(p *part) {
 	st := p.src
 	if p.metrics != nil {
-		mapPart(p, m.cfg, m.pool, m.limit(st))
+		mapPart(p, m.cfg, m, m.limit(st))
 	}
 	m.mergeWindows(st, p.windows, &p.counts)
 	if p.idle {
@@ -88,14 +88,7 @@ func (m *merger) merge(p *part) {
 func (m *merger) mergeWindows(st *sourceState, wins map[int64]*window.Window, counts *InputCounts) {
 	limit := m.limit(st)
 	for _, start := range slices.Sorted(maps.Keys(wins)) {
-		w := wins[start]
-		var points uint64
-		if st.metric != nil {
-			points = w.MetricPoints()
-		}
-		if !mergeWindow(m.open, w, start, limit, m.cfg, m.pool, counts) && st.metric != nil {
-			st.metric.stats.Late += points
-		}
+		mergeWindow(m.open, wins[start], start, limit, m.cfg, m.pool, counts)
 	}
 	m.maxOpen = max(m.maxOpen, len(m.open))
 }

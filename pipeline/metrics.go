@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -169,6 +170,28 @@ func (mp *metricPart) keep(s *metrics.Sample, stamped, first bool) {
 // batch is far smaller.
 const maxPartBytes = 1 << 30
 
+// metricParts recycles the metricParts the merger has mapped: a batch's
+// samples are copied into one, and growing it anew for every batch was
+// most of a metric run's allocation. Parts that grew past
+// maxPooledPartBytes are dropped (golang/go#23199).
+var metricParts sync.Pool
+
+const maxPooledPartBytes = 16 << 20
+
+func getMetricPart() *metricPart {
+	if mp, ok := metricParts.Get().(*metricPart); ok {
+		mp.buf, mp.samples, mp.labels = mp.buf[:0], mp.samples[:0], mp.labels[:0]
+		return mp
+	}
+	return &metricPart{}
+}
+
+func putMetricPart(mp *metricPart) {
+	if cap(mp.buf) <= maxPooledPartBytes {
+		metricParts.Put(mp)
+	}
+}
+
 // metricWorker is a worker's state for metric inputs.
 type metricWorker struct {
 	parsers map[*format]metrics.Parser
@@ -194,7 +217,7 @@ func (w *worker) metricBatch(st *sourceState, lineNo uint64, data []byte) {
 		p = newMetricParser(st.format)
 		mw.parsers[st.format] = p
 	}
-	w.p.metrics = &metricPart{}
+	w.p.metrics = getMetricPart()
 	for len(data) > 0 {
 		var line []byte
 		line, data = cutLine(data)
@@ -282,11 +305,21 @@ func newMetricSource(st *sourceState) *metricSource {
 	return &metricSource{mapper: m}
 }
 
-// mapPart maps the samples of part p, the next of its source, into p's
-// windows (new ones from pool, under cfg). A line whose window ends at or
-// before limit (the source's watermark before p, or a closed window) is
-// late: counted in p's counts, its samples not mapped, as a log line's.
-func mapPart(p *part, cfg *window.Config, pool *windowPool, limit int64) {
+// metricWindows is where mapped points go: the open windows of a merger
+// or of a Counter. Points go straight there, not into the part's
+// windows: a part's windows are new every batch, and so would be every
+// series' state in them.
+type metricWindows interface {
+	// metricWindow returns the open window starting at start, opening
+	// it, or nil when it ended at or before limit (closed).
+	metricWindow(start, limit int64) *window.Window
+}
+
+// mapPart maps the samples of part p, the next of its source, into the
+// windows of to. A line whose window ends at or before limit (the
+// source's watermark before p, or a closed window) is late: counted in
+// p's counts, its samples not mapped, as a log line's.
+func mapPart(p *part, cfg *window.Config, to metricWindows, limit int64) {
 	st := p.src
 	if st.metric == nil {
 		st.metric = newMetricSource(st)
@@ -315,8 +348,11 @@ func mapPart(p *part, cfg *window.Config, pool *windowPool, limit int64) {
 			ms.stats.Stamped++
 		}
 		ms.points = ms.mapper.AppendPoints(ms.points[:0], &s)
-		ms.addPoints(p.windows, cfg, pool)
+		ms.addPoints(to, cfg, limit)
 	}
+	// The mapper keeps copies of what it needs: the samples may go.
+	p.metrics = nil
+	putMetricPart(mp)
 }
 
 // flushMetrics maps what st's mapper still holds (the last sums and
@@ -329,26 +365,37 @@ func (m *merger) flushMetrics(st *sourceState) {
 	}
 	ms.flushed = true
 	ms.points = ms.mapper.Flush(ms.points[:0])
-	wins := make(map[int64]*window.Window)
-	ms.addPoints(wins, m.cfg, m.pool)
-	m.mergeWindows(st, wins, &m.counts)
+	ms.addPoints(m, m.cfg, m.limit(st))
 	ms.stats.Mapper = ms.mapper.Stats()
 }
 
-// addPoints counts ms's points into wins, by window.
-func (ms *metricSource) addPoints(wins map[int64]*window.Window, cfg *window.Config, pool *windowPool) {
+// addPoints counts ms's points into the windows of to; a point whose
+// window closed (a sum emitted a scrape late) is counted in ms's Late.
+func (ms *metricSource) addPoints(to metricWindows, cfg *window.Config, limit int64) {
 	for _, pt := range ms.points {
-		start := cfg.StartOf(pt.Time)
-		win := wins[start]
-		if win == nil {
-			win = pool.get(start)
-			wins[start] = win
-		}
 		ms.stats.Points++
-		if !win.AddMetric([]byte(pt.Kind), pt.Subject, pt.Time, pt.Value, pt.Detail, pt.Severity) {
+		win := to.metricWindow(cfg.StartOf(pt.Time), limit)
+		switch {
+		case win == nil:
+			ms.stats.Late++
+		case !win.AddMetric([]byte(pt.Kind), pt.Subject, pt.Time, pt.Value, pt.Detail, pt.Severity):
 			ms.stats.NotCounted++
 		}
 	}
+}
+
+// metricWindow implements metricWindows for Run.
+func (m *merger) metricWindow(start, limit int64) *window.Window {
+	if start+int64(m.cfg.Size) <= limit {
+		return nil
+	}
+	w := m.open[start]
+	if w == nil {
+		w = m.pool.get(start)
+		m.open[start] = w
+		m.maxOpen = max(m.maxOpen, len(m.open))
+	}
+	return w
 }
 
 // warnings says, a sentence each, what of the samples of the source

@@ -235,7 +235,7 @@ func (e *Engine) metricObs(i int, ent *entry) {
 		if mt.rule.crosses(v) {
 			sev := mt.rule.Severity
 			var label incident.Severity
-			if label.UnmarshalText([]byte(ent.w.Metrics[k].Severity)) == nil {
+			if l := ent.w.Metrics[k].Severity; l != "" && label.UnmarshalText([]byte(l)) == nil {
 				sev = label
 			}
 			t := mt.tiers[sev]

@@ -60,3 +60,20 @@ func TestMetricsMerge(t *testing.T) {
 		t.Fatalf("unexpected MetricPoints; got %d; want 400", all.MetricPoints())
 	}
 }
+
+// TestAddMetricAllocs: counting a point of a known series with the same
+// detail allocates nothing.
+func TestAddMetricAllocs(t *testing.T) {
+	cfg := Config{}.WithDefaults()
+	w := New(0, &cfg)
+	kind, subject, detail := []byte("long_query"), []byte("db-1 pid 4242"), []byte("SELECT pg_sleep(600) FROM a_rather_long_table_name")
+	i := int64(0)
+	add := func() {
+		i++
+		w.AddMetric(kind, subject, i, float64(i%50), detail, nil)
+	}
+	add()
+	if n := testing.AllocsPerRun(100, add); n >= 1 {
+		t.Fatalf("unexpected allocations per point; got %v; want 0", n)
+	}
+}
