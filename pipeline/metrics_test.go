@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/report"
+	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
 // metricsData is the shared corpus of metric files (testdata/metrics,
@@ -186,5 +187,51 @@ func TestMetricsStamped(t *testing.T) {
 	}
 	if w := rep.Input.Files[0].Warnings; len(w) != 1 || !strings.Contains(w[0], "2 samples without a time were given the file's modification time") {
 		t.Fatalf("unexpected warnings; got %q", w)
+	}
+}
+
+// TestCounterMetrics: ingest's Counter detects a metric topic, maps its
+// samples in order across batches (node_exporter's idle counter becomes
+// a rate), and hands out the windows they changed with their series; a
+// window that encodes and decodes keeps them.
+func TestCounterMetrics(t *testing.T) {
+	c, err := pipeline.NewCounter("metrics/0", pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := func(s int, idle float64) string {
+		return fmt.Sprintf("node_cpu_seconds_total{cpu=\"0\",mode=\"idle\",host=\"db-1\"} %g %d\n", idle, (t0.Unix()+int64(s))*1000)
+	}
+	// 15 s scrapes, 3 s idle each: busy 80 %; one scrape a batch.
+	for k := range 9 {
+		if _, err := c.Count(pipeline.Batch{Data: []byte(line(15*k, 100+3*float64(k)))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.Format() != "prometheus" {
+		t.Fatalf("unexpected format; got %q; want prometheus", c.Format())
+	}
+	var got []string
+	err = c.Dirty(func(w *window.Window) error {
+		b, err := w.AppendBinary(nil)
+		if err != nil {
+			return err
+		}
+		d, err := window.Decode(b, c.Config())
+		if err != nil {
+			return err
+		}
+		for k, m := range d.Metrics {
+			got = append(got, fmt.Sprintf("%s %s %s n=%d mean=%g", time.Unix(0, w.Start).UTC().Format("15:04"), k.Kind, k.Subject, m.Values.Count(), window.Unit(m.Values.Mean())))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rates from the second scrape on; the last waits for the next one.
+	want := []string{"10:00 cpu db-1 n=3 mean=80", "10:01 cpu db-1 n=4 mean=80"}
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Fatalf("unexpected windows; diff (-want +got):\n%s", diff)
 	}
 }
