@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigil-ops/vigil/bench/loggen"
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/report"
 	"github.com/vigil-ops/vigil/pipeline/report/browsertest"
@@ -168,31 +167,18 @@ func (s *server) others(page string) []string {
 	return out
 }
 
-// generatedLog is a loggen log with injected incidents (the options of
-// ingesttest.Generated, without importing its Kafka and PostgreSQL
-// helpers), cut in the middle of its last incident so that it is open at
-// the end, with hostile lines added: a path, a user agent and a user
-// that try to inject markup, and a malformed line that carries both.
+// generatedLog is browsertest.Generated cut in the middle of its last
+// incident so that it is open at the end, with hostile lines added: a
+// path, a user agent and a user that try to inject markup, and a
+// malformed line that carries both.
 func generatedLog(t *testing.T) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	labels, err := loggen.Generate(&b, loggen.Options{Lines: 60000, Seed: 7, Format: loggen.FormatCombinedRT, Rate: 8, Inject: true})
-	if err != nil {
-		t.Fatalf("cannot generate: %v", err)
-	}
-	if len(labels) < 2 {
-		t.Fatalf("unexpected incidents; got %d labels; want 2 or more", len(labels))
-	}
+	data, labels := browsertest.Generated(t)
 	last := labels[len(labels)-1]
 	cut := last.Start.Add(last.End.Sub(last.Start) / 2)
 	var out []byte
-	for line := range bytes.Lines(b.Bytes()) {
-		i, j := bytes.IndexByte(line, '['), bytes.IndexByte(line, ']')
-		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(line[i+1:j]))
-		if err != nil {
-			t.Fatalf("cannot read the time of %q: %v", line, err)
-		}
-		if !ts.Before(cut) {
+	for line := range bytes.Lines(data) {
+		if !browsertest.LineTime(t, line).Before(cut) {
 			break
 		}
 		out = append(out, line...)

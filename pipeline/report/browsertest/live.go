@@ -28,14 +28,10 @@ import (
 // text.
 const HostileUser = "<svg/onload=alert(2)>"
 
-// LiveLog is a loggen log with injected incidents, cut at the minute 10
-// minutes before its last incident starts (a cut within a minute would
-// make the rest of that minute late: the windows are closed once the
-// input is idle), with a hostile user's export spree added to the first
-// part (3 minutes of 20 export requests a minute, half an hour before
-// the cut: an exfiltration incident about that user). It returns the
-// first part, the rest, and the last incident's start.
-func LiveLog(t testing.TB) (first, rest []byte, newStart time.Time) {
+// Generated is the log the browser tests read: loggen's combined_rt
+// with injected incidents (60,000 lines, seed 7, 8 lines a second), and
+// the labels of its incidents, 2 or more.
+func Generated(t testing.TB) ([]byte, []loggen.Label) {
 	t.Helper()
 	var b bytes.Buffer
 	labels, err := loggen.Generate(&b, loggen.Options{Lines: 60000, Seed: 7, Format: loggen.FormatCombinedRT, Rate: 8, Inject: true})
@@ -45,15 +41,41 @@ func LiveLog(t testing.TB) (first, rest []byte, newStart time.Time) {
 	if len(labels) < 2 {
 		t.Fatalf("unexpected incidents; got %d labels; want 2 or more", len(labels))
 	}
+	return b.Bytes(), labels
+}
+
+// LineTime is the time of a line of Generated.
+func LineTime(t testing.TB, line []byte) time.Time {
+	t.Helper()
+	i, j := bytes.IndexByte(line, '['), bytes.IndexByte(line, ']')
+	if i < 0 || j < i {
+		t.Fatalf("cannot find the time of %q", line)
+	}
+	ts, err := time.Parse(timeLayout, string(line[i+1:j]))
+	if err != nil {
+		t.Fatalf("cannot read the time of %q: %v", line, err)
+	}
+	return ts
+}
+
+// timeLayout is the layout of Generated's times.
+const timeLayout = "02/Jan/2006:15:04:05 -0700"
+
+// LiveLog is Generated cut at the minute 10 minutes before its last
+// incident starts (a cut within a minute would make the rest of that
+// minute late: the windows are closed once the input is idle), with a
+// hostile user's export spree added to the first part (3 minutes of 20
+// export requests a minute, half an hour before the cut: an exfiltration
+// incident about that user). It returns the first part, the rest, and
+// the last incident's start.
+func LiveLog(t testing.TB) (first, rest []byte, newStart time.Time) {
+	t.Helper()
+	data, labels := Generated(t)
 	newStart = labels[len(labels)-1].Start
 	cut := newStart.Add(-10 * time.Minute).Truncate(time.Minute)
 	spree := cut.Add(-30 * time.Minute)
-	for line := range bytes.Lines(b.Bytes()) {
-		i, j := bytes.IndexByte(line, '['), bytes.IndexByte(line, ']')
-		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(line[i+1:j]))
-		if err != nil {
-			t.Fatalf("cannot read the time of %q: %v", line, err)
-		}
+	for line := range bytes.Lines(data) {
+		ts := LineTime(t, line)
 		if !ts.Before(cut) {
 			rest = append(rest, line...)
 			continue
@@ -61,7 +83,7 @@ func LiveLog(t testing.TB) (first, rest []byte, newStart time.Time) {
 		first = append(first, line...)
 		if !spree.IsZero() && ts.After(spree) {
 			for k := range 60 {
-				stamp := ts.Add(time.Duration(k) * 3 * time.Second).Format("02/Jan/2006:15:04:05 -0700")
+				stamp := ts.Add(time.Duration(k) * 3 * time.Second).Format(timeLayout)
 				first = fmt.Appendf(first, "203.0.113.66 - %s [%s] \"GET /api/export/orders.csv HTTP/1.1\" 200 812 \"-\" \"curl/8.0\" 0.004\n", HostileUser, stamp)
 			}
 			spree = time.Time{}
