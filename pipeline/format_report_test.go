@@ -76,6 +76,7 @@ func TestFormatReports(t *testing.T) {
 	f("logfile_w3c_big.0", want{format: "w3c", status: "sc-status"})
 	f("gen_w3c_fields_change.log", want{format: "w3c", status: "sc-status"})
 	f("gen_cloudfront.log", want{format: "cloudfront", status: "sc-status"})
+	f("aws_doc_cloudfront.log", want{format: "cloudfront", status: "sc-status"})
 	f("logfile_haproxy.0", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
 	f("gen_haproxy.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})
 	f("beats_haproxy.log", want{format: "haproxy", status: `\[\d\d/\w{3}/\d{4}:[\d:.]+\] \S+ \S+ \S+ (-?\d+) .*"$`})

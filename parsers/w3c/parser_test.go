@@ -9,7 +9,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers/useragent"
 )
 
-var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log", "beats_iis.log"}
+var samples = []string{"logfile_w3c_big.0", "logfile_w3c.0", "logfile_w3c.1", "logfile_w3c.3", "logfile_w3c.5", "gen_cloudfront.log", "gen_w3c_fields_change.log", "beats_iis.log", "aws_doc_cloudfront.log"}
 
 // TestParseFiles compares parser and reference on every line of the
 // samples and counts records, directives and rejections per file.
@@ -45,6 +45,7 @@ func TestParseFiles(t *testing.T) {
 	// exploit attempts) have the first #Fields' 15 values under the
 	// third's 22: rejected, not misread.
 	f("beats_iis.log", 3, 12, 2)
+	f("aws_doc_cloudfront.log", 6, 2, 0)
 }
 
 // TestFieldsChange: the #Fields directive changes mid-file; the parser
@@ -224,6 +225,12 @@ func TestCloudFrontUserAgent(t *testing.T) {
 		if strings.IndexByte(ua, '%') >= 0 {
 			t.Fatalf("unexpected '%%' in user agent %q of gen_cloudfront.log", ua)
 		}
+	}
+	// AWS's documented example: every user agent decoded.
+	uas = userAgents(t, "aws_doc_cloudfront.log")
+	const chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/78.0.3904.108 Safari/537.36"
+	if want := strings.Repeat(chrome+"|", 5) + "curl/7.55.1"; strings.Join(uas, "|") != want {
+		t.Fatalf("unexpected user agents of aws_doc_cloudfront.log; got %q", uas)
 	}
 	// Steady state: no allocation, decoding included.
 	p := NewParser(Options{Fields: fields})
