@@ -11,7 +11,6 @@ import (
 
 // TestParseCLFTime compares ParseCLFTime with the reference
 // (parsertest.CLFTime) on hand-made and random times.
-
 func TestParseCLFTime(t *testing.T) {
 	f := func(in string, want bool) {
 		t.Helper()

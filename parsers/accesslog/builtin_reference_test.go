@@ -103,11 +103,7 @@ func refSum(list string) int64 {
 func TestBuiltinReference(t *testing.T) {
 	f := func(file, format string) {
 		t.Helper()
-		lines := parsertest.ReadLines(t, file)
-		fm, n, err := Detect(joinLines(lines))
-		if err != nil || fm.Name() != format || n != len(lines) {
-			t.Fatalf("unexpected detection of %s; got %v, %d lines, %v; want %s, %d lines", file, fm, n, err, format, len(lines))
-		}
+		fm, lines := detectFile(t, file, format)
 		p := NewParser(fm, Options{})
 		for i, line := range lines {
 			var r parsers.Record

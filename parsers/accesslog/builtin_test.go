@@ -46,11 +46,7 @@ func TestBuiltinFiles(t *testing.T) {
 	}
 	f := func(file, format string, wants ...want) {
 		t.Helper()
-		lines := parsertest.ReadLines(t, file)
-		fm, n, err := Detect(joinLines(lines))
-		if err != nil || fm.Name() != format || n != len(lines) {
-			t.Fatalf("unexpected detection of %s; got %v, %d lines, %v; want %s, %d lines", file, fm, n, err, format, len(lines))
-		}
+		fm, lines := detectFile(t, file, format)
 		p := NewParser(fm, Options{})
 		for i, line := range lines {
 			var r parsers.Record
@@ -87,6 +83,18 @@ func TestBuiltinFiles(t *testing.T) {
 	f("gen_vcombined.log", "vcombined",
 		want{status: 200, target: "/", client: "192.0.2.10", host: "shop.example.com", dur: -1, up: -1, ua: "curl/8.5.0", bytes: 512},
 		want{status: 304, target: "/feed.xml", client: "198.51.100.7", host: "blog.example.com", dur: -1, up: -1, ua: "Feedly/1.0", bytes: -1})
+}
+
+// detectFile reads a sample, checks that Detect picks format for all its
+// lines, and returns the format and the lines.
+func detectFile(t *testing.T, file, format string) (*Format, [][]byte) {
+	t.Helper()
+	lines := parsertest.ReadLines(t, file)
+	fm, n, err := Detect(joinLines(lines))
+	if err != nil || fm.Name() != format || n != len(lines) {
+		t.Fatalf("unexpected detection of %s; got %v, %d lines, %v; want %s, %d lines", file, fm, n, err, format, len(lines))
+	}
+	return fm, lines
 }
 
 func joinLines(lines [][]byte) []byte {
