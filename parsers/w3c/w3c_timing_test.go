@@ -9,12 +9,13 @@ import (
 	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
-// BenchmarkParse: IIS lines, CloudFront lines, an invalid line, and
-// strings.Fields as a baseline for splitting.
+// BenchmarkParse: IIS lines, CloudFront lines (AWS's example: every user
+// agent percent-decoded), an invalid line, and strings.Fields as a
+// baseline for splitting.
 //
 //	go test -run '^$' -bench . -count 6 ./parsers/w3c | benchstat -
 func BenchmarkParse(b *testing.B) {
-	for _, name := range []string{"logfile_w3c_big.0", "gen_cloudfront.log"} {
+	for _, name := range []string{"logfile_w3c_big.0", "gen_cloudfront.log", "aws_doc_cloudfront.log"} {
 		var fields []byte
 		var data [][]byte
 		for _, l := range parsertest.ReadLines(b, name) {
