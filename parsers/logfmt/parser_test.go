@@ -113,6 +113,25 @@ func TestParseAllocs(t *testing.T) {
 
 // timeOrZero writes parsers.NoTime as 0, so that the cases above list a
 // time only when the line has one.
+// TestParseLeadingKey: a leading bare key is the time only when it is
+// one. The logrus text formatter's TTY layout starts with "INFO[0000]"
+// (seconds since start): such a line has no time; it was read at the
+// Unix epoch, the report's time range starting in 1970 (issue 10).
+func TestParseLeadingKey(t *testing.T) {
+	f := func(line string, want int64) {
+		t.Helper()
+		var r parsers.Record
+		err := NewParser(Options{}).Parse([]byte(line), &r)
+		ref, reason := refParse([]byte(line), "")
+		if err != nil || reason != "" || r.Time != want || ref.Time != want {
+			t.Fatalf("unexpected time for %q; got %d, %v; reference %d, %q; want %d", line, r.Time, err, ref.Time, reason, want)
+		}
+	}
+	f(`WARN[0002] slow request   path=/api/orders status=200 duration=1.2s`, parsers.NoTime)
+	f(`web.1 msg=x level=info`, parsers.NoTime)
+	f(`2026-03-01T10:00:00Z app: msg=x level=info`, 1772359200e9)
+}
+
 func timeOrZero(t int64) int64 {
 	if t == parsers.NoTime {
 		return 0

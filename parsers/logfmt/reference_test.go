@@ -166,8 +166,8 @@ func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers
 		if r.Time, ok = refTime(s); !ok {
 			return r, ReasonTime
 		}
-	} else if first != "" {
-		r.Time, _ = parsertest.ISO8601(first)
+	} else if t, ok := parsertest.ISO8601(first); first != "" && ok {
+		r.Time = t
 	}
 	if s, present := num("status"); present && refDigitsR.MatchString(s) {
 		switch {

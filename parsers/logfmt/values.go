@@ -25,8 +25,10 @@ func (p *Parser) fill(r *parsers.Record) (string, int) {
 		if r.Time, ok = parseTime(v.v); !ok {
 			return ReasonTime, v.at
 		}
-	} else if p.first != nil {
-		r.Time, _ = parsers.ParseISO8601(p.first, false)
+	} else if t, ok := parsers.ParseISO8601(p.first, false); ok {
+		// A leading bare key that is no time ("INFO[0000]") leaves the
+		// line without one, not at the Unix epoch.
+		r.Time = t
 	}
 	if v := p.number(fStatus); v != nil && isDigits(v.v) {
 		if len(v.v) == 1 && v.v[0] == '0' {
