@@ -84,8 +84,10 @@
 // Record.Level is the level word as written ("WARNING", "Error"), so that
 // the engine's error levels (error, fatal, critical, panic, …, any case)
 // recognise it, except that SEVERE (java.util.logging's highest level)
-// is "error" and klog's letters are "info", "warn", "error" and "fatal":
-// static slices, not the line. Syslog severities (err, crit, emerg,
+// is "error", klog's letters are "info", "warn", "error" and "fatal", and
+// logrus's four-letter levels of its terminal layout, in capitals only
+// (TRAC, DEBU, ERRO, FATA, PANI; "INFO[0000] msg"), are "trace",
+// "debug", "error", "fatal" and "panic": static slices, not the line. Syslog severities (err, crit, emerg,
 // alert) are not level words: as words they are too common in messages.
 //
 // Record.Message is what follows the level word, without the separators

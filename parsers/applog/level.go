@@ -13,10 +13,13 @@ const (
 
 // Mapped levels: static, never modified.
 var (
+	levelTrace = []byte("trace")
+	levelDebug = []byte("debug")
 	levelInfo  = []byte("info")
 	levelWarn  = []byte("warn")
 	levelError = []byte("error")
 	levelFatal = []byte("fatal")
+	levelPanic = []byte("panic")
 )
 
 // tokenByte marks the bytes of a token: letters, digits and "_.$-", so
@@ -57,8 +60,13 @@ func findLevel(rest []byte) (lvl []byte, end int, ok bool) {
 
 // levelOf returns the level a word names, ignoring case: the word itself,
 // or "error" for SEVERE (java.util.logging's highest level, which the
-// engine's error levels do not name).
+// engine's error levels do not name); logrus's four-letter levels of its
+// terminal layout (TRAC, DEBU, ERRO, FATA, PANI), in capitals only, as
+// the full name.
 func levelOf(w []byte) ([]byte, bool) {
+	if l := logrusLevel(w); l != nil {
+		return l, true
+	}
 	if len(w) < 4 || len(w) > 8 {
 		return nil, false
 	}
@@ -75,6 +83,25 @@ func levelOf(w []byte) ([]byte, bool) {
 		return levelError, true
 	}
 	return nil, false
+}
+
+// logrusLevel returns the level of one of logrus's four-letter names in
+// capitals ("ERRO"), nil for any other word. (INFO and WARN are level
+// words of their own.)
+func logrusLevel(w []byte) []byte {
+	switch string(w) {
+	case "TRAC":
+		return levelTrace
+	case "DEBU":
+		return levelDebug
+	case "ERRO":
+		return levelError
+	case "FATA":
+		return levelFatal
+	case "PANI":
+		return levelPanic
+	}
+	return nil
 }
 
 // klogLevel maps klog's severity letter.

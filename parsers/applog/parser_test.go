@@ -116,6 +116,10 @@ func TestParseSuccess(t *testing.T) {
 	f(`WARNING:root:disk almost full`, want{noTime, "WARNING", "root:disk almost full"})
 	f(`[ERROR] payment 7 failed`, want{noTime, "ERROR", "payment 7 failed"})
 	f(`FATAL`, want{noTime, "FATAL", ""})
+	// logrus's terminal layout: seconds since start, or a full time.
+	f(`ERRO[0003] upstream failed    error="connection refused"`, want{noTime, "error", `[0003] upstream failed    error="connection refused"`})
+	f(`WARN[2026-03-01T10:00:00Z] slow request    path=/x`, want{"2026-03-01T10:00:00Z", "WARN", "slow request    path=/x"})
+	f(`2024-01-02 10:00:00 worker DEBU tick`, want{"2024-01-02T10:00:00Z", "debug", "tick"})
 	f(`DEBUG a b c d e f 2024-01-02 03:04:05 x`, want{noTime, "DEBUG", "a b c d e f 2024-01-02 03:04:05 x"})
 }
 
@@ -139,6 +143,8 @@ func TestParseFailure(t *testing.T) {
 	f(`level=error msg=x`, ReasonNoTime)
 	f(`Info about the release`, ReasonNoTime)
 	f(`INFORMATION 2024-01-02 10:00:00 x`, ReasonNoTime)
+	f(`Erro ao conectar`, ReasonNoTime)
+	f(`2024-01-02 10:00:00 Erro ao conectar`, ReasonNoLevel)
 	f(`ERROR_CODE 5`, ReasonNoTime)
 	f(`17/06/09 20:10:40x INFO spark`, ReasonNoTime)
 	f(`ERROR 2024-13-02 10:00:00 x`, ReasonTime)

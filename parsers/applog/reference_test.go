@@ -95,7 +95,7 @@ func refKlogLine(s string, now time.Time, res refResult) refResult {
 func refGeneric(s string, now time.Time, res refResult) refResult {
 	t, ok, end, found := refStamp(s, len(refPrefix.FindString(s)), now)
 	if !found {
-		if m := refLevelFirst.FindStringSubmatchIndex(s); m != nil && refLevels[strings.ToLower(s[m[2]:m[3]])] {
+		if m := refLevelFirst.FindStringSubmatchIndex(s); m != nil && refIsLevel(s[m[2]:m[3]]) {
 			return refLevelFirstLine(s, m[2], m[3], now, res)
 		}
 		res.cont = refCont.MatchString(s) || refException.MatchString(s)
@@ -120,7 +120,7 @@ func refGeneric(s string, now time.Time, res refResult) refResult {
 			continue
 		}
 		words++
-		if refLevels[strings.ToLower(w)] {
+		if refIsLevel(w) {
 			lvl, lvlEnd = w, tk[1]
 			break
 		}
@@ -189,10 +189,22 @@ func refStamp(s string, pos int, now time.Time) (t int64, ok bool, end int, foun
 
 // refLevel is the level a level word gives: SEVERE is error.
 func refLevel(w string) []byte {
+	if l, ok := refLogrus[w]; ok {
+		return []byte(l)
+	}
 	if strings.ToLower(w) == "severe" {
 		return []byte("error")
 	}
 	return []byte(w)
+}
+
+// refLogrus maps logrus's four-letter levels, in capitals only.
+var refLogrus = map[string]string{"TRAC": "trace", "DEBU": "debug", "ERRO": "error", "FATA": "fatal", "PANI": "panic"}
+
+// refIsLevel reports whether w is a level word.
+func refIsLevel(w string) bool {
+	_, ok := refLogrus[w]
+	return ok || refLevels[strings.ToLower(w)]
 }
 
 // refMessage is the message after a level word or timestamp: without the
