@@ -27,7 +27,8 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
 # deps: the Debian packages the tests drive (kcat, promtool, alertmanager,
-# chromium), installed when missing; quiet when all are there.
+# chromium), installed when missing, and pg_stat_statements preloaded in
+# the local PostgreSQL (a restart, once); quiet when all are there.
 deps:
 	@./.ci/deps
 
