@@ -45,7 +45,7 @@ FUZZ_TARGETS = \
 	FuzzParse:./parsers/accesslog FuzzParseBuiltin:./parsers/accesslog \
 	FuzzParse:./parsers/jsonlog FuzzParse:./parsers/logfmt \
 	FuzzParse:./parsers/awslb FuzzParse:./parsers/haproxy FuzzParse:./parsers/w3c \
-	FuzzParse:./parsers/applog \
+	FuzzParse:./parsers/applog FuzzParseTime:./parsers \
 	FuzzParseInflux:./parsers/metrics FuzzParseProm:./parsers/metrics FuzzParseJSON:./parsers/metrics \
 	FuzzDecode:./pipeline/window FuzzDecode:./sketches/quantile FuzzDecode:./sketches/topk \
 	FuzzRun:./pipeline
