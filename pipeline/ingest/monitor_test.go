@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -162,24 +163,18 @@ func TestNewMonitorFailure(t *testing.T) {
 	f(MonitorOptions{Kafka: k, DSN: "postgres://h/db", Group: "g", Probes: []probe.Spec{{Name: "a"}, {Name: "a"}}}, `two probes named "a"`)
 }
 
-// TestMonitorIncident runs a Service and a Monitor with a probe whose
-// endpoint goes down, then up again: the probe's samples go through the
-// monitor topic into the windows, and endpoint_down opens, then
-// resolves. Windows of 1 s and a hold of 2 s keep it short.
-func TestMonitorIncident(t *testing.T) {
+// monitorService runs, until the test ends, a Service consuming the
+// monitor topic and a Monitor of o writing to it, with windows of 1 s
+// and rules changed by edit; it returns the database.
+func monitorService(t *testing.T, o MonitorOptions, edit func(*detect.Rules)) string {
+	t.Helper()
 	c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, DefaultMonitorTopic))
 	dsn := ingesttest.Migrated(t)
-	var up atomic.Bool
-	srv := healthServer(t, &up)
-	sp, err := probe.ParseSpec("shop=" + srv.URL + "/api/health/payments,expect=ok,every=100ms")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var l ingesttest.Logs
-	defer l.Dump(t)
+	t.Cleanup(func() { l.Dump(t) })
 	rules := detect.DefaultRules()
 	rules.WindowSize = detect.Duration(time.Second)
-	rules.Metrics.EndpointDown.For = detect.Duration(2 * time.Second)
+	edit(&rules)
 	k := ingesttest.KafkaOptions(c.ListenAddrs(), "g")
 	k.Topics = append(k.Topics, DefaultMonitorTopic)
 	svc, err := New(Options{
@@ -192,18 +187,75 @@ func TestMonitorIncident(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { svc.Run(ctx) })
-	defer func() { cancel(); wg.Wait() }()
-	testMonitor(t, MonitorOptions{Kafka: k, DSN: dsn, Group: "g", Probes: []probe.Spec{sp}, LockRetry: 100 * time.Millisecond, Logf: l.Logf})
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	o.Kafka, o.DSN, o.Group, o.LockRetry, o.Logf = k, dsn, "g", 100*time.Millisecond, l.Logf
+	testMonitor(t, o)
+	return dsn
+}
 
-	status := func() string {
-		for _, in := range ingesttest.ReadIncidents(t, dsn) {
-			if in.Kind == "endpoint_down" {
-				return in.Severity + " " + in.Status
-			}
+// incidentStates reads the incidents of kind as subject → "severity
+// status".
+func incidentStates(t *testing.T, dsn, kind string) map[string]string {
+	out := map[string]string{}
+	for _, in := range ingesttest.ReadIncidents(t, dsn) {
+		if in.Kind == kind {
+			out[in.Subject] = in.Severity + " " + in.Status
 		}
-		return ""
 	}
-	ingesttest.WaitFor(t, time.Minute, "endpoint_down to open", func() bool { return status() == "P2 open" })
+	return out
+}
+
+// TestMonitorIncident runs probes whose endpoints go down, then up
+// again: their samples go through the monitor topic into the windows,
+// and endpoint_down opens, P1 for the application's health URL and P2
+// for the other, then resolves. A hold of 2 s keeps it short.
+func TestMonitorIncident(t *testing.T) {
+	var up atomic.Bool
+	srv := healthServer(t, &up)
+	var specs []probe.Spec
+	for _, s := range []string{"api=" + srv.URL + "/api/health", "pay=" + srv.URL + "/api/health/payments"} {
+		sp, err := probe.ParseSpec(s + ",expect=ok,every=100ms")
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs = append(specs, sp)
+	}
+	dsn := monitorService(t, MonitorOptions{Probes: specs}, func(r *detect.Rules) {
+		r.Metrics.EndpointDown.For = detect.Duration(2 * time.Second)
+	})
+	var got map[string]string
+	defer func() {
+		if t.Failed() {
+			t.Logf("endpoint_down incidents: %v", got)
+		}
+	}()
+	want := func(api, pay string) func() bool {
+		return func() bool {
+			got = incidentStates(t, dsn, "endpoint_down")
+			return len(got) == 2 && strings.HasPrefix(got["api"], api) && strings.HasPrefix(got["pay"], pay)
+		}
+	}
+	ingesttest.WaitFor(t, time.Minute, "endpoint_down to open for both", want("P1 open", "P2 open"))
 	up.Store(true)
-	ingesttest.WaitFor(t, time.Minute, "endpoint_down to resolve", func() bool { return status() == "P2 resolved" })
+	ingesttest.WaitFor(t, time.Minute, "endpoint_down to resolve for both", want("P1 resolved", "P2 resolved"))
+}
+
+// TestMonitorDBConnections polls PostgreSQL through the monitor topic: a
+// db_connections threshold of 1 opens an incident for the server.
+func TestMonitorDBConnections(t *testing.T) {
+	pg := pgmon.Options{DSN: pgtest.AdminDSN(), Interval: 100 * time.Millisecond}
+	dsn := monitorService(t, MonitorOptions{PG: pg}, func(r *detect.Rules) {
+		r.Metrics.DBConnections.Threshold = 1
+		r.Metrics.DBConnections.For = detect.Duration(time.Second)
+	})
+	var got map[string]string
+	defer func() {
+		if t.Failed() {
+			t.Logf("db_connections incidents: %v", got)
+		}
+	}()
+	ingesttest.WaitFor(t, time.Minute, "db_connections to open for 127.0.0.1:5432", func() bool {
+		got = incidentStates(t, dsn, "db_connections")
+		return got["127.0.0.1:5432"] == "P2 open"
+	})
 }
