@@ -132,14 +132,21 @@ func NewDatabase(t testing.TB) string {
 	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
 }
 
+// connect connects to dsn, failing the test if it cannot.
+func connect(t testing.TB, dsn string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
 // QueryInt runs a query that returns one integer.
 func QueryInt(t testing.TB, dsn, q string, args ...any) int64 {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := connect(t, dsn)
 	defer conn.Close(ctx)
 	var n int64
 	if err := conn.QueryRow(ctx, q, args...).Scan(&n); err != nil {
@@ -153,10 +160,7 @@ func QueryInt(t testing.TB, dsn, q string, args ...any) int64 {
 // pid (the query may not have started yet).
 func Busy(t testing.TB, dsn, query string) uint32 {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := connect(t, dsn)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -177,10 +181,7 @@ func Busy(t testing.TB, dsn, query string) uint32 {
 func Statements(t testing.TB, dsn string) {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := connect(t, dsn)
 	defer conn.Close(ctx)
 	var preload string
 	if err := conn.QueryRow(ctx, "SHOW shared_preload_libraries").Scan(&preload); err != nil {
