@@ -55,6 +55,9 @@ func (m *merger) drain(st *sourceState) {
 	m.flushMetrics(st)
 	m.admit()
 	m.closeUpTo(m.watermark())
+	if m.opts.OnOpen != nil {
+		m.opts.OnOpen(m.open)
+	}
 }
 
 // merge adds one part of a source, the next in its order.

@@ -73,6 +73,13 @@ type Options struct {
 	// is valid only during the call; read it (window.Window.AppendBinary)
 	// but neither keep nor modify it.
 	OnWindow func(w *window.Window)
+	// OnOpen, if set, is called after each batch is merged with the
+	// windows still open, by start, from the merger goroutine: the newest
+	// lines before their windows close. It must return at once when it
+	// has nothing to do (it is called per batch); the map and windows are
+	// valid only during the call, to read (window.Window.AppendBinary),
+	// neither to keep nor to modify.
+	OnOpen func(open map[int64]*window.Window)
 	// Progress, if set, is called as each batch is parsed, with the raw
 	// bytes the source consumed for it and its lines. It is called from
 	// the workers and must be safe for concurrent use.

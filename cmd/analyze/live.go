@@ -19,8 +19,8 @@ import (
 const pageGrace = 2 * time.Second
 
 // startPage starts the live page of a --follow run on c.httpAddr: a
-// live.Recent fed through o's OnWindow, OnEvent and Progress (chained
-// after theirs) and the live.Handler of ingest over it, at / and
+// live.Recent fed through o's OnWindow, OnOpen, OnEvent and Progress
+// (the last two chained after theirs) and the live.Handler of ingest over it, at / and
 // /api/report. It says where it serves on stderr and returns the stop of
 // the server.
 func startPage(c *config, o *pipeline.Options, stderr io.Writer) (stop func(), err error) {
@@ -30,7 +30,7 @@ func startPage(c *config, o *pipeline.Options, stderr io.Writer) (stop func(), e
 	}
 	name := inputName(c.paths)
 	rec := live.NewRecent(live.RecentOptions{Rules: o.Rules, Name: name, Format: formatName(o), Logf: c.logf(stderr, "live page: ")})
-	o.OnWindow = rec.AddWindow
+	o.OnWindow, o.OnOpen = rec.AddWindow, rec.SnapshotOpen
 	onEvent, progress := o.OnEvent, o.Progress
 	o.OnEvent = func(e incident.Event) {
 		onEvent(e)

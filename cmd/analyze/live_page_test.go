@@ -105,6 +105,44 @@ func TestFollowLivePage(t *testing.T) {
 	}
 }
 
+// TestFollowLivePageOpenWindows: lines whose windows are still open (no
+// idle close within the test, nothing past the lateness) are on the page
+// while the log is written to.
+func TestFollowLivePageOpenWindows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	appendFile(t, path, lines(0, 100))
+	s := start(t, nil, "--follow", "--idle", "1h", "--http-addr", "127.0.0.1:0", path)
+	var base string
+	for deadline := time.Now().Add(time.Minute); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := servingOn.FindStringSubmatch(s.stderr.String()); m != nil {
+			base = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("analyze did not say where it serves within a minute; stderr %s", s.stderr.String())
+		}
+	}
+	waitReport(t, base, "the first 100 lines", func(r *report.Report) bool { return r.Input.Lines == 100 && r.Requests.Total == 100 })
+	// A log still written to: a copy of the open windows a second.
+	appendFile(t, path, lines(100, 50))
+	var r *report.Report
+	for n := 150; ; n++ {
+		if r = browsertest.APIReport(t, base); r.Input.Lines >= 150 {
+			break
+		}
+		if n == 170 {
+			t.Fatalf("/api/report did not show the 150 lines within 20 more (no window closes by then); got %d", r.Input.Lines)
+		}
+		appendFile(t, path, lines(n, 1))
+		time.Sleep(300 * time.Millisecond)
+	}
+	if len(r.Timeline) < 3 || r.Timeline[0].Requests != 60 || r.Timeline[1].Requests != 60 || r.Timeline[2].Requests < 30 {
+		t.Errorf("unexpected timeline of a line a second from 10:00:00; got %+v; want 60, 60 and 30 or more requests", r.Timeline)
+	}
+	if code := s.stop(t, os.Interrupt); code != 0 {
+		t.Errorf("unexpected exit status after Ctrl-C; got %d; want 0", code)
+	}
+}
+
 // TestFollowLivePageInBrowser opens the live page of analyze --follow in
 // headless Chromium: no console message, exception, failed load or
 // dialog; /api/report's numbers; the hostile user as text; then more

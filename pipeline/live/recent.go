@@ -26,6 +26,10 @@ const (
 	// minute for a few thousand requests a minute (a day in 10 MB), more
 	// for a minute with tens of thousands of distinct notable clients.
 	DefaultMaxBytes = 64 << 20
+	// openEvery is how often SnapshotOpen keeps a copy of the open
+	// windows: the page's delay behind the newest lines, besides its
+	// refresh.
+	openEvery = time.Second
 )
 
 // RecentOptions configure a [Recent]. The zero value means every default.
@@ -58,12 +62,16 @@ type RecentOptions struct {
 // OnEvent), so that the live page of a run and of ingest are made by the
 // same Report.
 //
+// The windows still open (the last Lateness of the log, until they
+// close) come from copies of them (SnapshotOpen, its OnOpen) kept every
+// second, so that the page shows the newest lines as ingest's does.
+//
 // Memory is bounded: Recent keeps the windows (encoded, as ingest
 // stores them) that start within RecentOptions.Keep of the newest one,
 // at most RecentOptions.MaxBytes of them, and the incidents open or
 // ended after the oldest window kept.
 //
-// AddWindow and AddEvent are for one goroutine (the engine's merger);
+// AddWindow, SnapshotOpen and AddEvent are for one goroutine (the engine's merger);
 // every method is safe for concurrent use with the others. The reads
 // copy what they return under a mutex and decode nothing while holding
 // it, so that a page being made does not hold up the run.
@@ -74,9 +82,14 @@ type Recent struct {
 	// received is the wall time of the newest lines (Unix ns; 0: none).
 	received atomic.Int64
 
+	// openAt is when SnapshotOpen last kept the open windows; the
+	// feeding goroutine's only.
+	openAt time.Time
+
 	mu        sync.Mutex
 	windows   []stored // by start
 	bytes     int
+	open      []stored // by start, after the windows'
 	incidents map[string]kept
 }
 
@@ -133,6 +146,33 @@ func (r *Recent) AddWindow(w *window.Window) {
 	}
 	r.bytes += len(state)
 	r.trim()
+	// Closed now: the copy of it as it was open goes.
+	r.open = slices.DeleteFunc(r.open, func(o stored) bool { return !o.start.After(s.start) })
+}
+
+// SnapshotOpen keeps a copy of the open windows (encoded), in place of
+// the last one, at most every second: it returns at once otherwise. It
+// has the signature of pipeline.Options.OnOpen; the windows are read only
+// during the call. Cost: one encoding of each open window a second.
+func (r *Recent) SnapshotOpen(open map[int64]*window.Window) {
+	now := time.Now()
+	if now.Sub(r.openAt) < openEvery {
+		return
+	}
+	r.openAt = now
+	ws := make([]stored, 0, len(open))
+	for _, w := range open {
+		state, err := w.AppendBinary(nil)
+		if err != nil {
+			r.o.Logf("cannot keep the open window of %s for the live page: %v", time.Unix(0, w.Start).UTC().Format(time.RFC3339), err)
+			continue
+		}
+		ws = append(ws, stored{start: time.Unix(0, w.Start).UTC(), state: state})
+	}
+	slices.SortFunc(ws, func(a, b stored) int { return a.start.Compare(b.start) })
+	r.mu.Lock()
+	r.open = ws
+	r.mu.Unlock()
 }
 
 // trim drops the oldest windows past Keep or MaxBytes, and the incidents
@@ -185,30 +225,41 @@ func (r *Recent) Progress(_ int64, lines int) {
 }
 
 // Partitions returns the run as one partition: its name and format, the
-// end of its newest window as its newest time, and when lines last came.
+// end of its newest window (open or closed) as its newest time, and when
+// lines last came.
 func (r *Recent) Partitions(context.Context) ([]pgstore.Partition, error) {
 	p := pgstore.Partition{Topic: r.o.Name, Format: r.o.Format}
 	if ns := r.received.Load(); ns != 0 {
 		p.LastMessageAt = time.Unix(0, ns).UTC()
 	}
 	r.mu.Lock()
-	if len(r.windows) > 0 {
-		p.Newest = r.windows[len(r.windows)-1].start.Add(r.size)
+	if ws := r.all(); len(ws) > 0 {
+		p.Newest = ws[len(ws)-1].start.Add(r.size)
 	}
 	r.mu.Unlock()
 	return []pgstore.Partition{p}, nil
 }
 
-// EachWindow calls fn with each window kept that starts in [from, to],
-// in order of start.
+// all returns the windows closed and the copies of the open ones after
+// them, by start; r.mu is held.
+func (r *Recent) all() []stored {
+	if len(r.open) == 0 {
+		return r.windows
+	}
+	return slices.Concat(r.windows, r.open)
+}
+
+// EachWindow calls fn with each window kept (closed, or the last copy of
+// an open one) that starts in [from, to], in order of start.
 func (r *Recent) EachWindow(ctx context.Context, from, to time.Time, fn func(*pgstore.StoredWindow) error) error {
 	r.mu.Lock()
-	lo, _ := slices.BinarySearchFunc(r.windows, from, func(x stored, t time.Time) int { return x.start.Compare(t) })
-	hi, found := slices.BinarySearchFunc(r.windows, to, func(x stored, t time.Time) int { return x.start.Compare(t) })
+	all := r.all()
+	lo, _ := slices.BinarySearchFunc(all, from, func(x stored, t time.Time) int { return x.start.Compare(t) })
+	hi, found := slices.BinarySearchFunc(all, to, func(x stored, t time.Time) int { return x.start.Compare(t) })
 	if found {
 		hi++
 	}
-	ws := slices.Clone(r.windows[lo:max(lo, hi)])
+	ws := slices.Clone(all[lo:max(lo, hi)])
 	r.mu.Unlock()
 	for _, s := range ws {
 		if err := ctx.Err(); err != nil {

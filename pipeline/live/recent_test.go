@@ -19,7 +19,7 @@ import (
 )
 
 // TestRecentMatchesAnalyze: a Recent fed by a run of the engine
-// (Options.OnWindow, OnEvent, Progress) gives the report of the same
+// (Options.OnWindow, OnOpen, OnEvent, Progress) gives the report of the same
 // run's analyze report, as ingest's stored windows do; and its last half
 // hour, the windows and incidents of that range. Meanwhile the report
 // is read as the run goes (for the race detector).
@@ -47,7 +47,7 @@ func TestRecentMatchesAnalyze(t *testing.T) {
 			}
 		}
 	})
-	res, err := pipeline.Run(ctx, []pipeline.Source{src}, pipeline.Options{OnWindow: rec.AddWindow, OnEvent: rec.AddEvent, Progress: rec.Progress})
+	res, err := pipeline.Run(ctx, []pipeline.Source{src}, pipeline.Options{OnWindow: rec.AddWindow, OnOpen: rec.SnapshotOpen, OnEvent: rec.AddEvent, Progress: rec.Progress})
 	close(done)
 	wg.Wait()
 	if err != nil {
@@ -184,4 +184,42 @@ func TestRecentHandler(t *testing.T) {
 	f("/api/report?since=1d", 200, `"schema": "vigil.report/v1"`)
 	// The ranges linked to stop at a day; the default is 6h.
 	f("/", 200, `<b>6h</b> <a href="?since=1d">1d</a>.`)
+}
+
+// TestRecentOpen: the copies of the open windows are handed out after
+// the closed ones, at most one copy a second, until their window closes.
+func TestRecentOpen(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	minute := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	rec := NewRecent(RecentOptions{})
+	rec.AddWindow(recentWindow(t, minute(0), "/x"))
+	open := map[int64]*window.Window{}
+	for _, m := range []int{2, 1} {
+		open[minute(m).UnixNano()] = recentWindow(t, minute(m), "/x")
+	}
+	rec.SnapshotOpen(open)
+	same(t, "windows with two open", starts(t, rec), []time.Time{minute(0), minute(1), minute(2)})
+	parts, _ := rec.Partitions(context.Background())
+	same(t, "newest time", parts[0].Newest, minute(3))
+	// Within the second: no new copy.
+	open[minute(3).UnixNano()] = recentWindow(t, minute(3), "/x")
+	rec.SnapshotOpen(open)
+	same(t, "windows after a copy too soon", starts(t, rec), []time.Time{minute(0), minute(1), minute(2)})
+	// Minute 1 closes: its copy goes, the closed one stays.
+	rec.AddWindow(recentWindow(t, minute(1), "/y"))
+	same(t, "windows after a close", starts(t, rec), []time.Time{minute(0), minute(1), minute(2)})
+	var paths []string
+	cfg := window.Config{}.WithDefaults()
+	rec.EachWindow(context.Background(), minute(1), minute(1), func(sw *pgstore.StoredWindow) error {
+		w, err := window.Decode(sw.State, &cfg)
+		for k := range w.Endpoints {
+			paths = append(paths, k)
+		}
+		return err
+	})
+	same(t, "endpoints of the closed minute 1", paths, []string{"GET /y"})
+	delete(open, minute(1).UnixNano())
+	rec.openAt = time.Time{} // A second later.
+	rec.SnapshotOpen(open)
+	same(t, "windows after a second copy", starts(t, rec), []time.Time{minute(0), minute(1), minute(2), minute(3)})
 }
