@@ -22,6 +22,12 @@
 // together are read one after the other in time order and logs of the
 // same hours side by side.
 //
+// Metric inputs (influx, prometheus, metrics-json; metrics.go,
+// docs/metrics.md) take the same path: workers parse and copy the samples
+// a mapping names, the merger maps each source's in input order and
+// counts the points into the open windows, where they meet the log
+// lines of the same minutes; the detectors' threshold rules read them.
+//
 // Usage:
 //
 //	res, err := pipeline.Run(ctx, sources, pipeline.Options{Rules: rules})
