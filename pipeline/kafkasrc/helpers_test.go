@@ -65,7 +65,6 @@ func testOptions(addrs []string, group string) Options {
 		Topics:            []string{topic},
 		Group:             group,
 		BatchWait:         20 * time.Millisecond,
-		FetchMaxWait:      100 * time.Millisecond,
 		HeartbeatInterval: 100 * time.Millisecond,
 		SessionTimeout:    6 * time.Second,
 		RebalanceTimeout:  5 * time.Second,

@@ -86,7 +86,6 @@ func KafkaOptions(addrs []string, group string) kafkasrc.Options {
 		Topics:            []string{Topic},
 		Group:             group,
 		BatchWait:         20 * time.Millisecond,
-		FetchMaxWait:      100 * time.Millisecond,
 		HeartbeatInterval: 100 * time.Millisecond,
 		SessionTimeout:    6 * time.Second,
 		RebalanceTimeout:  5 * time.Second,
