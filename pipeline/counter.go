@@ -147,6 +147,21 @@ func mergeWindow(open map[int64]*window.Window, w *window.Window, start, limit i
 	return true
 }
 
+// openWindow returns the open window starting at start, taken from pool
+// and added to open if there is none, or nil if it ended at or before
+// limit.
+func openWindow(open map[int64]*window.Window, start, limit int64, cfg *window.Config, pool *windowPool) *window.Window {
+	if start+int64(cfg.Size) <= limit {
+		return nil
+	}
+	w := open[start]
+	if w == nil {
+		w = pool.get(start)
+		open[start] = w
+	}
+	return w
+}
+
 // Newest returns the newest event time counted (Unix ns), and whether
 // there is one.
 func (c *Counter) Newest() (int64, bool) { return c.st.newest, c.st.hasTime }
@@ -228,14 +243,9 @@ func (n namedSource) Info() SourceInfo                            { return Sourc
 // metricWindow implements metricWindows for the Counter: the window it
 // opens or changes is dirty.
 func (c *Counter) metricWindow(start, limit int64) *window.Window {
-	if start+int64(c.cfg.Size) <= limit {
-		return nil
+	w := openWindow(c.open, start, limit, &c.cfg, c.pool)
+	if w != nil {
+		c.dirty[start] = true
 	}
-	w := c.open[start]
-	if w == nil {
-		w = c.pool.get(start)
-		c.open[start] = w
-	}
-	c.dirty[start] = true
 	return w
 }

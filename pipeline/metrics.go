@@ -386,15 +386,8 @@ func (ms *metricSource) addPoints(to metricWindows, cfg *window.Config, limit in
 
 // metricWindow implements metricWindows for Run.
 func (m *merger) metricWindow(start, limit int64) *window.Window {
-	if start+int64(m.cfg.Size) <= limit {
-		return nil
-	}
-	w := m.open[start]
-	if w == nil {
-		w = m.pool.get(start)
-		m.open[start] = w
-		m.maxOpen = max(m.maxOpen, len(m.open))
-	}
+	w := openWindow(m.open, start, limit, m.cfg, m.pool)
+	m.maxOpen = max(m.maxOpen, len(m.open))
 	return w
 }
 
