@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/vigil-ops/vigil/pipeline/incident"
 	"github.com/vigil-ops/vigil/pipeline/report"
 	"github.com/vigil-ops/vigil/pipeline/summary"
-	"github.com/vigil-ops/vigil/sketches/quantile"
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
 
@@ -85,16 +83,16 @@ func (r *Result) Report() *report.Report {
 		Schema:            report.Schema,
 		Input:             r.input(),
 		Requests:          requests(s),
-		Latency:           latency(s.Latency),
+		Latency:           LatencyReport(s.Latency),
 		Endpoints:         endpoints(s, o.Top),
-		TopIPs:            counts(s.IPs, o.Top),
-		TopAuthFailureIPs: counts(s.AuthIPs, o.Top),
-		TopUsers:          counts(s.Users, o.Top),
+		TopIPs:            CountsReport(s.IPs, o.Top),
+		TopAuthFailureIPs: CountsReport(s.AuthIPs, o.Top),
+		TopUsers:          CountsReport(s.Users, o.Top),
 		UniqueIPs:         uniqueIPs,
 		UniqueIPsExact:    uniqueExact,
 		UserAgents:        userAgents(s.UserAgents, o.Top),
-		UserAgentClasses:  uaClasses(s),
-		Timeline:          timeline(r.Timeline),
+		UserAgentClasses:  UAClassesReport(&s.UAClasses),
+		Timeline:          TimelineReport(r.Timeline),
 		TimelineStep:      r.Timeline.Step,
 		AppErrors:         s.AppErrors,
 		Incidents:         r.Incidents,
@@ -202,27 +200,6 @@ func requests(s *summary.Summary) report.Requests {
 	return q
 }
 
-var reportQuantiles = []float64{0.5, 0.9, 0.95, 0.99, 0.999}
-
-// latency converts a sketch of microseconds into the report's
-// milliseconds.
-func latency(s *quantile.Sketch) report.Latency {
-	n := s.Count()
-	if n == 0 {
-		return report.Latency{Exact: true}
-	}
-	q := s.AppendQuantiles(make([]float64, 0, len(reportQuantiles)), reportQuantiles...)
-	return report.Latency{
-		Count: n, Mean: ms(s.Mean()),
-		P50: ms(q[0]), P90: ms(q[1]), P95: ms(q[2]), P99: ms(q[3]), P999: ms(q[4]),
-		Max: ms(float64(s.Max())), Exact: s.Exact(),
-	}
-}
-
-// ms converts µs to ms rounded to the µs, which is all the input has, so
-// that JSON shows 12.5 rather than 12.499999999.
-func ms(us float64) float64 { return math.Round(us) / 1000 }
-
 func endpointsExact(s *summary.Summary) bool {
 	for _, e := range s.Endpoints {
 		if !e.Latency.Exact() {
@@ -243,16 +220,7 @@ func endpoints(s *summary.Summary, top int) []report.Endpoint {
 	out := make([]report.Endpoint, 0, min(top, len(keys)))
 	for _, k := range keys[:min(top, len(keys))] {
 		e := s.Endpoints[k]
-		out = append(out, report.Endpoint{Endpoint: k, Count: e.Requests, Errors5xx: e.Errors5xx, Latency: latency(e.Latency)})
-	}
-	return out
-}
-
-func counts(t *topk.TopK, n int) []report.Count {
-	items := t.AppendTop(nil, n)
-	out := make([]report.Count, len(items))
-	for i, it := range items {
-		out[i] = report.Count{Key: it.Key, Count: it.Count, Error: it.Err}
+		out = append(out, report.Endpoint{Endpoint: k, Count: e.Requests, Errors5xx: e.Errors5xx, Latency: LatencyReport(e.Latency)})
 	}
 	return out
 }
@@ -265,30 +233,4 @@ func userAgents(t *topk.TopK, n int) []report.UserAgent {
 		out[i] = report.UserAgent{Key: it.Key, Count: it.Count, Error: it.Err, Class: class.String(), Family: family}
 	}
 	return out
-}
-
-func uaClasses(s *summary.Summary) []report.Count {
-	var out []report.Count
-	for c, n := range s.UAClasses {
-		if n > 0 {
-			out = append(out, report.Count{Key: useragent.Class(c).String(), Count: n})
-		}
-	}
-	sortCounts(out)
-	return out
-}
-
-func timeline(t *summary.Timeline) []report.TimelineRow {
-	rows := t.Rows()
-	out := make([]report.TimelineRow, len(rows))
-	for i, r := range rows {
-		out[i] = report.TimelineRow{Start: utc(r.Start), Requests: r.Requests, Errors5xx: r.Errors5xx, P95: ms(r.P95), AppErrors: r.AppErrs}
-	}
-	return out
-}
-
-func sortCounts(cs []report.Count) {
-	slices.SortFunc(cs, func(x, y report.Count) int {
-		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Key, y.Key))
-	})
 }

@@ -95,7 +95,7 @@ func Report(ctx context.Context, src Source, since time.Duration, now time.Time,
 	if r.Incidents, err = incidents(docs); err != nil {
 		return nil, err
 	}
-	r.Timeline, r.TimelineStep, r.Exact.Timeline = timeline(tl), tl.Step, tl.Exact()
+	r.Timeline, r.TimelineStep, r.Exact.Timeline = pipeline.TimelineReport(tl), tl.Step, tl.Exact()
 	r.TimeRange = t.timeRange(parts, now)
 	r.Input = t.input(parts, &cfg, o.Input)
 	r.Options = report.ReportOptions{Top: o.Top, Since: from, Until: now, Window: cfg.Size, Lateness: o.Lateness}
@@ -181,14 +181,4 @@ func incidents(docs []json.RawMessage) ([]incident.Incident, error) {
 			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Subject, b.Subject))
 	})
 	return r.Incidents, nil
-}
-
-// timeline converts the timeline's rows as analyze's report does.
-func timeline(t *summary.Timeline) []report.TimelineRow {
-	rows := t.Rows()
-	out := make([]report.TimelineRow, len(rows))
-	for i, r := range rows {
-		out[i] = report.TimelineRow{Start: time.Unix(0, r.Start).UTC(), Requests: r.Requests, Errors5xx: r.Errors5xx, P95: ms(r.P95), AppErrors: r.AppErrs}
-	}
-	return out
 }

@@ -3,13 +3,12 @@ package live
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/vigil-ops/vigil/parsers/useragent"
+	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/pgstore"
 	"github.com/vigil-ops/vigil/pipeline/report"
 	"github.com/vigil-ops/vigil/pipeline/window"
@@ -68,12 +67,12 @@ func (t *totals) report(top int) *report.Report {
 	s := t.sum
 	r := &report.Report{
 		Schema:            report.Schema,
-		Latency:           latency(s.Latency),
+		Latency:           pipeline.LatencyReport(s.Latency),
 		Endpoints:         endpoints(s.Endpoints, top),
-		TopIPs:            counts(s.Clients, top),
-		TopAuthFailureIPs: counts(s.AuthFailureClients, top),
-		TopUsers:          counts(s.ExportUsers, top),
-		UserAgentClasses:  uaClasses(&s.Counts),
+		TopIPs:            pipeline.CountsReport(s.Clients, top),
+		TopAuthFailureIPs: pipeline.CountsReport(s.AuthFailureClients, top),
+		TopUsers:          pipeline.CountsReport(s.ExportUsers, top),
+		UserAgentClasses:  pipeline.UAClassesReport(&s.Counts.UserAgents),
 		AppErrors:         s.AppErrors,
 		Exact: report.Exactness{
 			Latency: s.Latency.Exact(),
@@ -112,27 +111,6 @@ func requests(c *window.Closed) report.Requests {
 	return q
 }
 
-// reportQuantiles are the report's percentiles, as analyze computes them.
-var reportQuantiles = []float64{0.5, 0.9, 0.95, 0.99, 0.999}
-
-// latency converts a sketch of microseconds into the report's
-// milliseconds, as analyze's report does.
-func latency(s *quantile.Sketch) report.Latency {
-	n := s.Count()
-	if n == 0 {
-		return report.Latency{Exact: true}
-	}
-	q := s.AppendQuantiles(make([]float64, 0, len(reportQuantiles)), reportQuantiles...)
-	return report.Latency{
-		Count: n, Mean: ms(s.Mean()),
-		P50: ms(q[0]), P90: ms(q[1]), P95: ms(q[2]), P99: ms(q[3]), P999: ms(q[4]),
-		Max: ms(float64(s.Max())), Exact: s.Exact(),
-	}
-}
-
-// ms converts µs to ms rounded to the µs, as analyze's report does.
-func ms(us float64) float64 { return math.Round(us) / 1000 }
-
 // endpoints are the top endpoints by requests (ties by key), without
 // percentiles: windows keep none per endpoint.
 func endpoints(all map[string]*window.EndpointCounts, top int) []report.Endpoint {
@@ -148,29 +126,6 @@ func endpoints(all map[string]*window.EndpointCounts, top int) []report.Endpoint
 		e := all[k]
 		out = append(out, report.Endpoint{Endpoint: k, Count: e.Requests, Errors5xx: e.Errors5xx})
 	}
-	return out
-}
-
-func counts(t *topk.TopK, n int) []report.Count {
-	items := t.AppendTop(nil, n)
-	out := make([]report.Count, len(items))
-	for i, it := range items {
-		out[i] = report.Count{Key: it.Key, Count: it.Count, Error: it.Err}
-	}
-	return out
-}
-
-// uaClasses are the requests by user-agent class, most first.
-func uaClasses(c *window.Counts) []report.Count {
-	var out []report.Count
-	for class, n := range c.UserAgents {
-		if n > 0 {
-			out = append(out, report.Count{Key: useragent.Class(class).String(), Count: n})
-		}
-	}
-	slices.SortFunc(out, func(x, y report.Count) int {
-		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Key, y.Key))
-	})
 	return out
 }
 
