@@ -28,6 +28,13 @@ func followPage(t *testing.T, first []byte) (*started, string, string) {
 		t.Fatal(err)
 	}
 	s := start(t, nil, "--follow", "--idle", "300ms", "-o", "json", "--http-addr", "127.0.0.1:0", path)
+	return s, servedAt(t, s), path
+}
+
+// servedAt waits a minute for s to say where it serves its live page,
+// and returns the page's base URL.
+func servedAt(t *testing.T, s *started) string {
+	t.Helper()
 	var base string
 	for deadline := time.Now().Add(time.Minute); base == ""; time.Sleep(20 * time.Millisecond) {
 		if m := servingOn.FindStringSubmatch(s.stderr.String()); m != nil {
@@ -37,7 +44,7 @@ func followPage(t *testing.T, first []byte) (*started, string, string) {
 			t.Fatalf("analyze did not say where it serves within a minute; stderr %s", s.stderr.String())
 		}
 	}
-	return s, base, path
+	return base
 }
 
 // firstPart is true of a report of every line of first, with incidents:
@@ -112,15 +119,7 @@ func TestFollowLivePageOpenWindows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "access.log")
 	appendFile(t, path, lines(0, 100))
 	s := start(t, nil, "--follow", "--idle", "1h", "--http-addr", "127.0.0.1:0", path)
-	var base string
-	for deadline := time.Now().Add(time.Minute); base == ""; time.Sleep(20 * time.Millisecond) {
-		if m := servingOn.FindStringSubmatch(s.stderr.String()); m != nil {
-			base = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("analyze did not say where it serves within a minute; stderr %s", s.stderr.String())
-		}
-	}
+	base := servedAt(t, s)
 	waitReport(t, base, "the first 100 lines", func(r *report.Report) bool { return r.Input.Lines == 100 && r.Requests.Total == 100 })
 	// A log still written to: a copy of the open windows a second.
 	appendFile(t, path, lines(100, 50))

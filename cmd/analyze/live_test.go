@@ -225,9 +225,11 @@ func TestFollowRotation(t *testing.T) {
 	}
 }
 
-// TestFollowEvents checks that --follow prints incident events as JSON
-// lines while it reads, before the final report.
-func TestFollowEvents(t *testing.T) {
+// injectedLog writes 120,000 generated lines with injected incidents (a
+// few of which open and resolve) to a file and returns its path; the
+// test is skipped with -short.
+func injectedLog(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("generates 120k lines")
 	}
@@ -236,7 +238,16 @@ func TestFollowEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "inj.log")
-	os.WriteFile(path, buf.Bytes(), 0o644)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestFollowEvents checks that --follow prints incident events as JSON
+// lines while it reads, before the final report.
+func TestFollowEvents(t *testing.T) {
+	path := injectedLog(t)
 	s := start(t, nil, "--follow", "--idle", "300ms", "-o", "json", path)
 	s.waitFor(t, "an opened and a resolved event", func(out string) bool {
 		return strings.Contains(out, `{"event":"opened"`) && strings.Contains(out, `{"event":"resolved"`)

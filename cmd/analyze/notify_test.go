@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +16,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/vigil-ops/vigil/bench/loggen"
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 )
 
@@ -62,17 +59,7 @@ func (b *bodies) list() []string {
 // the event lines it prints with -o json, and writes as many to the
 // incidents topic.
 func TestFollowNotify(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates 120k lines")
-	}
-	var buf bytes.Buffer
-	if _, err := loggen.Generate(&buf, loggen.Options{Lines: 120_000, Seed: 3, Format: "combined_rt", Rate: 20, Inject: true}); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "inj.log")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := injectedLog(t)
 	hook := &bodies{}
 	srv := httptest.NewServer(hook)
 	defer srv.Close()
