@@ -5,7 +5,9 @@
 //
 // Every flag has an environment variable (VIGIL_ and the flag's name in
 // capitals, dashes as underscores: --dead-letter-topic is
-// VIGIL_DEAD_LETTER_TOPIC); a flag given on the command line wins.
+// VIGIL_DEAD_LETTER_TOPIC), and a setting in the --config file (name =
+// value, config.go); a flag on the command line wins over the environment,
+// which wins over the file.
 package main
 
 import (
@@ -52,10 +54,12 @@ type config struct {
 	opts      ingest.Options
 	httpAddr  string
 	rulesFile string
-	events    string
-	tls       tlsConfig
-	notify    notify.Config
-	monitor   monitorConfig
+	// configFile is --config, the settings file; empty: none.
+	configFile string
+	events     string
+	tls        tlsConfig
+	notify     notify.Config
+	monitor    monitorConfig
 	// monitorOpts are the monitor's options, nil without one.
 	monitorOpts *ingest.MonitorOptions
 }
@@ -71,7 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 }
 
 // parse reads the command line, then the environment through lookup for
-// the flags not given.
+// the flags not given, then the config file for those still not given.
 func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) (*config, error) {
 	c := &config{}
 	o := &c.opts
@@ -83,6 +87,7 @@ func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) 
 	fs.StringVar(&k.Group, "group", "vigil", "Kafka consumer group; instances of one group split the partitions")
 	fs.StringVar(&o.DSN, "pg", "", "PostgreSQL connection string (postgres://user@host:5432/db)")
 	fs.StringVar(&c.httpAddr, "http-addr", "127.0.0.1:9464", "address of /health and /metrics (empty: none)")
+	fs.StringVar(&c.configFile, configFlag, "", "file of settings, one a line: name = value, the names those of these flags (docs/ingest.md); the command line and the environment win over it")
 	fs.StringVar(&c.rulesFile, "rules", "", "incident rules file (JSON, see docs/rules.md; default: the runbook's thresholds)")
 	fs.StringVar(&o.Engine.Format, "format", "", "input format (default: detected per partition from its first messages)")
 	fs.StringVar(&o.Engine.LogFormat, "log-format", "", "nginx log_format or Apache LogFormat string of the messages")
@@ -108,13 +113,18 @@ func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) 
 	notifyFlags(fs, &c.notify)
 	monitorFlags(fs, &c.monitor)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: ingest --brokers HOST:PORT --topic TOPIC --pg DSN [flags]\n\nConsumes log lines from Kafka into PostgreSQL and reports incidents.\nEvery flag can also be set as VIGIL_<FLAG> in the environment.\n\nFlags:\n%s", fs.FlagUsages())
+		fmt.Fprintf(stderr, "Usage: ingest --brokers HOST:PORT --topic TOPIC --pg DSN [flags]\n\nConsumes log lines from Kafka into PostgreSQL and reports incidents.\nEvery flag can also be set as VIGIL_<FLAG> in the environment, or as\n<flag> = <value> in the --config file.\n\nFlags:\n%s", fs.FlagUsages())
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if err := fromEnv(fs, lookup); err != nil {
 		return nil, err
+	}
+	if c.configFile != "" {
+		if err := fromFile(fs, c.configFile); err != nil {
+			return nil, err
+		}
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
@@ -140,7 +150,8 @@ func parse(args []string, stderr io.Writer, lookup func(string) (string, bool)) 
 }
 
 // fromEnv sets each flag not given on the command line from its
-// environment variable, if set.
+// environment variable, if set, and marks it given (f.Changed) for
+// fromFile.
 func fromEnv(fs *pflag.FlagSet, lookup func(string) (string, bool)) error {
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
@@ -160,6 +171,7 @@ func fromEnv(fs *pflag.FlagSet, lookup func(string) (string, bool)) error {
 		if err != nil {
 			err = fmt.Errorf("cannot use %s=%q: %w", name, v, err)
 		}
+		f.Changed = true
 	})
 	return err
 }

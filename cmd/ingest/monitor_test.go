@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -132,31 +131,42 @@ func TestProbeMetrics(t *testing.T) {
 	promtoolCheck(t, body) // Last: it may skip.
 }
 
-// TestProbeThroughBinary runs ingest with a probe of a loopback server:
-// its /metrics shows the probe passing.
+// TestProbeThroughBinary runs ingest with probes of a loopback server,
+// given on the command line or in a config file: its /metrics shows them
+// passing.
 func TestProbeThroughBinary(t *testing.T) {
-	c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, ingest.DefaultMonitorTopic))
-	dsn := ingesttest.Migrated(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"status":"ok"}`)) }))
 	defer srv.Close()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	start(t, c.ListenAddrs(), dsn, "--http-addr", addr, "--probe", "api="+srv.URL+"/api/health,expect=ok,every=100ms")
-	want := fmt.Sprintf(`vigil_probe_success{probe="api",url="%s/api/health"} 1`, srv.URL)
 	var body string
-	ingesttest.WaitFor(t, time.Minute, "/metrics to show the probe passing", func() bool {
-		resp, err := http.Get("http://" + addr + "/metrics")
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		body = string(b)
-		return strings.Contains(body, want+"\n") && strings.Contains(body, "vigil_monitor_leading 1\n")
+	f := func(probes []string, args func(addr string) []string) {
+		t.Helper()
+		c := ingesttest.NewCluster(t, 1, kfake.SeedTopics(1, ingest.DefaultMonitorTopic))
+		dsn := ingesttest.Migrated(t)
+		addr := freeAddr(t)
+		start(t, c.ListenAddrs(), dsn, args(addr)...)
+		ingesttest.WaitFor(t, time.Minute, fmt.Sprintf("/metrics to show the probes %q passing", probes), func() bool {
+			resp, err := http.Get("http://" + addr + "/metrics")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			body = string(b)
+			for _, p := range probes {
+				if !strings.Contains(body, fmt.Sprintf(`vigil_probe_success{probe=%q,url="%s/%s"} 1`+"\n", p, srv.URL, p)) {
+					return false
+				}
+			}
+			return strings.Contains(body, "vigil_monitor_leading 1\n")
+		})
+	}
+	f([]string{"api"}, func(addr string) []string {
+		return []string{"--http-addr", addr, "--probe", "api=" + srv.URL + "/api,expect=ok,every=100ms"}
+	})
+	// start's flags (--http-addr among them) win over a config file: the
+	// file holds the probes.
+	f([]string{"api", "db"}, func(addr string) []string {
+		return []string{"--http-addr", addr, "--config", writeConfig(t, fmt.Sprintf("# probes\nprobe = api=%s/api,expect=ok,every=100ms\nprobe db=%s/db,every=100ms  # any body\n", srv.URL, srv.URL))}
 	})
 	promtoolCheck(t, body) // Last: it may skip.
 }
