@@ -257,8 +257,10 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 	if best.n == 0 {
 		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3)}
 	}
+	var tie string
 	if tied(best, second) && len(lines) > len(judged) {
 		// A tie on the first lines: let the later ones decide.
+		tie = fmt.Sprintf("; tied with %s on the first %d lines, decided by the later ones", second.f.name, len(judged))
 		best, second = top2(cands, lines)
 		judged = lines
 	}
@@ -266,11 +268,21 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 		return nil, &FormatError{Tried: triedNames(), Sample: firstLines(sample, 3),
 			Ambiguous: []string{best.f.name, second.f.name}}
 	}
-	best.f.evidence = fmt.Sprintf("detected: %d of %d sample lines", best.n, len(judged))
-	if best.app > 0 {
-		best.f.evidence += fmt.Sprintf(", %d of them application lines", best.app)
-	}
+	best.f.evidence = evidence(best, second, len(judged)) + tie
 	return best.f, nil
+}
+
+// evidence says how sure detection is of best over n sample lines: the
+// share it reads, and the runner-up when it reads any of them.
+func evidence(best, second candidate, n int) string {
+	s := fmt.Sprintf("detected: %d of %d sample lines", best.n, n)
+	if best.app > 0 {
+		s += fmt.Sprintf(", %d of them application lines", best.app)
+	}
+	if second.f != nil && second.n > 0 {
+		s += fmt.Sprintf(" (next best: %s, %d lines)", second.f.name, second.n)
+	}
+	return s
 }
 
 func tied(best, second candidate) bool {

@@ -52,12 +52,12 @@ func TestDetectMixed(t *testing.T) {
 	}
 	// 6 access lines, 16 klog and nginx error lines, 4 banner lines
 	// indented (continuations), 2 banner lines read by nothing.
-	f("gen_ingress_nginx_mixed.log", "ingress_nginx", "detected: 26 of 29 sample lines, 20 of them application lines")
+	f("gen_ingress_nginx_mixed.log", "ingress_nginx", "detected: 26 of 29 sample lines, 20 of them application lines (next best: applog, 20 lines)")
 	// 3 router lines, 5 app lines, 1 "State changed" line without a level.
-	f("gen_heroku_mixed.log", "logfmt", "detected: 8 of 9 sample lines, 5 of them application lines")
+	f("gen_heroku_mixed.log", "logfmt", "detected: 8 of 9 sample lines, 5 of them application lines (next best: applog, 8 lines)")
 	// The router alone: applog reads every line too (at=info), and loses
 	// the tie rather than making it ambiguous.
-	f("gen_heroku_router.log", "logfmt", "detected: 5 of 5 sample lines")
+	f("gen_heroku_router.log", "logfmt", "detected: 5 of 5 sample lines (next best: applog, 5 lines)")
 	app, _ := chooseFormat(&Options{Format: appLogName}, nil)
 	p := app.newParser()
 	var r parsers.Record

@@ -105,6 +105,7 @@ func (t *textWriter) input(r *Report) {
 		t.printf(", continuation lines (stack traces) %s", num(in.Continuations))
 	}
 	t.printf("\n")
+	t.formats(in.Files)
 	if in.Late > 0 {
 		t.printf("  late (older than their window's close) %s: in every total, in no timeline row or incident\n", num(in.Late))
 	}
@@ -123,6 +124,61 @@ func (t *textWriter) input(r *Report) {
 	if o := &r.Options; !o.Since.IsZero() || !o.Until.IsZero() {
 		t.printf("  time filter %s to %s\n", stamp(o.Since), stamp(o.Until))
 	}
+}
+
+// maxFormatRows bounds the rows that say how each input's format was
+// chosen; -o json has every file's.
+const maxFormatRows = 8
+
+// formats writes, per input, its format and how it was chosen (detected
+// from how many sample lines, or given): one row for the files that share
+// both, so rotated logs of one format take one row.
+func (t *textWriter) formats(files []File) {
+	type group struct {
+		format, detection string
+		paths             []string
+	}
+	var groups []group
+	for i := range files {
+		f := &files[i]
+		if f.Format == "" {
+			continue
+		}
+		j := slices.IndexFunc(groups, func(g group) bool { return g.format == f.Format && g.detection == f.Detection })
+		if j < 0 {
+			j = len(groups)
+			groups = append(groups, group{format: f.Format, detection: f.Detection})
+		}
+		groups[j].paths = append(groups[j].paths, f.Path)
+	}
+	for i, g := range groups {
+		if i == maxFormatRows-1 && len(groups) > maxFormatRows {
+			rest := 0
+			for _, g := range groups[i:] {
+				rest += len(g.paths)
+			}
+			t.printf("  formats of the other %s in -o json (input.files[].detection)\n", plural(uint64(rest), "file"))
+			return
+		}
+		how := ""
+		if g.detection != "" {
+			how = ", " + Visible(g.detection)
+		}
+		t.printf("  format %s%s: %s\n", Visible(g.format), how, pathList(g.paths, 3))
+	}
+}
+
+// pathList names up to n of paths, then how many more there are.
+func pathList(paths []string, n int) string {
+	shown := make([]string, 0, n)
+	for _, p := range paths[:min(len(paths), n)] {
+		shown = append(shown, Visible(p))
+	}
+	s := strings.Join(shown, ", ")
+	if len(paths) > n {
+		s += fmt.Sprintf(" and %s more", num(uint64(len(paths)-n)))
+	}
+	return s
 }
 
 func (t *textWriter) requests(r *Report) {

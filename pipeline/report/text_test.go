@@ -81,3 +81,49 @@ func TestRebin(t *testing.T) {
 	f(7*time.Minute, 100, 21*time.Minute, 34)
 	f(time.Hour, 24*90, 48*time.Hour, 46) // 48h steps are aligned to the zero time, not to t0
 }
+
+// TestWriteTextFormats: the input section says each file's format and how
+// it was chosen, one row for the files that share both, at most
+// maxFormatRows rows.
+func TestWriteTextFormats(t *testing.T) {
+	f := func(files []File, want string) {
+		t.Helper()
+		out := writeText(t, &Report{Input: Input{Files: files}})
+		_, rest, _ := strings.Cut(out, "\n")
+		got, _, _ := strings.Cut(rest, "\n\n")
+		_, got, _ = strings.Cut(got, "\n") // the counts
+		if got != want {
+			t.Fatalf("unexpected format rows for %d files; got\n%s\nwant\n%s", len(files), got, want)
+		}
+	}
+	full := "detected: 100 of 100 sample lines"
+	file := func(path, format, detection string) File {
+		return File{Path: path, Format: format, Detection: detection}
+	}
+	f([]File{file("a.log", "combined", full)}, "  format combined, detected: 100 of 100 sample lines: a.log")
+	// Rotated logs of one format: one row; a file that differs, its own.
+	var rotated []File
+	for i := range 30 {
+		rotated = append(rotated, file(fmt.Sprintf("access.log.%d", i), "combined_rt", full))
+	}
+	rotated = append(rotated, file("error.log", "applog", "detected: 7 of 9 sample lines"), file("x.log", "json", "given with --format"))
+	f(rotated, "  format combined_rt, detected: 100 of 100 sample lines: access.log.0, access.log.1, access.log.2 and 27 more\n"+
+		"  format applog, detected: 7 of 9 sample lines: error.log\n"+
+		"  format json, given with --format: x.log")
+	// A file with no format (it stopped before detection) has no row.
+	f([]File{{Path: "empty.log"}, file("b.log", "w3c", "detected: 1 of 2 sample lines")}, "  format w3c, detected: 1 of 2 sample lines: b.log")
+	// Many groups: maxFormatRows rows, the last saying how many files are left.
+	var many []File
+	for i := range maxFormatRows + 2 {
+		many = append(many, file(fmt.Sprintf("f%d.log", i), "w3c", fmt.Sprintf("detected: %d of 100 sample lines", 90+i)))
+	}
+	many = append(many, file("g.log", "w3c", "detected: 99 of 100 sample lines"))
+	var want []string
+	for i := range maxFormatRows - 1 {
+		want = append(want, fmt.Sprintf("  format w3c, detected: %d of 100 sample lines: f%d.log", 90+i, i))
+	}
+	want = append(want, "  formats of the other 4 files in -o json (input.files[].detection)")
+	f(many, strings.Join(want, "\n"))
+	// Hostile strings are made visible.
+	f([]File{file("a\x1b[31m.log", "json", "detected: 1 of 1 sample lines")}, "  format json, detected: 1 of 1 sample lines: "+Visible("a\x1b[31m.log"))
+}
