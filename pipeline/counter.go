@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/pipeline/detect"
 
 	"github.com/vigil-ops/vigil/pipeline/window"
 )
@@ -249,3 +250,6 @@ func (c *Counter) metricWindow(start, limit int64) *window.Window {
 	}
 	return w
 }
+
+// metricRules implements metricWindows for the Counter.
+func (c *Counter) metricRules() *detect.Rules { return &c.opts.Rules }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil-ops/vigil/parsers"
 	"github.com/vigil-ops/vigil/parsers/metrics"
+	"github.com/vigil-ops/vigil/pipeline/detect"
 	"github.com/vigil-ops/vigil/pipeline/window"
 )
 
@@ -206,7 +207,7 @@ func (w *worker) metricBatch(st *sourceState, lineNo uint64, data []byte) {
 	mw := &w.metrics
 	if mw.parsers == nil {
 		mw.parsers = make(map[*format]metrics.Parser)
-		m, err := metrics.NewMapper(metrics.MapperOptions{})
+		m, err := metrics.NewMapper(metrics.MapperOptions{Mappings: w.opts.Rules.Mappings()})
 		if err != nil {
 			panic("BUG: " + err.Error())
 		}
@@ -295,10 +296,11 @@ type MetricInput struct {
 	Mapper metrics.MapperStats
 }
 
-// newMetricSource returns the state of st, whose samples without a
-// subject label are about the file (its base name).
-func newMetricSource(st *sourceState) *metricSource {
-	m, err := metrics.NewMapper(metrics.MapperOptions{Subject: filepath.Base(st.src.Info().Name)})
+// newMetricSource returns the state of st, mapped by the mappings of
+// rules; its samples without a subject label are about the file (its
+// base name).
+func newMetricSource(st *sourceState, rules *detect.Rules) *metricSource {
+	m, err := metrics.NewMapper(metrics.MapperOptions{Mappings: rules.Mappings(), Subject: filepath.Base(st.src.Info().Name)})
 	if err != nil {
 		panic("BUG: " + err.Error())
 	}
@@ -313,6 +315,8 @@ type metricWindows interface {
 	// metricWindow returns the open window starting at start, opening
 	// it, or nil when it ended at or before limit (closed).
 	metricWindow(start, limit int64) *window.Window
+	// metricRules returns the rules whose mappings map the samples.
+	metricRules() *detect.Rules
 }
 
 // mapPart maps the samples of part p, the next of its source, into the
@@ -322,7 +326,7 @@ type metricWindows interface {
 func mapPart(p *part, cfg *window.Config, to metricWindows, limit int64) {
 	st := p.src
 	if st.metric == nil {
-		st.metric = newMetricSource(st)
+		st.metric = newMetricSource(st, to.metricRules())
 	}
 	ms, mp := st.metric, p.metrics
 	ms.stats.Unmapped += p.unmapped
@@ -390,6 +394,9 @@ func (m *merger) metricWindow(start, limit int64) *window.Window {
 	m.maxOpen = max(m.maxOpen, len(m.open))
 	return w
 }
+
+// metricRules implements metricWindows for Run.
+func (m *merger) metricRules() *detect.Rules { return &m.opts.Rules }
 
 // warnings says, a sentence each, what of the samples of the source
 // named name did not reach a window as read: the report's input

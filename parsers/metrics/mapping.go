@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -72,6 +73,9 @@ func (o Op) String() string {
 	return fmt.Sprintf("Op(%d)", o)
 }
 
+// OpNames returns the ops' names, in the order of their values.
+func OpNames() []string { return append([]string(nil), opNames[:]...) }
+
 // ParseOp returns the op named name, as String spells it.
 func ParseOp(name string) (Op, bool) {
 	for i, n := range opNames {
@@ -139,24 +143,33 @@ func DefaultMappings() []Mapping {
 	return append([]Mapping(nil), defaultMappings[:]...)
 }
 
-// validateMappings reports the first mapping of ms that is not valid: no
-// name or kind, an unknown op, or an OpFree without an OpTotal of its
-// kind (or the reverse), which could never give a point.
-func validateMappings(ms []Mapping) error {
+// Check reports what makes m unusable on its own, as a phrase without
+// the mapping's place ("no name"): no name, a kind that is empty or holds
+// a space or NUL, an unknown op, or subject labels with an op that does
+// not use them.
+func (m *Mapping) Check() error {
+	switch {
+	case m.Name == "":
+		return errors.New("no name")
+	case m.Kind == "" || strings.ContainsAny(string(m.Kind), " \x00"):
+		return fmt.Errorf("kind %q", m.Kind)
+	case int(m.Op) >= len(opNames):
+		return fmt.Errorf("unknown op %d", m.Op)
+	case len(m.Subject) > 0 && m.Op != OpValue && m.Op != OpIdle && m.Op != OpPercent:
+		return fmt.Errorf("subject labels with op %s; want value, idle or percent", m.Op)
+	}
+	return nil
+}
+
+// CheckPairs reports a kind of ms with an OpFree mapping but no OpTotal
+// one (or the reverse), which could never give a point.
+func CheckPairs(ms []Mapping) error {
 	halves := map[Kind]uint8{}
-	for i, m := range ms {
-		switch {
-		case m.Name == "":
-			return fmt.Errorf("cannot use mapping %d: no name", i)
-		case m.Kind == "" || strings.ContainsAny(string(m.Kind), " \x00"):
-			return fmt.Errorf("cannot use mapping %d (%s): kind %q", i, m.Name, m.Kind)
-		case int(m.Op) >= len(opNames):
-			return fmt.Errorf("cannot use mapping %d (%s): unknown op %d", i, m.Name, m.Op)
-		case len(m.Subject) > 0 && m.Op != OpValue && m.Op != OpIdle && m.Op != OpPercent:
-			return fmt.Errorf("cannot use mapping %d (%s): subject labels with op %s; want value, idle or percent", i, m.Name, m.Op)
-		case m.Op == OpFree:
+	for _, m := range ms {
+		switch m.Op {
+		case OpFree:
 			halves[m.Kind] |= 1
-		case m.Op == OpTotal:
+		case OpTotal:
 			halves[m.Kind] |= 2
 		}
 	}
@@ -166,4 +179,15 @@ func validateMappings(ms []Mapping) error {
 		}
 	}
 	return nil
+}
+
+// validateMappings reports the first mapping of ms that is not valid
+// ([Mapping.Check]), else what [CheckPairs] reports.
+func validateMappings(ms []Mapping) error {
+	for i := range ms {
+		if err := ms[i].Check(); err != nil {
+			return fmt.Errorf("cannot use mapping %d (%s): %w", i, ms[i].Name, err)
+		}
+	}
+	return CheckPairs(ms)
 }

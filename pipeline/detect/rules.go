@@ -46,6 +46,9 @@ type Rules struct {
 	BotSurge        BurstRule       `json:"bot_surge"`
 	// Metrics are the threshold rules over metric series (metrics.go).
 	Metrics MetricRules `json:"metrics"`
+	// MetricMappings extend the built-in mappings of samples to metrics
+	// (mappings.go). Default: none.
+	MetricMappings []MetricMapping `json:"metric_mappings,omitempty"`
 }
 
 // EndpointRules name the payment, data-export and login endpoints.

@@ -208,6 +208,7 @@ func (r Rules) Validate() error {
 	v.burst("not_found_spike", r.NotFoundSpike)
 	v.burst("bot_surge", r.BotSurge)
 	v.metrics(&r.Metrics, r.Baseline)
+	v.metricMappings(&r)
 	if len(v.errs) == 0 {
 		return nil
 	}

@@ -160,6 +160,7 @@ func TestWriteRules(t *testing.T) {
 	f(Rules{})
 	f(DefaultRules())
 	f(Rules{MaxGap: Duration(90 * time.Second), BotSurge: BurstRule{Off: true, Factor: 5}})
+	f(Rules{MetricMappings: []MetricMapping{{Name: "myapp_heap_percent", Metric: "memory"}, {Name: "probe_success", Metric: "uptime", Off: true}}})
 }
 
 func TestDurationString(t *testing.T) {
