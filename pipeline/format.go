@@ -54,6 +54,12 @@ type format struct {
 	// When both reject a line, the engine reports the reason of
 	// newParser's parser. chooseFormat sets it; detection does not use it.
 	fallback func() lineParser
+	// multiline is set for the formats whose entries may span lines,
+	// those applications write (applog, json, logfmt): a blank line
+	// belongs to the entry above, as a stack trace's lines do, and is
+	// counted as a continuation. In the other formats every line is one
+	// request, and a blank line is malformed ("empty line").
+	multiline bool
 	// metric, when not 0, makes this a metric format (metrics.go):
 	// newParser is nil, the workers parse samples instead of records.
 	metric metrics.Format
@@ -194,17 +200,17 @@ var families = []family{
 	}},
 	{"json", func(o *Options, _ [][]byte) *format {
 		opts := jsonlog.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
-		return &format{name: "json", newParser: func() lineParser { return jsonlog.NewParser(opts) }}
+		return &format{name: "json", multiline: true, newParser: func() lineParser { return jsonlog.NewParser(opts) }}
 	}},
 	{"logfmt", func(o *Options, _ [][]byte) *format {
 		opts := logfmt.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
-		return &format{name: "logfmt", newParser: func() lineParser { return logfmt.NewParser(opts) }}
+		return &format{name: "logfmt", multiline: true, newParser: func() lineParser { return logfmt.NewParser(opts) }}
 	}},
 	{appLogName, func(*Options, [][]byte) *format {
 		// One Now for every worker's parser: they infer the same year
 		// for a syslog or klog date.
 		opts := applog.Options{Now: time.Now()}
-		return &format{name: appLogName, newParser: func() lineParser { return applog.NewParser(opts) }}
+		return &format{name: appLogName, multiline: true, newParser: func() lineParser { return applog.NewParser(opts) }}
 	}},
 }
 

@@ -106,8 +106,8 @@ func TestFormatReports(t *testing.T) {
 	f("gen_heroku_mixed.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`,
 		app: `app\[[\w.]+\]: .*\b(?:INFO|WARN|WARNING|ERROR|DEBUG|FATAL)\b`})
 	// Application logs: a timestamp and a level, the level first, or
-	// Spark's yy/MM/dd; stack traces continue.
-	const trace = `^(?:\s|at |Caused by:|\.\.\.|Traceback|[\w.$]+(?:Exception|Error)(?::|$))`
+	// Spark's yy/MM/dd; stack traces and blank lines continue.
+	const trace = `^(?:$|\s|at |Caused by:|\.\.\.|Traceback|[\w.$]+(?:Exception|Error)(?::|$))`
 	const errs = `\b(?:ERROR|CRITICAL|FATAL)\b`
 	f("gen_spring_boot.log", want{format: "applog", app: `^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d) +(?:INFO|WARN|ERROR|DEBUG|TRACE) `, cont: trace, appErr: errs})
 	f("gen_spark.log", want{format: "applog", app: `^\d\d/\d\d/\d\d \d\d:\d\d:\d\d (?:INFO|WARN|ERROR) `, cont: trace, appErr: errs})
@@ -129,8 +129,9 @@ type refReportResult struct {
 // directive when status is a W3C field name ("#Fields:" then gives the
 // status column, and a line with as many values is a request), a line
 // status matches is a request, then app, then cont; the rest is
-// malformed. Empty lines are malformed, as the engine
-// counts them.
+// malformed. Empty lines are malformed unless cont matches them, as
+// the engine counts them: continuations in the application-log formats,
+// malformed in the others.
 func refReport(t *testing.T, data []byte, status, app, cont string) refReportResult {
 	t.Helper()
 	res := refReportResult{status: map[string]uint64{}}

@@ -82,7 +82,10 @@ type worker struct {
 	rec       parsers.Record
 	// skip says that the line being read was accounted for without being
 	// a record (see other).
-	skip    bool
+	skip bool
+	// blank says that a blank line of the batch's format is a
+	// continuation, not malformed (format.multiline).
+	blank   bool
 	keyBuf  []byte
 	intern  map[string]endpointInfo
 	uaCache map[string]useragent.Class
@@ -172,6 +175,7 @@ func (w *worker) batch(j *job) *part {
 // lines counts the log lines of data, the first numbered lineNo.
 func (w *worker) lines(j *job, lineNo uint64, data []byte) {
 	lp, fallback := w.parser(j.src.format)
+	w.blank = j.src.format.multiline
 	if j.directive != nil {
 		lp.Parse(j.directive, &w.rec)
 	}
@@ -190,7 +194,11 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	if len(line) == 0 {
+	switch {
+	case len(line) == 0 && w.blank:
+		p.counts.Continuations++
+		return
+	case len(line) == 0:
 		p.counts.Malformed++
 		w.reject(src, lineNo, reasonEmpty, line)
 		return
