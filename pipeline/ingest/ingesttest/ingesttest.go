@@ -12,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,11 +49,18 @@ func NewCluster(t testing.TB, n int, opts ...kfake.Opt) *kfake.Cluster {
 	return c
 }
 
-// Produce writes each line as one message, round robin over n
+// Produce writes each line as one message to Topic, round robin over n
 // partitions, as producers that do not key by client do.
 func Produce(t testing.TB, addrs []string, lines [][]byte, n int) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(Topic),
+	ProduceTo(t, addrs, Topic, lines, n)
+}
+
+// ProduceTo writes each value as one message to topic, round robin over
+// n partitions.
+func ProduceTo(t testing.TB, addrs []string, topic string, values [][]byte, n int) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(topic),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerBatchMaxBytes(1<<20))
 	if err != nil {
 		t.Fatalf("cannot create producer: %v", err)
@@ -59,9 +68,9 @@ func Produce(t testing.TB, addrs []string, lines [][]byte, n int) {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	rs := make([]*kgo.Record, len(lines))
-	for i, l := range lines {
-		rs[i] = &kgo.Record{Partition: int32(i % n), Value: l}
+	rs := make([]*kgo.Record, len(values))
+	for i, v := range values {
+		rs[i] = &kgo.Record{Partition: int32(i % n), Value: v}
 	}
 	if err := cl.ProduceSync(ctx, rs...).FirstErr(); err != nil {
 		t.Fatalf("cannot produce: %v", err)
@@ -290,11 +299,38 @@ func Migrated(t testing.TB) string {
 // AnalyzeIncidents runs the engine over the log as analyze does.
 func AnalyzeIncidents(t testing.TB, data []byte) []Incident {
 	t.Helper()
-	src, err := filesrc.Open("-", bytes.NewReader(data), filesrc.Options{})
-	if err != nil {
-		t.Fatal(err)
+	return AnalyzeInputs(t, Input{"-", data})
+}
+
+// Input is an input of AnalyzeInputs: a file's name and content, or
+// standard input's ("-").
+type Input struct {
+	Name string
+	Data []byte
+}
+
+// AnalyzeInputs runs the engine over the inputs as analyze does over
+// files of theirs (written to a directory of the test), with the default
+// options.
+func AnalyzeInputs(t testing.TB, inputs ...Input) []Incident {
+	t.Helper()
+	var srcs []pipeline.Source
+	dir := t.TempDir()
+	for _, in := range inputs {
+		path := in.Name
+		if path != "-" {
+			path = filepath.Join(dir, in.Name)
+			if err := os.WriteFile(path, in.Data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		src, err := filesrc.Open(path, bytes.NewReader(in.Data), filesrc.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
 	}
-	res, err := pipeline.Run(context.Background(), []pipeline.Source{src}, pipeline.Options{})
+	res, err := pipeline.Run(context.Background(), srcs, pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
