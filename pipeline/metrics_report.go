@@ -33,9 +33,11 @@ type metricSummary struct {
 }
 
 type seriesSummary struct {
-	values   *quantile.Sketch
-	rule     detect.ThresholdRule
-	hasRule  bool
+	values  *quantile.Sketch
+	rule    detect.ThresholdRule
+	hasRule bool
+	// roll is the rule's statistic over its rolling window.
+	roll     *detect.Rolling
 	crossing int // windows
 	step     int64
 	points   []report.MetricPoint
@@ -52,13 +54,16 @@ func (ms *metricSummary) add(c *window.Closed) {
 		if s == nil {
 			s = &seriesSummary{values: quantile.New(metricValueBudget), step: int64(ms.size)}
 			s.rule, s.hasRule = ms.rules.MetricRule(k.Kind)
+			if s.hasRule {
+				s.roll = s.rule.Rolling(ms.size)
+			}
 			ms.series[k] = s
 		}
 		s.values.Merge(m.Values)
 		v := window.Unit(m.Values.Mean())
 		if s.hasRule {
 			var crosses bool
-			if v, crosses = s.rule.Cross(m.Values); crosses {
+			if v, crosses = s.roll.Add(c.Start.UnixNano(), m.Values); crosses {
 				s.crossing++
 			}
 		}

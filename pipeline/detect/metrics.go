@@ -141,15 +141,49 @@ func (r Rules) MetricRule(kind string) (ThresholdRule, bool) {
 	return ThresholdRule{}, false
 }
 
-// Cross returns t's statistic of one window's values (a window's
-// thousandths, as window.MetricStats holds them) and whether it crosses
-// t's threshold; the rolling Window is not applied. values must not be
-// empty.
-func (t ThresholdRule) Cross(values *quantile.Sketch) (float64, bool) {
+// Rolling is a threshold rule's statistic of one series, window after
+// window, pooled over the rule's rolling Window as the engine pools it
+// (the report's time above the threshold). It is not safe for concurrent
+// use.
+type Rolling struct {
+	rule ThresholdRule
+	span int64 // the rolling window, in ns; 0 for each window alone
+	ring []rolled
+}
+
+type rolled struct {
+	start int64
+	s     stat
+}
+
+// Rolling returns t's rolling statistic over windows of length size.
+func (t ThresholdRule) Rolling(size time.Duration) *Rolling {
+	r := &Rolling{rule: t}
+	if t.Window > 0 {
+		r.span = int64(windowsIn(time.Duration(t.Window), size)) * int64(size)
+	}
+	return r
+}
+
+// Add adds the series' values (thousandths, as window.MetricStats holds
+// them) of the window starting at start, windows in time order, and
+// returns the rule's statistic over the windows of the trailing rolling
+// Window (those without a point of the series add nothing), and whether
+// it crosses the threshold. values must not be empty.
+func (r *Rolling) Add(start int64, values *quantile.Sketch) (float64, bool) {
+	i := 0
+	for i < len(r.ring) && r.ring[i].start <= start-r.span {
+		i++
+	}
+	r.ring = append(r.ring[:0], r.ring[i:]...)
 	var s stat
 	s.add(values)
-	v := statistics[t.Statistic](s)
-	return v, t.crosses(v)
+	r.ring = append(r.ring, rolled{start, s})
+	for _, e := range r.ring[:len(r.ring)-1] {
+		s.merge(e.s)
+	}
+	v := statistics[r.rule.Statistic](s)
+	return v, r.rule.crosses(v)
 }
 
 // crosses reports whether v crosses t's threshold.
@@ -177,6 +211,21 @@ func (s *stat) add(v *quantile.Sketch) {
 	}
 	s.n += n
 	s.sum += window.Unit(v.Mean()) * float64(n)
+}
+
+// merge adds o's points to s.
+func (s *stat) merge(o stat) {
+	if o.n == 0 {
+		return
+	}
+	if s.n == 0 || o.min < s.min {
+		s.min = o.min
+	}
+	if s.n == 0 || o.max > s.max {
+		s.max = o.max
+	}
+	s.n += o.n
+	s.sum += o.sum
 }
 
 var statistics = map[string]func(s stat) float64{

@@ -148,3 +148,41 @@ func TestMetricRulesFile(t *testing.T) {
 		t.Fatalf("unexpected success for severity P7")
 	}
 }
+
+// TestRolling: a rule's rolling statistic pools the trailing windows by
+// time (a window without points adds nothing, a gap drops what it
+// passes), against a plain mean over the same points; without a rolling
+// window, each window alone.
+func TestRolling(t *testing.T) {
+	const size = int64(time.Minute)
+	// Window starts (in minutes) and their points.
+	wins := []struct {
+		at     int64
+		values []float64
+	}{{0, []float64{100, 100}}, {1, []float64{0}}, {2, []float64{100}}, {3, []float64{100, 100, 100}}, {6, []float64{100}}}
+	f := func(rule ThresholdRule, want []string) {
+		t.Helper()
+		r := rule.Rolling(time.Minute)
+		var got []string
+		for _, w := range wins {
+			s := quantile.New(256)
+			for _, v := range w.values {
+				milli, _ := window.Milli(v)
+				s.Add(milli)
+			}
+			v, crosses := r.Add(w.at*size, s)
+			got = append(got, value2(v)+map[bool]string{true: " crosses", false: ""}[crosses])
+		}
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Fatalf("unexpected rolling statistics for %+v; diff (-want +got):\n%s", rule, diff)
+		}
+	}
+	// Means over the trailing 3 minutes: {100,100}, {100,100,0},
+	// {100,100,0,100}, {0,100,100,100,100}, {100} (minutes 4-6).
+	f(ThresholdRule{Threshold: 80, Direction: "below", Statistic: "mean", Window: Duration(3 * time.Minute)},
+		[]string{"100", "66.67 crosses", "75 crosses", "80", "100"})
+	f(ThresholdRule{Threshold: 80, Direction: "below", Statistic: "min", Window: Duration(3 * time.Minute)},
+		[]string{"100", "0 crosses", "0 crosses", "0 crosses", "100"})
+	f(ThresholdRule{Threshold: 80, Direction: "below", Statistic: "mean"},
+		[]string{"100", "0 crosses", "100", "100", "100"})
+}
