@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -193,13 +194,76 @@ func putMetricPart(mp *metricPart) {
 	}
 }
 
-// metricWorker is a worker's state for metric inputs.
+// metricWorker is a worker's state for metric inputs, and for the
+// uptime points of access logs' health checks.
 type metricWorker struct {
 	parsers map[*format]metrics.Parser
 	// wants tells the samples a mapping names: the others are counted
 	// and dropped at once.
 	wants  *metrics.Mapper
 	sample metrics.Sample
+	// health holds the rules' health-check paths (nil until the first
+	// request); endpoints what each endpoint id is to them; path is
+	// the path of an endpoint without an id.
+	health    detect.HealthPaths
+	endpoints []healthEndpoint
+	path      []byte
+}
+
+// healthEndpoint is what a worker knows of one endpoint key: whether it
+// is a health check's, and its path, the subject of its uptime points.
+type healthEndpoint struct {
+	known, health bool
+	path          []byte
+}
+
+// uptimeKind is the metric of a health check's points.
+var uptimeKind = []byte(metrics.Uptime)
+
+// health counts a request to a health-check endpoint (the rules'
+// Endpoints.Health) as a point of the uptime of its path, counted in win
+// as a metric file's would be: 100 when it was answered with success
+// (2xx or 3xx), else 0. So the uptime rule reads a day of access log as
+// it reads probes. It allocates only for an endpoint id it has not seen.
+func (w *worker) health(win *window.Window, l *window.Line) {
+	path, ok := w.healthPath(l)
+	if !ok {
+		return
+	}
+	v := 0.0
+	if s := l.Rec.Status; s >= 200 && s < 400 {
+		v = 100
+	}
+	win.AddMetric(uptimeKind, path, l.Rec.Time, v, nil, nil)
+}
+
+// healthPath returns the path of l's endpoint and whether it is a health
+// check's: looked up by the endpoint's id, classified the first time
+// (each time past the worker's intern table, where endpoints have none).
+func (w *worker) healthPath(l *window.Line) ([]byte, bool) {
+	mw := &w.metrics
+	if mw.health == nil {
+		mw.health = w.opts.Rules.HealthPaths()
+	}
+	if len(mw.health) == 0 {
+		return nil, false
+	}
+	_, path, _ := strings.Cut(l.Endpoint, " ")
+	if l.ID < 0 {
+		mw.path = append(mw.path[:0], path...)
+		return mw.path, mw.health.Match(path)
+	}
+	if int(l.ID) >= len(mw.endpoints) {
+		mw.endpoints = append(mw.endpoints, make([]healthEndpoint, int(l.ID)+1-len(mw.endpoints))...)
+	}
+	e := &mw.endpoints[l.ID]
+	if !e.known {
+		e.known, e.health = true, mw.health.Match(path)
+		if e.health {
+			e.path = []byte(path)
+		}
+	}
+	return e.path, e.health
 }
 
 // metricBatch parses the lines of a batch of a metric source into w.p.

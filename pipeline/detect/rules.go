@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"time"
 
 	"github.com/vigil-ops/vigil/pipeline/window"
@@ -51,12 +52,50 @@ type Rules struct {
 	MetricMappings []MetricMapping `json:"metric_mappings,omitempty"`
 }
 
-// EndpointRules name the payment, data-export and login endpoints.
+// EndpointRules name the payment, data-export, login and health-check
+// endpoints.
 type EndpointRules struct {
 	// Default: "/api/payments*", "*export*", "*login*".
 	Payment string `json:"payment"`
 	Export  string `json:"export"`
 	Login   string `json:"login"`
+	// Health lists the health-check endpoints whose requests in an
+	// access log are uptime points (docs/metrics.md).
+	// Default: nil = "/health", "/healthz", "/api/health",
+	// "/api/health/*"; empty (not nil) for none.
+	Health HealthPaths `json:"health"`
+}
+
+// HealthPaths are request paths: each a path ("/api/health"), or a path
+// ending in "/*" for every path under it ("/api/health/*" matches
+// "/api/health/database").
+type HealthPaths []string
+
+// Match reports whether path (without its query string) is one of h.
+func (h HealthPaths) Match(path string) bool {
+	for _, p := range h {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			if len(path) > len(prefix) && strings.HasPrefix(path, prefix) {
+				return true
+			}
+		} else if path == p {
+			return true
+		}
+	}
+	return false
+}
+
+// HealthPaths returns r's health-check endpoints, the default when r
+// sets none.
+func (r Rules) HealthPaths() HealthPaths {
+	if r.Endpoints.Health == nil {
+		return defaultHealthPaths()
+	}
+	return r.Endpoints.Health
+}
+
+func defaultHealthPaths() HealthPaths {
+	return HealthPaths{"/health", "/healthz", "/api/health", "/api/health/*"}
 }
 
 // RatioRule raises a window whose share of bad requests is above
@@ -189,7 +228,7 @@ func DefaultRules() Rules {
 		Confidence: 0.99,
 		Baseline:   Duration(time.Hour),
 		MaxGap:     Duration(24 * time.Hour),
-		Endpoints:  EndpointRules{Payment: "/api/payments*", Export: "*export*", Login: "*login*"},
+		Endpoints:  EndpointRules{Payment: "/api/payments*", Export: "*export*", Login: "*login*", Health: defaultHealthPaths()},
 		Outage: OutageRule{
 			Failures: ratioRule(0.5, 20, time.Minute, 2*time.Minute),
 			Collapse: CollapseRule{Drop: 0.8, MinBaselinePerMinute: 30, For: Duration(2 * time.Minute)},
@@ -250,6 +289,7 @@ func (r Rules) withDefaults() Rules {
 	def(&r.Endpoints.Payment, d.Endpoints.Payment)
 	def(&r.Endpoints.Export, d.Endpoints.Export)
 	def(&r.Endpoints.Login, d.Endpoints.Login)
+	r.Endpoints.Health = r.HealthPaths()
 	r.Outage.Failures.fill(d.Outage.Failures)
 	def(&r.Outage.Collapse.Drop, d.Outage.Collapse.Drop)
 	def(&r.Outage.Collapse.MinBaselinePerMinute, d.Outage.Collapse.MinBaselinePerMinute)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -207,6 +208,7 @@ func (r Rules) Validate() error {
 	v.burst("error_burst", r.ErrorBurst)
 	v.burst("not_found_spike", r.NotFoundSpike)
 	v.burst("bot_surge", r.BotSurge)
+	v.health("endpoints.health", r.Endpoints.Health)
 	v.metrics(&r.Metrics, r.Baseline)
 	v.metricMappings(&r)
 	if len(v.errs) == 0 {
@@ -219,6 +221,16 @@ type validator struct{ errs []error }
 
 func (v *validator) add(key, msg string, got any) {
 	v.errs = append(v.errs, fmt.Errorf("invalid rule %s: %s; got %v", key, msg, got))
+}
+
+// health checks each path: absolute, with '*' only in a final "/*".
+func (v *validator) health(key string, h HealthPaths) {
+	for i, p := range h {
+		star := strings.IndexByte(p, '*')
+		if !strings.HasPrefix(p, "/") || (star >= 0 && (star != len(p)-1 || !strings.HasSuffix(p, "/*"))) {
+			v.add(fmt.Sprintf("%s[%d]", key, i), `must be a path ("/healthz") or a path ending in "/*" ("/api/health/*")`, strconv.Quote(p))
+		}
+	}
 }
 
 func (v *validator) duration(key string, d Duration) {

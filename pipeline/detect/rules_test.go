@@ -93,6 +93,9 @@ func TestParseRulesFailure(t *testing.T) {
 	f(`{"attack": {"min_per_minute": 5}} {}`, "unexpected data after the rules object")
 	f(`[]`, `cannot parse rules: want a JSON object, got "[]"`)
 	f(`{"window_size": "10ms"}`, "invalid rule window_size: must be at least 1s; got 10ms")
+	f(`{"endpoints": {"health": ["/ok", "healthz"]}}`, `invalid rule endpoints.health[1]: must be a path ("/healthz") or a path ending in "/*" ("/api/health/*"); got "healthz"`)
+	f(`{"endpoints": {"health": ["/api/*/health"]}}`, `invalid rule endpoints.health[0]: must be a path`)
+	f(`{"endpoints": {"health": ["/api/health*"]}}`, `invalid rule endpoints.health[0]: must be a path`)
 	f(`{"confidence": 0.99, "baseline": }`, "cannot parse rules at byte 34: invalid character '}'")
 	f(`127.0.0.1 - - [01/Mar/2026:00:00:10 +0000] "GET / HTTP/1.1" 200 5`, `cannot parse rules: want a JSON object, got "127.0.0.1 - - [01/Mar/2026:00:00:10 +000"`)
 }
@@ -160,7 +163,34 @@ func TestWriteRules(t *testing.T) {
 	f(Rules{})
 	f(DefaultRules())
 	f(Rules{MaxGap: Duration(90 * time.Second), BotSurge: BurstRule{Off: true, Factor: 5}})
+	f(Rules{Endpoints: EndpointRules{Health: HealthPaths{}}})
 	f(Rules{MetricMappings: []MetricMapping{{Name: "myapp_heap_percent", Metric: "memory"}, {Name: "probe_success", Metric: "uptime", Off: true}}})
+}
+
+// TestHealthPaths: a path matches itself, and "/*" every path under it;
+// no health paths in the rules file are the defaults, an empty list none.
+func TestHealthPaths(t *testing.T) {
+	f := func(rules, path string, want bool) {
+		t.Helper()
+		r, err := ParseRules(strings.NewReader(rules))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.HealthPaths().Match(path); got != want {
+			t.Fatalf("unexpected match of %q under %s; got %v; want %v", path, rules, got, want)
+		}
+	}
+	f(`{}`, "/api/health", true)
+	f(`{}`, "/healthz", true)
+	f(`{}`, "/health", true)
+	f(`{}`, "/api/health/database", true)
+	f(`{}`, "/api/health/payments/x", true)
+	f(`{}`, "/api/health/", false)
+	f(`{}`, "/api/healthcheck", false)
+	f(`{}`, "/api/items", false)
+	f(`{"endpoints": {"health": ["/status"]}}`, "/status", true)
+	f(`{"endpoints": {"health": ["/status"]}}`, "/api/health", false)
+	f(`{"endpoints": {"health": []}}`, "/api/health", false)
 }
 
 func TestDurationString(t *testing.T) {
