@@ -39,9 +39,22 @@
 // failure", TCP logs with three timers) are rejected with a reason:
 // callers count them as malformed, or as application lines.
 //
+// # Custom log-format
+//
+// [CompileLogFormat] compiles a "log-format" directive of HAProxy's
+// configuration (%ci:%cp [%tr] %ft %b/%s … %{+Q}r) into a [Format], and a
+// [FormatParser] reads its lines into the same Record: %ci, the dates
+// (%t, %tr, %T, %Tl, %trg, %trl, %Ts with %ms), %r or %HM/%HU/%HV, %ST,
+// %B, %Ta (or %Tt), %Tr and the Host, User-Agent and Referer headers of
+// %[req.hdr(...)]; the other variables are checked for their shape. The
+// default httplog format, compiled, reads a line as [Parser] does.
+// [IsLogFormat] tells HAProxy's syntax from Apache's, which also writes
+// variables with '%'.
+//
 // # Concurrency and cost
 //
-// A [Parser] is not safe for concurrent use. Parse allocates nothing;
+// A [Parser] or [FormatParser] is not safe for concurrent use; a [Format]
+// is immutable and may be shared. Parse allocates nothing;
 // Record fields alias the line. Errors are *[parsers.SyntaxError] values
 // owned by the parser, valid until the next Parse.
 package haproxy

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -39,31 +40,10 @@ func refParse(line []byte) (parsers.Record, bool) {
 	if r.Client, ok = parsertest.HostOfAddr(m[1]); !ok {
 		return r, false
 	}
-	ts := string(m[2])
-	if !regexp.MustCompile(`^[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?$`).MatchString(ts) {
+	if r.Time, ok = refAcceptDate(string(m[2])); !ok {
 		return r, false
 	}
-	if len(ts) > 30 {
-		ts = ts[:30]
-	}
-	t, err := time.Parse("02/Jan/2006:15:04:05", ts[:20])
-	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
-		return r, false
-	}
-	r.Time = t.UnixNano()
-	if len(ts) > 21 {
-		frac := (ts[21:] + "000000000")[:9]
-		n, _ := strconv.ParseInt(frac, 10, 64)
-		r.Time += n
-	}
-	ms := func(b []byte) int64 {
-		if string(b) == "-1" {
-			return -1
-		}
-		n, _ := strconv.ParseInt(string(bytes.TrimPrefix(b, []byte("+"))), 10, 64)
-		return n * 1000
-	}
-	r.Upstream, r.Duration = ms(m[6]), ms(m[7])
+	r.Upstream, r.Duration = refMillis(string(m[6])), refMillis(string(m[7]))
 	if string(m[8]) != "-1" {
 		r.Status, _ = strconv.Atoi(string(m[8]))
 	}
@@ -73,4 +53,37 @@ func refParse(line []byte) (parsers.Record, bool) {
 		r.Method, r.Target, r.Proto = parsertest.Request(req)
 	}
 	return r, true
+}
+
+var refDate = regexp.MustCompile(`^[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?$`)
+
+// refAcceptDate reads an accept date, dd/Mon/yyyy:hh:mm:ss[.mmm], as UTC
+// with time.Parse.
+func refAcceptDate(ts string) (int64, bool) {
+	if !refDate.MatchString(ts) {
+		return 0, false
+	}
+	if len(ts) > 30 {
+		ts = ts[:30]
+	}
+	t, err := time.Parse("02/Jan/2006:15:04:05", ts[:20])
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear {
+		return 0, false
+	}
+	ns := t.UnixNano()
+	if len(ts) > 21 {
+		frac := (ts[21:] + "000000000")[:9]
+		n, _ := strconv.ParseInt(frac, 10, 64)
+		ns += n
+	}
+	return ns, true
+}
+
+// refMillis reads a timer in ms, "-1" or [+]digits, as µs.
+func refMillis(s string) int64 {
+	if s == "-1" {
+		return -1
+	}
+	n, _ := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
+	return n * 1000
 }
