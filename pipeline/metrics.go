@@ -132,6 +132,9 @@ type metricPart struct {
 	buf     []byte
 	samples []keptSample
 	labels  []keptLabel
+	// informational counts the samples vigil's monitor and probes write
+	// for the record (metrics.Informational), not kept.
+	informational uint64
 }
 
 type span struct{ from, to int32 }
@@ -182,7 +185,7 @@ const maxPooledPartBytes = 16 << 20
 
 func getMetricPart() *metricPart {
 	if mp, ok := metricParts.Get().(*metricPart); ok {
-		mp.buf, mp.samples, mp.labels = mp.buf[:0], mp.samples[:0], mp.labels[:0]
+		mp.buf, mp.samples, mp.labels, mp.informational = mp.buf[:0], mp.samples[:0], mp.labels[:0], 0
 		return mp
 	}
 	return &metricPart{}
@@ -248,8 +251,8 @@ func (w *worker) healthPath(l *window.Line) ([]byte, bool) {
 	if len(mw.health) == 0 {
 		return nil, false
 	}
-	_, path, _ := strings.Cut(l.Endpoint, " ")
 	if l.ID < 0 {
+		path := endpointPath(l.Endpoint)
 		mw.path = append(mw.path[:0], path...)
 		return mw.path, mw.health.Match(path)
 	}
@@ -258,12 +261,19 @@ func (w *worker) healthPath(l *window.Line) ([]byte, bool) {
 	}
 	e := &mw.endpoints[l.ID]
 	if !e.known {
+		path := endpointPath(l.Endpoint)
 		e.known, e.health = true, mw.health.Match(path)
 		if e.health {
 			e.path = []byte(path)
 		}
 	}
 	return e.path, e.health
+}
+
+// endpointPath returns the path of an endpoint key ("GET /api/health").
+func endpointPath(key string) string {
+	_, path, _ := strings.Cut(key, " ")
+	return path
 }
 
 // metricBatch parses the lines of a batch of a metric source into w.p.
@@ -325,10 +335,13 @@ func (w *worker) metricLine(st *sourceState, lineNo uint64, p metrics.Parser, li
 	first := true
 	for ok := true; ok; ok = p.Next(s) {
 		s.Time = t
-		if w.metrics.wants.Wants(s.Name) && len(mp.buf) < maxPartBytes {
+		switch {
+		case w.metrics.wants.Wants(s.Name) && len(mp.buf) < maxPartBytes:
 			mp.keep(s, stamped, first)
 			first = false
-		} else {
+		case metrics.Informational(s.Name):
+			mp.informational++
+		default:
 			part.unmapped++
 		}
 	}
@@ -347,9 +360,11 @@ type metricSource struct {
 // MetricInput counts what became of a metric source's samples.
 type MetricInput struct {
 	// Samples counts the samples read; Unmapped those no mapping names
-	// (counted, not kept); Stamped those without time, given the file's
+	// (counted, not kept), but for Informational ones (vigil's monitor's
+	// pg_connections, its probes' probe_duration_seconds: written for the
+	// record, no warning); Stamped those without time, given the file's
 	// modification time or the time of reading.
-	Samples, Unmapped, Stamped uint64
+	Samples, Unmapped, Informational, Stamped uint64
 	// Points counts the points the samples made; NotCounted those a
 	// window did not count (NaN or ±Inf, or a series past a window's
 	// budget); Late those whose window had closed (a sum or rate emitted
@@ -394,7 +409,8 @@ func mapPart(p *part, cfg *window.Config, to metricWindows, limit int64) {
 	}
 	ms, mp := st.metric, p.metrics
 	ms.stats.Unmapped += p.unmapped
-	ms.stats.Samples += p.unmapped + uint64(len(mp.samples))
+	ms.stats.Informational += mp.informational
+	ms.stats.Samples += p.unmapped + mp.informational + uint64(len(mp.samples))
 	var s metrics.Sample
 	late := false
 	for i := range mp.samples {

@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -73,8 +74,29 @@ func TestMetricFiles(t *testing.T) {
 	if ev := lq.Evidence.Metric; ev == nil || ev.Detail != "SELECT pg_sleep(3600)" || len(ev.Commands) == 0 || lq.Peak.Value != 870 || lq.Runbook.Section != "Database Issues" {
 		t.Fatalf("unexpected long query incident; got %+v", lq)
 	}
-	if w := rep.Input.Files[0].Warnings; len(w) != 1 || !strings.Contains(w[0], "60 samples are not runbook metrics") {
-		t.Fatalf("unexpected warnings; got %q; want the 60 unmapped samples (pg_connections, probe_duration_seconds)", w)
+	// pg_connections and probe_duration_seconds are vigil's own
+	// informational samples: counted, not a warning.
+	if w := rep.Input.Files[0].Warnings; len(w) != 0 {
+		t.Fatalf("unexpected warnings; got %q; want none", w)
+	}
+	data, err := os.ReadFile(metricsData("pg_probes.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines, info uint64
+	for line := range strings.Lines(string(data)) {
+		var s struct{ Name string }
+		if err := json.Unmarshal([]byte(line), &s); err != nil {
+			t.Fatal(err)
+		}
+		lines++
+		if s.Name == "pg_connections" || s.Name == "probe_duration_seconds" {
+			info++
+		}
+	}
+	mi := run(t, []string{metricsData("pg_probes.json")}, nil, pipeline.Options{}).Sources[0].Metrics
+	if mi.Informational != info || mi.Unmapped != 0 || mi.Samples != lines {
+		t.Fatalf("unexpected sample counts; got %+v; want %d samples, %d informational, none unmapped", mi, lines, info)
 	}
 }
 

@@ -25,9 +25,18 @@ func checkPG(c *config) error {
 		return errors.New("cannot follow PostgreSQL: --pg takes one snapshot; ingest --pg-monitor polls it")
 	case c.opts.Format != "" || c.opts.LogFormat != "":
 		return errors.New("cannot read --pg's samples as --format or --log-format: leave the formats detected per input with --pg")
+	case len(c.paths) == 0 && isDuration(c.since):
+		return fmt.Errorf("cannot apply --since %s to --pg alone: a duration counts back from the end of the files, and a snapshot is now; give --since a time (RFC 3339), or files", c.since)
 	}
 	_, err := newPGSource(c.pgDSN, 0) // the DSN's errors are usage errors
 	return err
+}
+
+// isDuration reports whether --since's value s is a duration ("1h"), not
+// a time.
+func isDuration(s string) bool {
+	_, err := time.ParseDuration(s)
+	return err == nil
 }
 
 // inputs opens the inputs of c: its files (standard input when there

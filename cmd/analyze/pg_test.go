@@ -30,6 +30,7 @@ func TestPGUsage(t *testing.T) {
 	f("--pg takes one snapshot", "--pg", "postgres://h/db", "--follow", "x.log")
 	f("leave the formats detected", "--pg", "postgres://h/db", "--format", "combined", "x.log")
 	f("cannot parse the PostgreSQL DSN", "--pg", "postgres://u:s3cret@h:port/db")
+	f("cannot apply --since 1h to --pg alone: a duration counts back from the end of the files, and a snapshot is now", "--pg", "postgres://h/db", "--since", "1h")
 }
 
 // pgReport runs analyze with args and decodes its JSON report.

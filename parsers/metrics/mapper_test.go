@@ -331,3 +331,18 @@ func TestMapperMonitor(t *testing.T) {
 		t.Fatalf("unexpected success for subject labels on a sum; want an error")
 	}
 }
+
+// TestInformational: vigil's own informational names, exactly.
+func TestInformational(t *testing.T) {
+	f := func(name string, want bool) {
+		t.Helper()
+		if got := Informational([]byte(name)); got != want {
+			t.Fatalf("unexpected Informational for %q; got %v; want %v", name, got, want)
+		}
+	}
+	f("pg_connections", true)
+	f("probe_duration_seconds", true)
+	f("probe_success", false)
+	f("pg_connection", false)
+	f("", false)
+}

@@ -137,6 +137,25 @@ var defaultMappings = [...]Mapping{
 	{Name: "probe_success", Kind: Uptime, Op: OpPercent, Subject: []string{"probe"}, Detail: "url"},
 }
 
+// informational are the samples vigil's own PostgreSQL monitor and probes
+// write for the record but no rule reads (docs/metrics.md): connections
+// per state, beside their total db_connections, and a probe's duration,
+// beside its probe_success.
+var informational = [...]string{"pg_connections", "probe_duration_seconds"}
+
+// Informational reports whether samples called name are informational:
+// written by vigil's monitor or probes, read by no mapping, and so no
+// sign that an input holds samples nobody understands. It allocates
+// nothing.
+func Informational(name []byte) bool {
+	for _, n := range informational {
+		if string(name) == n {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultMappings returns a copy of the built-in mappings, for a rules
 // file to extend.
 func DefaultMappings() []Mapping {
