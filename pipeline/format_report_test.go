@@ -98,6 +98,18 @@ func TestFormatReports(t *testing.T) {
 	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
 	f("gen_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
 	f("logfile_logfmt.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
+	// Real JSON loggers: bunyan (restify audit lines with res.statusCode
+	// and latency; its test corpus with comments, blank lines and bogus
+	// lines), pino, a nested access entry, Grafana's logfmt. bunyan's
+	// levels 50 and 60 are error and fatal; 55 is no level name
+	// (parsers/jsonlog doc).
+	const bunyanErr, resStatus = `"level":(?:50|60)[,}]`, `"statusCode":(\d{3})[,}]`
+	f("bunyan_withreq.log", want{format: "json", status: resStatus, app: `"level":\d+`, appErr: bunyanErr})
+	f("bunyan_all.log", want{format: "json", status: resStatus, app: `^\{.*"level":\d+,.*"msg":`, cont: `^$`, appErr: bunyanErr})
+	f("logfile_bunyan.0", want{format: "json", status: resStatus, app: `^\{.*"level":\d+,.*"msg":`, appErr: bunyanErr})
+	f("logfile_pino.0", want{format: "json", status: resStatus, app: `^\{"level":"\w+"`, appErr: `"level":"(?:error|fatal)"`})
+	f("logfile_json3.json", want{format: "json", status: `"response": \{ "status": (\d{3}),`})
+	f("logfile_grafana.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=\w+(?: |$)`, appErr: `(?:^| )level=(?:error|crit)(?: |$)`})
 	f("gen_json_loggers.log", want{format: "json", status: `"(?:DownstreamStatus|statusCode|response_code|status)":"?(\d{1,3})"?[,}]`, app: `"level":`})
 	// Mixed: access lines among klog and nginx error lines (the banner's
 	// indented lines continue, its rule and title lines are malformed).
