@@ -202,15 +202,7 @@ func (s *stat) add(v *quantile.Sketch) {
 	if n == 0 {
 		return
 	}
-	lo, hi := window.Unit(float64(v.Min())), window.Unit(float64(v.Max()))
-	if s.n == 0 || lo < s.min {
-		s.min = lo
-	}
-	if s.n == 0 || hi > s.max {
-		s.max = hi
-	}
-	s.n += n
-	s.sum += window.Unit(v.Mean()) * float64(n)
+	s.merge(stat{n: n, sum: window.Unit(v.Mean()) * float64(n), min: window.Unit(float64(v.Min())), max: window.Unit(float64(v.Max()))})
 }
 
 // merge adds o's points to s.
