@@ -100,7 +100,7 @@ func TestDetectMetricThresholds(t *testing.T) {
 func TestDetectMetricLifecycle(t *testing.T) {
 	got := thresholds(t, "memory 90% for 10m", Rules{}, points("memory", "web-1", 60, 70, 50, 90, 92), brief{incident.Memory, incident.P2, "web-1", 60, 70})
 	in := got.final[0]
-	want := &incident.MetricEvidence{Samples: 20, Min: 90, Mean: 91, P95: 92, Max: 92, Statistic: "mean", Direction: "above"}
+	want := &incident.MetricEvidence{Samples: 20, Min: 90, Mean: 91, P95: 92, Max: 92, Statistic: "mean", Direction: "above", Commands: incident.Memory.Commands()}
 	if in.Status != incident.Resolved || in.Threshold != 85 || in.Peak.Value != 91 {
 		t.Fatalf("unexpected incident; got %s, threshold %v, peak %v; want resolved, 85, 91", in.Status, in.Threshold, in.Peak.Value)
 	}
