@@ -108,3 +108,25 @@ func TestTerminate(t *testing.T) {
 	ingesttest.WaitConsumed(t, dsn, len(lines), want)
 	ingesttest.CheckTotals(t, dsn, want)
 }
+
+// TestSessionTimeoutRefused: a session timeout the broker refuses (under
+// its minimum, 500ms here) stops ingest with exit status 1 and the reason,
+// instead of a join retried forever.
+func TestSessionTimeoutRefused(t *testing.T) {
+	c := ingesttest.NewCluster(t, 1)
+	p := start(t, c.ListenAddrs(), ingesttest.Migrated(t), "--session-timeout", "100ms")
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("ingest did not stop within 30 s with a session timeout the broker refuses")
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != exitFailed {
+		t.Errorf("unexpected exit code %d; want %d", code, exitFailed)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	const want = "ingest: kafka join: session timeout 100ms: [26] Invalid Session Timeout"
+	if last := p.log[len(p.log)-1]; !strings.HasPrefix(last, want) {
+		t.Errorf("unexpected last line on stderr %q; want it to start with %q", last, want)
+	}
+}

@@ -106,9 +106,13 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	defer s.store.Load().Close()
 	var wg sync.WaitGroup
+	defer wg.Wait()
+	// Returning with an error (Kafka refuses this member) stops detection
+	// and the Kafka probe too, before the wait above.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	wg.Go(func() { s.detectLoop(ctx) })
 	wg.Go(func() { s.probeKafka(ctx) })
-	defer wg.Wait()
 	backoff := time.Second
 	for {
 		gen, err := s.group.Next(ctx)

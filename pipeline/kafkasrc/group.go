@@ -83,7 +83,8 @@ func New(o Options) (*Group, error) {
 // Errors the group recovers from (a broker gone, a failed join) go to
 // Options.OnError and Next keeps trying. Next returns ctx.Err() when ctx
 // is done, ErrClosed after Close, "kafka join: ..." when retrying cannot
-// help (credentials or authorization refused), and the error of OnAssign
+// help (credentials or authorization refused, a session timeout outside
+// the broker's group.min/max.session.timeout.ms), and the error of OnAssign
 // (after ending the generation, so that the next Next rejoins).
 func (g *Group) Next(ctx context.Context) (*Generation, error) {
 	for {
@@ -95,6 +96,9 @@ func (g *Group) Next(ctx context.Context) (*Generation, error) {
 			return nil, ctx.Err()
 		case errors.Is(err, kafka.ErrGroupClosed):
 			return nil, ErrClosed
+		case errors.Is(err, kafka.InvalidSessionTimeout):
+			// A configuration error: the broker bounds the timeout.
+			return nil, fmt.Errorf("kafka join: session timeout %s: %w", g.opts.SessionTimeout, err)
 		case isFatal(err):
 			return nil, fmt.Errorf("kafka join: %w", err)
 		}

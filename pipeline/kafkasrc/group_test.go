@@ -6,10 +6,12 @@ import (
 	"maps"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	kafkago "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/vigil-ops/vigil/pipeline"
@@ -176,4 +178,25 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestSessionTimeoutRefused: a session timeout out of the broker's range
+// (kfake's minimum is Kafka's default, 6 s) is a configuration error that
+// ends Next, naming the timeout, not a join retried forever.
+func TestSessionTimeoutRefused(t *testing.T) {
+	c := newCluster(t)
+	o := testOptions(c.ListenAddrs(), "short")
+	o.SessionTimeout = time.Second
+	g, err := New(o)
+	if err != nil {
+		t.Fatalf("cannot create group: %v", err)
+	}
+	defer g.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = g.Next(ctx)
+	const want = "kafka join: session timeout 1s: [26] Invalid Session Timeout"
+	if !errors.Is(err, kafkago.InvalidSessionTimeout) || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("unexpected error of Next with a session timeout under the broker's minimum; got %v; want %s...", err, want)
+	}
 }
