@@ -187,16 +187,24 @@ func TestSessionTimeoutRefused(t *testing.T) {
 	c := newCluster(t)
 	o := testOptions(c.ListenAddrs(), "short")
 	o.SessionTimeout = time.Second
+	err := nextErr(t, o, 10*time.Second)
+	const want = "kafka join: session timeout 1s: [26] Invalid Session Timeout"
+	if !errors.Is(err, kafkago.InvalidSessionTimeout) || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("unexpected error of Next with a session timeout under the broker's minimum; got %v; want %s...", err, want)
+	}
+}
+
+// nextErr is the error of the first Next of a new member of o, given
+// within d.
+func nextErr(t *testing.T, o Options, d time.Duration) error {
+	t.Helper()
 	g, err := New(o)
 	if err != nil {
 		t.Fatalf("cannot create group: %v", err)
 	}
 	defer g.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	_, err = g.Next(ctx)
-	const want = "kafka join: session timeout 1s: [26] Invalid Session Timeout"
-	if !errors.Is(err, kafkago.InvalidSessionTimeout) || !strings.HasPrefix(err.Error(), want) {
-		t.Fatalf("unexpected error of Next with a session timeout under the broker's minimum; got %v; want %s...", err, want)
-	}
+	return err
 }

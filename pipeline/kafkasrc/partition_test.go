@@ -279,14 +279,7 @@ func TestSASLFailure(t *testing.T) {
 	c := newCluster(t, kfake.EnableSASL(), kfake.Superuser(SASLPlain, "vigil", "secret"))
 	o := testOptions(c.ListenAddrs(), "sasl")
 	o.SASLMechanism, o.SASLUser, o.SASLPassword = SASLPlain, "vigil", "wrong"
-	g, err := New(o)
-	if err != nil {
-		t.Fatalf("cannot create group: %v", err)
-	}
-	defer g.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, err = g.Next(ctx)
+	err := nextErr(t, o, 5*time.Second)
 	if !errors.Is(err, kafkago.SASLAuthenticationFailed) || !strings.HasPrefix(err.Error(), "kafka join: ") {
 		t.Fatalf("unexpected error of Next with a wrong password; got %v; want kafka join: ... SASL Authentication Failed", err)
 	}
