@@ -54,6 +54,10 @@ type format struct {
 	// When both reject a line, the engine reports the reason of
 	// newParser's parser. chooseFormat sets it; detection does not use it.
 	fallback func() lineParser
+	// durations, when not empty, says in what unit the format reads
+	// durations written as bare numbers, decided for sure from the
+	// sample (keyValueFormat); the report adds it to evidence.
+	durations string
 	// multiline is set for the formats whose entries may span lines,
 	// those applications write (applog, json, logfmt): a blank line
 	// belongs to the entry above, as a stack trace's lines do, and is
@@ -92,7 +96,7 @@ func chooseFormat(o *Options, sample []byte) (*format, error) {
 	case o.LogFormat != "":
 		fm, err = compileLogFormat(o)
 	case o.Format != "":
-		fm, err = namedFormat(o)
+		fm, err = namedFormat(o, sample)
 	default:
 		fm, err = detectFormat(o, sample)
 	}
@@ -103,6 +107,9 @@ func chooseFormat(o *Options, sample []byte) (*format, error) {
 		return nil, fmt.Errorf("cannot use --field with format %s: it maps the keys of json and logfmt inputs", fm.name)
 	}
 	fm.fallback = mixedFallback(o, fm)
+	if fm.durations != "" {
+		fm.evidence += "; " + fm.durations
+	}
 	return fm, nil
 }
 
@@ -141,14 +148,19 @@ func compileLogFormat(o *Options) (*format, error) {
 	return accessFormat(f, o, "given with --log-format")
 }
 
-// namedFormat returns the format o.Format names.
-func namedFormat(o *Options) (*format, error) {
+// namedFormat returns the format o.Format names, for an input that
+// starts with sample.
+func namedFormat(o *Options, sample []byte) (*format, error) {
 	if fm := namedMetricFormat(o.Format); fm != nil {
 		return fm, nil
 	}
 	for _, fam := range families {
 		if fam.name == o.Format {
-			fm := fam.make(o, nil)
+			var lines [][]byte
+			if fam.given {
+				lines = judgeLines(sample, sniffLines)
+			}
+			fm := fam.make(o, lines)
 			fm.evidence = "given with --format"
 			return fm, nil
 		}
@@ -178,6 +190,9 @@ func accessFormat(f *accesslog.Format, o *Options, evidence string) (*format, er
 type family struct {
 	name string
 	make func(o *Options, sample [][]byte) *format
+	// given: make reads the sample also when the format is given with
+	// --format (json and logfmt judge their bare durations on it).
+	given bool
 }
 
 // families lists them in the order detection prefers them on a tie: the
@@ -187,31 +202,85 @@ type family struct {
 // router's ("... at=info ...") too, so it never wins a tie (see
 // detectFormat).
 var families = []family{
-	{"w3c", func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "w3c") }},
-	{"cloudfront", func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "cloudfront") }},
-	{"aws_alb", func(*Options, [][]byte) *format {
+	{name: "w3c", make: func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "w3c") }},
+	{name: "cloudfront", make: func(o *Options, sample [][]byte) *format { return w3cFormat(o, sample, "cloudfront") }},
+	{name: "aws_alb", make: func(*Options, [][]byte) *format {
 		return &format{name: "aws_alb", newParser: func() lineParser { return awslb.NewParser(awslb.ALB) }}
 	}},
-	{"aws_elb", func(*Options, [][]byte) *format {
+	{name: "aws_elb", make: func(*Options, [][]byte) *format {
 		return &format{name: "aws_elb", newParser: func() lineParser { return awslb.NewParser(awslb.ELB) }}
 	}},
-	{"haproxy", func(*Options, [][]byte) *format {
+	{name: "haproxy", make: func(*Options, [][]byte) *format {
 		return &format{name: "haproxy", newParser: func() lineParser { return haproxy.NewParser() }}
 	}},
-	{"json", func(o *Options, _ [][]byte) *format {
-		opts := jsonlog.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
-		return &format{name: "json", multiline: true, newParser: func() lineParser { return jsonlog.NewParser(opts) }}
-	}},
-	{"logfmt", func(o *Options, _ [][]byte) *format {
-		opts := logfmt.Options{DurationUnit: o.DurationUnit, Fields: fieldSpecs(o)}
-		return &format{name: "logfmt", multiline: true, newParser: func() lineParser { return logfmt.NewParser(opts) }}
-	}},
-	{appLogName, func(*Options, [][]byte) *format {
+	{name: "json", given: true, make: func(o *Options, sample [][]byte) *format { return keyValueFormat(o, "json", sample) }},
+	{name: "logfmt", given: true, make: func(o *Options, sample [][]byte) *format { return keyValueFormat(o, "logfmt", sample) }},
+	{name: appLogName, make: func(*Options, [][]byte) *format {
 		// One Now for every worker's parser: they infer the same year
 		// for a syslog or klog date.
 		opts := applog.Options{Now: time.Now()}
 		return &format{name: appLogName, multiline: true, newParser: func() lineParser { return applog.NewParser(opts) }}
 	}},
+}
+
+// bareReader is a parser of JSON or logfmt lines, which tells the
+// durations it read as bare numbers (jsonlog.Parser.Bare).
+type bareReader interface {
+	lineParser
+	Bare() ([]byte, parsers.Logger)
+}
+
+// keyValueFormat is the json or logfmt format (name) for options o. Given
+// sample lines and no --duration-unit, it judges the unit of their bare
+// durations (a number under a key that gives no unit:
+// parsers.JudgeBareUnit) and reads them in it. A unit it is sure of (the
+// logger writes it) goes into durations; one it assumes, or does not
+// know (the numbers are then not read), into warning. Without a sample,
+// or without bare durations in it, the parsers' default rule applies.
+func keyValueFormat(o *Options, name string, sample [][]byte) *format {
+	fm := &format{name: name, multiline: true}
+	mk := keyValueParser(o, name, "")
+	if o.DurationUnit == "" && len(sample) > 0 {
+		if v := judgeBare(mk(), sample); v.Unit != parsers.UnitAuto {
+			mk = keyValueParser(o, name, parsers.UnitName(v.Unit))
+			if v.Sure {
+				fm.durations = v.Note
+			} else {
+				fm.warning = v.Note
+			}
+		}
+	}
+	fm.newParser = func() lineParser { return mk() }
+	return fm
+}
+
+// keyValueParser returns a factory of the json or logfmt parsers (name)
+// for options o and bare durations in unit bare (parsers.ParseBareUnit).
+func keyValueParser(o *Options, name, bare string) func() bareReader {
+	if name == "json" {
+		opts := jsonlog.Options{DurationUnit: o.DurationUnit, BareUnit: bare, Fields: fieldSpecs(o)}
+		return func() bareReader { return jsonlog.NewParser(opts) }
+	}
+	opts := logfmt.Options{DurationUnit: o.DurationUnit, BareUnit: bare, Fields: fieldSpecs(o)}
+	return func() bareReader { return logfmt.NewParser(opts) }
+}
+
+// judgeBare reads the bare durations of the sample's lines that p
+// parses, and judges their unit.
+func judgeBare(p bareReader, sample [][]byte) parsers.BareVerdict {
+	var r parsers.Record
+	var samples []parsers.BareSample
+	for _, line := range sample {
+		if p.Parse(line, &r) != nil {
+			continue
+		}
+		if text, l := p.Bare(); text != nil {
+			if s, ok := parsers.NewBareSample(text, l); ok {
+				samples = append(samples, s)
+			}
+		}
+	}
+	return parsers.JudgeBareUnit(samples)
 }
 
 // appLogName is the name of the plain-text application-log format.

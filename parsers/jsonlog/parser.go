@@ -38,6 +38,15 @@ type Options struct {
 	// key without one, seconds when the number has a fraction or an
 	// exponent (0.0176), milliseconds when it is an integer (12).
 	DurationUnit string
+	// BareUnit is the unit of a duration written as a number under a key
+	// whose name gives none ("duration"; not "duration_ms", not
+	// "responseTime"), as [parsers.ParseBareUnit] reads it: what the
+	// caller decided from a sample of the log ([parsers.JudgeBareUnit]
+	// over [Parser.Bare]). "none" reads no such number: the line has no
+	// duration. DurationUnit, when set, wins.
+	// Default: "" = seconds when the number has a fraction or an
+	// exponent, milliseconds when it is an integer.
+	BareUnit string
 	// Fields point fields at keys of the user's choosing, the --field
 	// mappings: each is looked up before the field's own names, in the
 	// order given; the first present with a usable value wins, as among
@@ -54,6 +63,9 @@ func (o Options) Validate() error {
 	if _, ok := parseUnit(o.DurationUnit); !ok {
 		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
+	if _, ok := parsers.ParseBareUnit(o.BareUnit); !ok {
+		return fmt.Errorf("cannot parse bare duration unit %q; want one of %s", o.BareUnit, parsers.BareUnitNames)
+	}
 	return parsers.CheckFieldSpecs(o.Fields)
 }
 
@@ -67,6 +79,11 @@ type Parser struct {
 	fj fastjson.Parser
 	// unit overrides the unit of numeric durations; unitAuto = none.
 	unit unit
+	// bareUnit is Options.BareUnit; bare is the text of the line's
+	// duration when it is a number under a key without a unit (see
+	// Bare), nil when none.
+	bareUnit unit
+	bare     []byte
 	// slots holds, per slot (a key in one object), the value it has in the
 	// current line, nil when absent; used lists the non-nil ones.
 	slots []*fastjson.Value
@@ -100,7 +117,8 @@ type Parser struct {
 // NewParser returns a parser with options o.
 func NewParser(o Options) *Parser {
 	u, _ := parseUnit(o.DurationUnit)
-	p := &Parser{unit: u, slots: make([]*fastjson.Value, numSlots), overrides: compileOverrides(o.Fields)}
+	bu, _ := parsers.ParseBareUnit(o.BareUnit)
+	p := &Parser{unit: u, bareUnit: bu, slots: make([]*fastjson.Value, numSlots), overrides: compileOverrides(o.Fields)}
 	p.visit = p.collectKey
 	p.match = p.matchKey
 	p.masked = maskedSlots(p.overrides)
@@ -123,6 +141,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	p.used = p.used[:0]
 	p.first = noRanks
 	p.buf = p.buf[:0]
+	p.bare = nil
 
 	start := bytes.IndexByte(line, '{')
 	if start < 0 {
@@ -240,14 +259,36 @@ func (p *Parser) fill(r *parsers.Record) string {
 	}
 	if s, num, nameUnit := p.number(fDuration); s != nil {
 		u := p.unit
+		if nameUnit == unitAuto && (num || isNumber(s)) {
+			p.bare = s
+			if u == unitAuto {
+				nameUnit = p.bareUnit
+			}
+		}
 		if u == unitAuto {
 			u = nameUnit
+		}
+		if u == parsers.UnitNone {
+			return ""
 		}
 		if r.Duration, ok = parseDuration(s, num, u); !ok {
 			return ReasonDuration
 		}
 	}
 	return ""
+}
+
+// Bare returns, after a successful Parse, the text of the line's
+// duration when it was a number (or a string holding one) under a key
+// whose name gives no unit, whatever the options made of it, and the
+// logger the line's keys name; nil when the line had no such duration.
+// The text is valid until the next Parse. It is for judging the unit of
+// such numbers over a sample ([parsers.JudgeBareUnit]).
+func (p *Parser) Bare() ([]byte, parsers.Logger) {
+	if p.bare == nil {
+		return nil, parsers.LoggerUnknown
+	}
+	return p.bare, p.logger()
 }
 
 var noRanks = func() (r [numFields]uint8) {

@@ -70,9 +70,11 @@
 //   - Bytes ([ReasonBytes]): digits.
 //   - Duration ([ReasonDuration]), in microseconds: a number counts the
 //     unit of the key's suffix, or of [Options].DurationUnit when set;
-//     without either it is seconds when written with a '.' and
-//     milliseconds when an integer. Anything else must be a Go duration
-//     ("12.3ms", "1m2s").
+//     without either it is in [Options].BareUnit ("none": not read, the
+//     line has no duration), and without that too, seconds when written
+//     with a '.' and milliseconds when an integer; [Parser.Bare] gives
+//     such a number, for the caller to judge its unit over a sample.
+//     Anything else must be a Go duration ("12.3ms", "1m2s").
 //   - Text: "" and "-" are absent.
 //
 // # Kind

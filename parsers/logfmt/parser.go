@@ -27,6 +27,15 @@ type Options struct {
 	// Default: "" = the key's suffix; without one, seconds for a number
 	// with a '.', milliseconds for an integer.
 	DurationUnit string
+	// BareUnit is the unit of a duration written as a number under a key
+	// whose name gives none ("duration"; not "duration_ms"), as
+	// [parsers.ParseBareUnit] reads it: what the caller decided from a
+	// sample of the log ([parsers.JudgeBareUnit] over [Parser.Bare]).
+	// "none" reads no such number: the line has no duration.
+	// DurationUnit, when set, wins.
+	// Default: "" = seconds for a number with a '.', milliseconds for an
+	// integer.
+	BareUnit string
 	// Fields point fields at keys of the user's choosing, the --field
 	// mappings: each ranks before the field's own names, in the order
 	// given. A key a mapping names fills only the mapped fields, not the
@@ -39,6 +48,9 @@ type Options struct {
 func (o Options) Validate() error {
 	if _, ok := parsers.ParseUnit(o.DurationUnit); !ok {
 		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
+	}
+	if _, ok := parsers.ParseBareUnit(o.BareUnit); !ok {
+		return fmt.Errorf("cannot parse bare duration unit %q; want one of %s", o.BareUnit, parsers.BareUnitNames)
 	}
 	return parsers.CheckFieldSpecs(o.Fields)
 }
@@ -56,7 +68,11 @@ type value struct {
 // Parser parses logfmt lines; see the package documentation. It is not
 // safe for concurrent use.
 type Parser struct {
-	unit      parsers.Unit
+	unit parsers.Unit
+	// bareUnit is Options.BareUnit; bare is the line's duration when it
+	// is a number under a key without a unit (see Bare), nil when none.
+	bareUnit  parsers.Unit
+	bare      []byte
 	overrides []override
 	vals      [numFields]value
 	buf       []byte
@@ -69,7 +85,8 @@ type Parser struct {
 // taken as the default and invalid Fields are skipped.
 func NewParser(o Options) *Parser {
 	u, _ := parsers.ParseUnit(o.DurationUnit)
-	return &Parser{unit: u, overrides: compileOverrides(o.Fields)}
+	bu, _ := parsers.ParseBareUnit(o.BareUnit)
+	return &Parser{unit: u, bareUnit: bu, overrides: compileOverrides(o.Fields)}
 }
 
 // Parse fills r from line, after resetting it; a trailing '\r' is ignored.
@@ -84,7 +101,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	}
 	p.vals = [numFields]value{}
 	p.buf = p.buf[:0]
-	p.first, p.nPairs = nil, 0
+	p.first, p.nPairs, p.bare = nil, 0, nil
 	if pos, ok := p.scan(line); !ok {
 		return p.fail(pos, ReasonSyntax)
 	}
@@ -103,6 +120,17 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 		return p.fail(0, ReasonNoFields)
 	}
 	return nil
+}
+
+// Bare returns, after a successful Parse, the line's duration when it
+// was a number under a key whose name gives no unit, whatever the
+// options made of it; nil when the line had none. It is valid until the
+// next Parse. The logger is always [parsers.LoggerUnknown]: logfmt
+// loggers (slog's text handler, logrus) write a time.Duration with its
+// unit ("12.5ms"), so a bare number is judged on its values alone
+// ([parsers.JudgeBareUnit]).
+func (p *Parser) Bare() ([]byte, parsers.Logger) {
+	return p.bare, parsers.LoggerUnknown
 }
 
 func (p *Parser) fail(pos int, reason string) error {

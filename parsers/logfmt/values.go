@@ -43,9 +43,18 @@ func (p *Parser) fill(r *parsers.Record) (string, int) {
 		}
 	}
 	if v := p.number(fDuration); v != nil {
-		u := p.unit
+		u, nameUnit := p.unit, v.unit
+		if nameUnit == parsers.UnitAuto && isNumber(v.v) {
+			p.bare = v.v
+			if u == parsers.UnitAuto {
+				nameUnit = p.bareUnit
+			}
+		}
 		if u == parsers.UnitAuto {
-			u = v.unit
+			u = nameUnit
+		}
+		if u == parsers.UnitNone {
+			return "", 0
 		}
 		if r.Duration, ok = parseDuration(v.v, u); !ok {
 			return ReasonDuration, v.at

@@ -115,6 +115,8 @@ func (t *textWriter) input(r *Report) {
 			t.printf("  ERROR %s: %s\n", Visible(f.Path), fileError(f))
 		}
 		for _, w := range f.Warnings {
+			// A format's warning names the file already (for stderr).
+			w = strings.TrimPrefix(w, f.Path+": ")
 			t.printf("  WARNING %s: %s\n", Visible(f.Path), Visible(w))
 		}
 	}

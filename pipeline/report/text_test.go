@@ -127,3 +127,14 @@ func TestWriteTextFormats(t *testing.T) {
 	// Hostile strings are made visible.
 	f([]File{file("a\x1b[31m.log", "json", "detected: 1 of 1 sample lines")}, "  format json, detected: 1 of 1 sample lines: "+Visible("a\x1b[31m.log"))
 }
+
+// TestWriteTextWarningPath: a warning that names its file already (a
+// format's, written so for stderr) does not name it twice.
+func TestWriteTextWarningPath(t *testing.T) {
+	out := writeText(t, &Report{Input: Input{Files: []File{{Path: "a.log", Warnings: []string{"a.log: unit unknown", "b.log: other"}}}}})
+	for _, want := range []string{"\n  WARNING a.log: unit unknown\n", "\n  WARNING a.log: b.log: other\n"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("unexpected warnings; got\n%s\nwant a line %q", out, want)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package jsonlog
+
+import (
+	"testing"
+
+	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
+)
+
+// TestParseBareUnit: Options.BareUnit is the unit of a number under a
+// duration key that gives none, and of no other; "none" reads no such
+// number. DurationUnit wins over it.
+func TestParseBareUnit(t *testing.T) {
+	f := func(o Options, line, want string) {
+		t.Helper()
+		if got := parse(line, o).String(); got != want {
+			t.Errorf("unexpected record for %q with %+v; got %s; want %s", line, o, got, want)
+		}
+	}
+	ns, none := Options{BareUnit: "ns"}, Options{BareUnit: "none"}
+	f(ns, `{"duration":12500000,"path":"/"}`, `http target="/" duration=12500`)
+	f(ns, `{"elapsed":"12500000","path":"/"}`, `http target="/" duration=12500`)
+	f(Options{BareUnit: "ms"}, `{"duration":12.5,"path":"/"}`, `http target="/" duration=12500`)
+	// Keys that give their unit, and Go durations, keep it.
+	f(ns, `{"duration_ms":12,"path":"/"}`, `http target="/" duration=12000`)
+	f(ns, `{"responseTime":12,"path":"/"}`, `http target="/" duration=12000`)
+	f(ns, `{"duration":"12ms","path":"/"}`, `http target="/" duration=12000`)
+	f(none, `{"Duration":12000000,"path":"/"}`, `http target="/" duration=12000`)
+	// none: no duration, the line is still read.
+	f(none, `{"duration":12,"path":"/"}`, `http target="/"`)
+	f(none, `{"duration":"bad","path":"/"}`, `error cannot parse duration`)
+	// A --field mapping without a suffix is bare too.
+	f(Options{BareUnit: "ns", Fields: []parsers.FieldSpec{{Role: parsers.RoleDuration, Name: "took_time"}}},
+		`{"took_time":2000,"path":"/"}`, `http target="/" duration=2`)
+	// --duration-unit wins.
+	f(Options{BareUnit: "none", DurationUnit: "ms"}, `{"duration":12,"path":"/"}`, `http target="/" duration=12000`)
+}
+
+// TestParseBare: Bare gives the text of a bare duration and the logger
+// the line's keys name.
+func TestParseBare(t *testing.T) {
+	f := func(line, wantText string, want parsers.Logger) {
+		t.Helper()
+		p := NewParser(Options{BareUnit: "none"})
+		var r parsers.Record
+		if err := p.Parse([]byte(line), &r); err != nil {
+			t.Fatalf("unexpected error for %q: %v", line, err)
+		}
+		text, l := p.Bare()
+		if string(text) != wantText || (text == nil) != (wantText == "") || l != want {
+			t.Fatalf("unexpected Bare for %q; got %q, %d; want %q, %d", line, text, l, wantText, want)
+		}
+	}
+	f(`{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"request","status":200,"duration":12500000}`, "12500000", parsers.LoggerGo)
+	f(`{"time":"2026-03-01T10:00:00Z","level":"warning","msg":"slow","elapsed":830000}`, "830000", parsers.LoggerGo)
+	f(`{"level":"info","duration":12.5,"time":"2026-03-01T10:00:00Z","message":"request"}`, "12.5", parsers.LoggerZerolog)
+	f(`{"level":"info","ts":1716723772.6,"msg":"handled request","duration":0.0175,"status":200}`, "0.0175", parsers.LoggerZap)
+	f(`{"level":30,"time":1772359202000,"msg":"done","latency":7}`, "7", parsers.LoggerNode)
+	// Keys of no logger above, a level of none, or no level.
+	f(`{"time":"2026-03-01T10:00:00Z","level":"Information","msg":"m","duration":5}`, "5", parsers.LoggerUnknown)
+	f(`{"@timestamp":"2026-03-01T10:00:00Z","status":200,"duration":5}`, "5", parsers.LoggerUnknown)
+	f(`{"time":"2026-03-01T10:00:00Z","msg":"m","duration":5}`, "5", parsers.LoggerUnknown)
+	// No bare duration.
+	f(`{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"m","duration_ms":5}`, "", parsers.LoggerUnknown)
+	f(`{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"m","duration":"5ms"}`, "", parsers.LoggerUnknown)
+	f(`{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"m"}`, "", parsers.LoggerUnknown)
+}
+
+func TestParseBareAllocs(t *testing.T) {
+	lines := parsertest.ReadLines(t, "gen_json_loggers.log")
+	for _, u := range []string{"ns", "none"} {
+		parsertest.NoAllocs(t, NewParser(Options{BareUnit: u}), lines, "gen_json_loggers.log, bare unit "+u)
+	}
+}
+
+func TestOptionsValidateBareUnit(t *testing.T) {
+	if err := (Options{BareUnit: "none"}).Validate(); err != nil {
+		t.Errorf("unexpected error for bare unit none: %v", err)
+	}
+	if err := (Options{BareUnit: "min"}).Validate(); err == nil {
+		t.Errorf("unexpected success for bare unit min")
+	}
+}
