@@ -60,8 +60,10 @@
 //     response_code; also in "response".
 //   - Method: method, request_method, RequestMethod, httpMethod; also in
 //     "request".
-//   - Target: request_uri, uri, url, path, RequestPath, resourcePath; also
-//     in "request".
+//   - Target: request_uri, uri, url, path, rawPath, RequestPath,
+//     resourcePath; also in "request". Then, when none is present, the
+//     path of routeKey (AWS API Gateway HTTP APIs: "GET /items/{id}" is
+//     "/items/{id}"; "$default" has none).
 //     (The target
 //     includes the query string when the logger's field does: prefer the
 //     URI names.)

@@ -24,7 +24,8 @@ const (
 	fUser
 	fBytes
 	fDuration
-	fHost // no name of its own: only a --field mapping fills it
+	fHost  // no name of its own: only a --field mapping fills it
+	fRoute // API Gateway HTTP APIs' routeKey, "GET /items/{id}": a target when no key gives one
 	fRequest
 	fResponse
 	fHeaders
@@ -75,7 +76,8 @@ var aliasGroups = []aliasGroup{
 	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
 	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code", "statusCode", "DownstreamStatus", "response_code"}},
 	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method", "RequestMethod", "httpMethod"}},
-	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path", "RequestPath", "resourcePath"}},
+	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path", "rawPath", "RequestPath", "resourcePath"}},
+	{f: fRoute, in: inTop, names: []string{"routeKey"}},
 	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol", "RequestProtocol", "protocol"}},
 	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp"}},
 	{f: fUserAgent, in: inTop | inRequest, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},

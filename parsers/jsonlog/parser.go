@@ -234,6 +234,9 @@ func (p *Parser) fill(r *parsers.Record) string {
 	if r.Method == nil || r.Target == nil || r.Proto == nil {
 		p.fillFromRequestLine(r)
 	}
+	if r.Target == nil {
+		r.Target = routePath(p.text(fRoute, false))
+	}
 	r.Client = hostOnly(p.text(fClient, false))
 	r.Host = p.text(fHost, false)
 	r.UserAgent = p.text(fUserAgent, false)

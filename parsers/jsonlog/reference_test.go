@@ -251,7 +251,7 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	}
 	r.Message = text(false, mapped(parsers.RoleMsg), values("msg message", top))
 	r.Method = text(false, mapped(parsers.RoleMethod), values("method request_method RequestMethod httpMethod", top, req))
-	r.Target = text(false, mapped(parsers.RolePath), values("request_uri uri url path RequestPath resourcePath", top, req))
+	r.Target = text(false, mapped(parsers.RolePath), values("request_uri uri url path rawPath RequestPath resourcePath", top, req))
 	r.Proto = text(false, mapped(parsers.RoleProto), values("proto server_protocol RequestProtocol protocol", top, req))
 	r.Client = text(false, mapped(parsers.RoleClient), values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp", top, req))
 	if m := refHostPort.FindStringSubmatch(r.Client); m != nil {
@@ -263,6 +263,9 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	r.Host = text(false, mapped(parsers.RoleHost))
 	if line := text(false, values("request req", top)); line != "" {
 		refRequestLine(&r, line)
+	}
+	if _, path, ok := strings.Cut(text(false, values("routeKey", top)), " "); ok && r.Target == "" && strings.HasPrefix(path, "/") {
+		r.Target = path // API Gateway HTTP APIs: the route's template
 	}
 
 	var bad bool

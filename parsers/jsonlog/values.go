@@ -127,6 +127,18 @@ func (p *Parser) fillFromRequestLine(r *parsers.Record) {
 	r.Proto = orNonEmpty(r.Proto, proto)
 }
 
+// routePath returns the path of an API Gateway HTTP API's routeKey,
+// "GET /items/{id}" or "ANY /{proxy+}": the route's template, the
+// request's path being in no key. A route without one ("$default", the
+// catch-all) gives nil.
+func routePath(route []byte) []byte {
+	i := bytes.IndexByte(route, ' ')
+	if i < 0 || i+1 == len(route) || route[i+1] != '/' {
+		return nil
+	}
+	return route[i+1:]
+}
+
 // orNonEmpty returns a if it is set, else b if it is not empty.
 func orNonEmpty(a, b []byte) []byte {
 	if a != nil || len(b) == 0 {
