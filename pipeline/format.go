@@ -335,7 +335,7 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 	var tie string
 	if tied(best, second) && len(lines) > len(judged) {
 		// A tie on the first lines: let the later ones decide.
-		tie = fmt.Sprintf("; tied with %s on the first %d lines, decided by the later ones", second.f.name, len(judged))
+		tie = fmt.Sprintf("; %s and %s tied on the first %d lines, decided by the later ones", best.f.name, second.f.name, len(judged))
 		best, second = top2(cands, lines)
 		judged = lines
 	}

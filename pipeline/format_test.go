@@ -129,7 +129,7 @@ func TestDetectTieBrokenLater(t *testing.T) {
 	half := strings.Repeat(`{"msg":"a","level":"info"}`+"\n"+`level=info msg=b`+"\n", 50)
 	later := strings.Repeat(`{"msg":"c","level":"warn"}`+"\n", 20)
 	fm, err := chooseFormat(&Options{}, []byte(half+later))
-	if err != nil || fm.name != "json" || fm.evidence != "detected: 70 of 120 sample lines (next best: logfmt, 50 lines); tied with logfmt on the first 100 lines, decided by the later ones" {
+	if err != nil || fm.name != "json" || fm.evidence != "detected: 70 of 120 sample lines (next best: logfmt, 50 lines); json and logfmt tied on the first 100 lines, decided by the later ones" {
 		t.Fatalf("unexpected result; got %+v, %v; want json from 70 of 120 lines, the tie said", fm, err)
 	}
 }
