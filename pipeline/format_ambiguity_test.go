@@ -102,7 +102,9 @@ func TestFormatAmbiguity(t *testing.T) {
 	f("vcombined", lines(300, func(i int) string { return "shop.example.com:443 " + ambCombined(i) }),
 		want{format: "vcombined", parsed: 300, client: "192.0.2.1"})
 	// combined and combined_rt both read a trailing $request_time.
-	rt := func(i int) string { return ambCombined(i) + fmt.Sprintf(" %d.%03d", ambRequestTime(i)/1000, ambRequestTime(i)%1000) }
+	rt := func(i int) string {
+		return ambCombined(i) + fmt.Sprintf(" %d.%03d", ambRequestTime(i)/1000, ambRequestTime(i)%1000)
+	}
 	f("combined with $request_time", lines(300, rt), want{format: "combined", parsed: 300, latencies: ms(300, ambRequestTime)})
 	// ingress-nginx's upstreaminfo: combined and more; its $request_time
 	// is the duration, not the request length before it.
