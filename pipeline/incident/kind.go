@@ -107,6 +107,12 @@ var (
 	pgActivity = "SELECT pid, now() - query_start AS duration, query FROM pg_stat_activity WHERE state != 'idle' ORDER BY duration DESC;"
 	pgStates   = "SELECT count(*), state FROM pg_stat_activity GROUP BY state;"
 	pgSlow     = "SELECT queryid, calls, mean_exec_time, query FROM pg_stat_statements ORDER BY mean_exec_time DESC LIMIT 20;"
+	// memory and cpu are the runbook's High Memory/CPU Usage commands,
+	// to run on the host; health are its Health Check Endpoints' smoke
+	// tests, each with the answer it expects.
+	memory = []string{"free -m", "ps aux --sort=-%mem | head", "top", "vmstat 1 5"}
+	cpu    = []string{"top", "ps aux --sort=-%cpu | head", "vmstat 1 5", "free -m"}
+	health = []string{"curl -fsS https://HOST/api/health  # ok", "curl -fsS https://HOST/api/health/database  # connected", "curl -fsS https://HOST/api/health/payments  # operational"}
 )
 
 var kinds = map[Kind]kindInfo{
@@ -123,11 +129,11 @@ var kinds = map[Kind]kindInfo{
 	DBConnections:   {10, "Database Issues", "the database is running out of connections", "", true, []string{pgStates, pgActivity}},
 	LongQuery:       {11, "Database Issues", "a query holds the database for minutes", "", true, []string{pgActivity, pgStates}},
 	PaymentSuccess:  {12, "Payment Failures", "customers cannot pay", "", true, nil},
-	EndpointDown:    {13, "Health Check Endpoints", "a health check fails", "", true, nil},
-	Uptime:          {14, "Service Outage", "the service was up less than its objective", "", true, nil},
+	EndpointDown:    {13, "Health Check Endpoints", "a health check fails", "", true, health},
+	Uptime:          {14, "Service Outage", "the service was up less than its objective", "", true, health},
 	SlowStatement:   {15, "Database Issues", "a statement is slow on average", "", true, []string{pgSlow, pgActivity}},
-	Memory:          {16, "High Memory/CPU Usage", "a host is short of memory", "", true, nil},
-	CPU:             {17, "High Memory/CPU Usage", "a host is short of CPU", "", true, nil},
+	Memory:          {16, "High Memory/CPU Usage", "a host is short of memory", "", true, memory},
+	CPU:             {17, "High Memory/CPU Usage", "a host is short of CPU", "", true, cpu},
 }
 
 func (k Kind) info() kindInfo {

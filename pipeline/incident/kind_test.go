@@ -3,8 +3,8 @@ package incident
 import "testing"
 
 // TestMetricKinds: metric kinds neither hide nor are hidden by the logs'
-// kinds, carry the runbook's sections, and the database ones its
-// diagnostic commands.
+// kinds, carry the runbook's sections and its diagnostic commands
+// (none for payment_success: the logs' payment_failures has none).
 func TestMetricKinds(t *testing.T) {
 	f := func(k Kind, sev Severity, section string, commands int) {
 		t.Helper()
@@ -21,14 +21,14 @@ func TestMetricKinds(t *testing.T) {
 			t.Fatalf("unexpected commands of %s; got %q; want %d", k, k.Commands(), commands)
 		}
 	}
-	f(Memory, P2, "High Memory/CPU Usage", 0)
-	f(CPU, P2, "High Memory/CPU Usage", 0)
+	f(Memory, P2, "High Memory/CPU Usage", 4)
+	f(CPU, P2, "High Memory/CPU Usage", 4)
 	f(DBConnections, P2, "Database Issues", 2)
 	f(LongQuery, P1, "Database Issues", 2)
 	f(SlowStatement, P2, "Database Issues", 2)
 	f(PaymentSuccess, P1, "Payment Failures", 0)
-	f(EndpointDown, P1, "Health Check Endpoints", 0)
-	f(Uptime, P2, "Service Outage", 0)
+	f(EndpointDown, P1, "Health Check Endpoints", 3)
+	f(Uptime, P2, "Service Outage", 3)
 	if !ErrorRate.Outranks(P2, ErrorBurst, P2) {
 		t.Fatalf("unexpected Outranks: error_rate no longer subsumes error_burst")
 	}
