@@ -132,7 +132,17 @@ func fieldSpecs(o *Options) []parsers.FieldSpec {
 	return fs
 }
 
+// compileLogFormat compiles o.LogFormat: a HAProxy log-format
+// (haproxy.IsLogFormat), an nginx log_format (it has a '$') or an Apache
+// LogFormat.
 func compileLogFormat(o *Options) (*format, error) {
+	if haproxy.IsLogFormat(o.LogFormat) {
+		hf, err := haproxy.CompileLogFormat(o.LogFormat)
+		if err != nil {
+			return nil, err
+		}
+		return &format{name: hf.Name(), evidence: "given with --log-format", newParser: func() lineParser { return haproxy.NewFormatParser(hf) }}, nil
+	}
 	var (
 		f   *accesslog.Format
 		err error

@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-ops/vigil/pipeline"
 	"github.com/vigil-ops/vigil/pipeline/filesrc"
@@ -161,4 +165,41 @@ func analyze(data string) (*report.Report, error) {
 		return nil, err
 	}
 	return res.Report(), nil
+}
+
+// TestHAProxyLogFormat: --log-format takes a HAProxy log-format; the 9
+// custom lines of beats_haproxy.log (a host between the server and the
+// timers), which the haproxy format rejects, are read, with their
+// status and timers as a regexp finds them.
+func TestHAProxyLogFormat(t *testing.T) {
+	const spec = `%ci:%cp [%tr] %ft %b/%s %[req.hdr(host)] %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r`
+	data, err := os.ReadFile("../testdata/beats_haproxy.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := regexp.MustCompile(`\] \S+ \S+/\S+ \S+ (?:-?\d+/){4}(-?\d+) (\d{3}) `)
+	want := map[string]uint64{}
+	var maxTa float64
+	for _, line := range strings.Split(string(data), "\n") {
+		if m := custom.FindStringSubmatch(line); m != nil {
+			want[m[2]]++
+			ta, err := strconv.ParseFloat(m[1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maxTa = max(maxTa, ta)
+		}
+	}
+	rep := runBytes(t, data, pipeline.Options{LogFormat: spec})
+	in := rep.Input
+	if in.Parsed != 9 || in.Malformed != 1 || in.Files[0].Detection != "given with --log-format" || !strings.HasPrefix(in.Format, "haproxy log-format") {
+		t.Fatalf("unexpected reading; got format %q (%s), parsed %d, malformed %d; want the 9 custom lines, the httplog one malformed", in.Format, in.Files[0].Detection, in.Parsed, in.Malformed)
+	}
+	if d := gocmp.Diff(want, rep.Requests.Status); d != "" || rep.Latency.Max != maxTa {
+		t.Fatalf("unexpected status counts (-regexp +vigil):\n%s\nor latency max %v; want %v", d, rep.Latency.Max, maxTa)
+	}
+	// An Apache LogFormat is still one.
+	if rep := runBytes(t, []byte(sampleLine+"\n"), pipeline.Options{LogFormat: `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`}); rep.Input.Parsed != 1 {
+		t.Fatalf("unexpected reading of an Apache LogFormat; got %+v", rep.Input)
+	}
 }
