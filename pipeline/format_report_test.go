@@ -95,6 +95,11 @@ func TestFormatReports(t *testing.T) {
 	f("gen_vcombined.log", want{format: "vcombined", status: clf})
 	f("beats_apache_vhost.log", want{format: "vcombined_noport", status: clf})
 	f("gen_envoy.log", want{format: "envoy", status: `^\[[^\]]+\] "[^"]*" (\d+) `})
+	// Istio: Envoy's head, then the details, the termination details and
+	// the quoted transport failure reason; 6 fields after the upstream.
+	const istio = `^\[[^\]]+\] "[^"]*" (\d+) \S+ \S+ \S+ "[^"]*" \d+ \d+ \d+ (?:\d+|-)(?: "[^"]*"){5}(?: \S+){6}$`
+	f("istio_docs.log", want{format: "istio", status: istio})
+	f("istio_gen.log", want{format: "istio", status: istio})
 	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
 	f("gen_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
 	f("logfile_logfmt.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})

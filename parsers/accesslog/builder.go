@@ -153,6 +153,7 @@ var kindSlots = [...]slot{
 	kRest:         0,
 	kTimeFormat:   slotTime,
 	kTimeFrac:     0,
+	kPeer:         slotClient,
 }
 
 // chooseStored keeps, for each Record field, the first field that fills

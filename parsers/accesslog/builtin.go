@@ -14,6 +14,7 @@ var builtinVars = map[string]struct {
 	"upstream_ms": {kind: kUpstream, unit: unitMS}, // Envoy's x-envoy-upstream-service-time
 	"status0":     {kind: kStatus0},                // a status that may be 0
 	"bytes_in":    {kind: kOpaque},                 // bytes received, checked for shape
+	"peer":        {kind: kPeer},                   // Envoy's %DOWNSTREAM_REMOTE_ADDRESS%
 	"rest":        {kind: kRest},                   // fields a later release added
 }
 
@@ -61,6 +62,17 @@ var builtins = []builtin{
 		spec:        `$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status`,
 		description: `ingress-nginx "upstreaminfo" of the oldest releases, without $req_id`,
 		example:     `192.0.2.10 - [192.0.2.10] - - [01/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0" 91 0.012 [shop-web-80] 10.244.1.7:8080 512 0.011 200`,
+	},
+	// Istio's sidecars and gateways log Envoy's default with more fields
+	// (Istio 1.9 and later; EnvoyTextLogFormat in istio/istio
+	// pilot/pkg/model/telemetry_logging.go, commit 7790f42c). The client
+	// is X-Forwarded-For's first address, as in envoy, else the
+	// downstream peer without its port.
+	{
+		name:        "istio",
+		spec:        `[$time_iso8601] "$request" $status0 $response_flags $response_code_details $connection_termination_details "$upstream_transport_failure_reason" $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host" $upstream_cluster $upstream_local_address $downstream_local_address $peer $requested_server_name $route_name`,
+		description: `Istio's default proxy access log: Envoy's with the response code details, the upstream cluster and the addresses; the client is X-Forwarded-For, else the downstream peer`,
+		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - via_upstream - "-" 0 512 13 11 "-" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "orders:8080" "10.244.1.7:8080" outbound|8080||orders.shop.svc.cluster.local 10.244.1.5:41234 10.96.12.7:8080 10.244.1.5:52110 - default`,
 	},
 	{
 		name:        "envoy",

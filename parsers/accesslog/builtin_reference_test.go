@@ -1,6 +1,7 @@
 package accesslog
 
 import (
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,26 +15,47 @@ import (
 // values read with parsertest's math/big and time.Parse readers. It
 // shares no code with the parser.
 
+// The values' shapes are those the formats document, no wider: status
+// three digits (or 0 where a status may be 0), counts up to 18 digits,
+// seconds digits with an optional fraction, lists of them with ", " and
+// " : " (nginx); a number too large for the record is rejected.
 const (
-	refReqRe    = `"(?P<method>[^ "]+) (?P<target>[^ "]+)(?: (?P<proto>[^ "]+))?"`
+	refReqRe    = `"(?P<req>(?:[^"\\]|\\.)*)"`
 	refQuotedNC = `"(?:[^"\\]|\\.)*"`
-	refCLFHead  = `(?P<client>\S+) - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"`
-	refRealIP   = `(?P<client>\S+) - \[\S+\] - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"`
+	refStatus   = `(?P<status>[1-9]\d\d)`
+	refStatus0  = `(?P<status>0|[1-9]\d\d)`
+	refBytes    = `(?P<bytes>\d{1,18}|-)`
+	refSecs     = `\d+(?:\.\d+)?`
+	refSecsList = `(?:` + refSecs + `|-)(?:(?:, | : )(?:` + refSecs + `|-))*`
+	refRefUA    = `"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"`
+	refRealIP   = `(?P<client>\S+) - \[\S+\] - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA
 	refList     = `(?:\S+(?:, \S+)*)`
-	refUpTail   = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refList + `) ` + refList
+	refUpTail   = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
+	// Envoy's fields up to the flags, then the byte counts and times.
+	refEnvoyHead = `^\[(?P<iso>[^\]]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
+	refEnvoyMid  = `\d+ (?P<bytes>\d{1,18}) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>[^"]*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` + refQuotedNC + ` "(?P<host>[^"]*)" ` + refQuotedNC
 )
 
+// refCLFHead is combined with the status given.
+func refCLFHead(status string) string {
+	return `(?P<client>\S+) - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + status + ` ` + refBytes + ` ` + refRefUA
+}
+
 var refBuiltins = map[string]*regexp.Regexp{
-	"traefik_clf":                  regexp.MustCompile(`^` + refCLFHead + ` \d+ ` + refQuotedNC + ` ` + refQuotedNC + ` (?P<ms>\d+)ms$`),
-	"ingress_nginx":                regexp.MustCompile(`^` + refCLFHead + ` \d+ (?P<secs>[\d.]+) \[\S*\] \[\S*\]` + refUpTail + ` \S+$`),
-	"ingress_nginx_realip_alt":     regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>[\d.]+) \[\S*\] \[\S*\]` + refUpTail + ` \S+$`),
-	"ingress_nginx_realip":         regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>[\d.]+) \[\S*\]` + refUpTail + ` \S+$`),
-	"ingress_nginx_realip_noreqid": regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>[\d.]+) \[\S*\]` + refUpTail + `$`),
-	"envoy": regexp.MustCompile(`^\[(?P<iso>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) \S+ \d+ (?P<bytes>\d+) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>[^"]*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` +
-		refQuotedNC + ` "(?P<host>[^"]*)" ` + refQuotedNC + `$`),
-	"aws_s3":           regexp.MustCompile(`^\S+ \S+ \[(?P<clf>[^\]]+)\] (?P<client>\S+) (?P<user>\S+) \S+ \S+ \S+ ` + refReqRe + ` (?P<status>\d+) \S+ (?P<bytes>\d+|-) \S+ (?P<ms>\d+|-) (?P<upms>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"(?: .*)?$`),
-	"vcombined_noport": regexp.MustCompile(`^(?P<host>\S+) (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$`),
-	"vcombined":        regexp.MustCompile(`^(?P<host>[^: ]+):\d+ (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` (?P<status>\d+) (?P<bytes>\d+|-) "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"$`),
+	"traefik_clf":                  regexp.MustCompile(`^` + refCLFHead(refStatus0) + ` \d+ ` + refQuotedNC + ` ` + refQuotedNC + ` (?P<ms>\d+)ms$`),
+	"ingress_nginx":                regexp.MustCompile(`^` + refCLFHead(refStatus) + ` \d+ (?P<secs>` + refSecs + `) \[\S*\] \[\S*\]` + refUpTail + ` \S+$`),
+	"ingress_nginx_realip_alt":     regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) \[\S*\] \[\S*\]` + refUpTail + ` \S+$`),
+	"ingress_nginx_realip":         regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) \[\S*\]` + refUpTail + ` \S+$`),
+	"ingress_nginx_realip_noreqid": regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) \[\S*\]` + refUpTail + `$`),
+	"envoy":                        regexp.MustCompile(refEnvoyHead + refEnvoyMid + `$`),
+	// Istio: Envoy's fields, with the response code details, termination
+	// details and the quoted transport failure reason after the flags, and
+	// the cluster, upstream local, downstream local, downstream peer, SNI
+	// and route after the upstream host.
+	"istio":            regexp.MustCompile(refEnvoyHead + `\S+ \S+ ` + refQuotedNC + ` ` + refEnvoyMid + ` \S+ \S+ \S+ (?P<peer>\S+) \S+ \S+$`),
+	"aws_s3":           regexp.MustCompile(`^\S+ \S+ \[(?P<clf>[^\]]+)\] (?P<client>\S+) (?P<user>\S+) \S+ \S+ \S+ ` + refReqRe + ` ` + refStatus + ` \S+ ` + refBytes + ` \S+ (?P<ms>\d+|-) (?P<upms>\d+|-) ` + refRefUA + `(?: .*)?$`),
+	"vcombined_noport": regexp.MustCompile(`^(?P<host>\S+) (?P<client>\S+) - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA + `$`),
+	"vcombined":        regexp.MustCompile(`^(?P<host>[^: ]+):\d+ (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA + `$`),
 }
 
 // refBuiltin reads line as format name: the record's fields the formats
@@ -54,10 +76,19 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	}
 	b := func(s string) []byte { return parsertest.Dash([]byte(s)) }
 	r.Kind = parsers.KindHTTP
-	r.Client, r.User, r.Method, r.Target, r.Proto = b(g("client")), b(g("user")), b(g("method")), b(g("target")), b(g("proto"))
+	r.Client, r.User = b(g("client")), b(g("user"))
+	r.Method, r.Target, r.Proto = parsertest.Request([]byte(g("req")))
 	r.Referer, r.UserAgent, r.Host = b(g("referer")), b(g("ua")), b(g("host"))
 	if xff := g("xff"); xff != "" {
 		r.Client = b(strings.TrimSpace(strings.Split(xff, ",")[0]))
+	}
+	if peer := g("peer"); r.Client == nil && peer != "" {
+		r.Client = b(peer)
+		// host:port or [host]:port loses its port; a bare IPv6 address
+		// keeps its last group.
+		if h, ok := parsertest.HostOfAddr([]byte(peer)); ok && (peer[0] == '[' || !strings.Contains(string(h), ":")) {
+			r.Client = h
+		}
 	}
 	ok := true
 	if s := g("clf"); s != "" {
@@ -65,37 +96,52 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	} else if s := g("iso"); s != "" {
 		r.Time, ok = parsertest.ISO8601(s)
 	}
-	n, _ := parsertest.Decimal(g("status"), 0)
+	num := func(v string, exp int64) int64 {
+		n, fits := parsertest.Decimal(v, exp)
+		ok = ok && fits
+		return n
+	}
+	n := num(g("status"), 0)
 	r.Status, r.ZeroStatus = int(n), n == 0
 	if s := g("bytes"); s != "-" {
-		r.Bytes, _ = parsertest.Decimal(s, 0)
+		r.Bytes = num(s, 0)
 	}
 	switch {
 	case g("ms") != "" && g("ms") != "-":
-		r.Duration, _ = parsertest.Decimal(g("ms"), 3)
+		r.Duration = num(g("ms"), 3)
 	case g("secs") != "":
-		r.Duration, _ = parsertest.Decimal(g("secs"), 6)
+		r.Duration = num(g("secs"), 6)
 	}
 	if s := g("upms"); s != "" && s != "-" {
-		r.Upstream, _ = parsertest.Decimal(s, 3)
+		r.Upstream = num(s, 3)
 	}
 	if s := g("upsecs"); s != "" {
-		r.Upstream = refSum(s)
+		var fits bool
+		r.Upstream, fits = refSum(s)
+		ok = ok && fits
 	}
 	return r, ok
 }
 
-// refSum is the sum of a list of seconds ("1.000, 0.502", "-" for none)
-// in microseconds, -1 when every one is "-".
-func refSum(list string) int64 {
-	sum := int64(-1)
+// refSum is the sum of a list of seconds ("1.000, 0.502", "-" for none),
+// each in whole microseconds, -1 when every one is "-", and false when it
+// does not fit in an int64.
+func refSum(list string) (int64, bool) {
+	sum, any := new(big.Int), false
 	for _, v := range regexp.MustCompile(`[,:]`).Split(list, -1) {
 		if v = strings.TrimSpace(v); v != "-" {
-			d, _ := parsertest.Decimal(v, 6)
-			sum = max(sum, 0) + d
+			d, ok := parsertest.Decimal(v, 6)
+			if !ok {
+				return 0, false
+			}
+			sum.Add(sum, big.NewInt(d))
+			any = true
 		}
 	}
-	return sum
+	if !any {
+		return -1, true
+	}
+	return sum.Int64(), sum.IsInt64()
 }
 
 // TestBuiltinReference compares every line of the built-in formats'
@@ -124,6 +170,8 @@ func TestBuiltinReference(t *testing.T) {
 	f("gen_ingress_nginx_0x_alt.log", "ingress_nginx_realip_alt")
 	f("gen_ingress_nginx_0x.log", "ingress_nginx_realip")
 	f("gen_ingress_nginx_0x_noreqid.log", "ingress_nginx_realip_noreqid")
+	f("istio_docs.log", "istio")
+	f("istio_gen.log", "istio")
 	f("gen_envoy.log", "envoy")
 	f("lnav_s3_sample.log", "aws_s3")
 	f("gen_vcombined.log", "vcombined")

@@ -73,6 +73,18 @@ func TestBuiltinFiles(t *testing.T) {
 	f("gen_ingress_nginx_0x.log", "ingress_nginx_realip",
 		want{status: 200, target: "/", client: "192.0.2.10", dur: 12000, up: 11000, ua: "curl/8.5.0", bytes: 512},
 		want{status: 503, target: "/api", client: "198.51.100.7", dur: 0, up: -1, ua: "okhttp/4.12.0", bytes: 190})
+	// Istio: X-Forwarded-For's first address, else the downstream peer
+	// without its port (IPv6 unbracketed); "-" upstream time: none.
+	f("istio_docs.log", "istio",
+		want{status: 418, target: "/status/418", client: "10.44.1.23", host: "httpbin:8000", dur: 4000, up: 4000, ua: "curl/7.73.0-DEV", bytes: 135},
+		want{status: 418, target: "/status/418", client: "10.44.1.23", host: "httpbin:8000", dur: 3000, up: 1000, ua: "curl/7.73.0-DEV", bytes: 135})
+	f("istio_gen.log", "istio",
+		want{status: 200, target: "/api/orders?page=2", client: "203.0.113.7", host: "shop.example.com", dur: 13000, up: 11000, ua: "Mozilla/5.0 (X11; Linux x86_64)", bytes: 512},
+		want{status: 201, target: "/api/payments/7/charge", client: "10.244.2.3", host: "payments:8080", dur: 104000, up: 97000, ua: "okhttp/4.12.0", bytes: 91},
+		want{status: 503, target: "/api/stock", client: "10.244.2.3", host: "stock:9000", dur: 31000, up: -1, ua: "Go-http-client/1.1", bytes: 190},
+		want{status: 404, target: "/nope", client: "2001:db8::5", host: "shop.example.com", dur: 0, up: -1, ua: "curl/8.5.0", bytes: 0},
+		want{zero: true, target: "/stream", client: "198.51.100.7", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0},
+		want{status: 200, target: "/grpc.health.v1.Health/Check", client: "10.244.2.3", host: "orders.shop.svc.cluster.local:8080", dur: 2000, up: 1000, ua: "grpc-go/1.62.0", bytes: 8})
 	f("gen_envoy.log", "envoy",
 		want{status: 200, target: "/api/orders", client: "192.0.2.10", host: "shop.example.com", dur: 13000, up: 11000, ua: "curl/8.5.0", bytes: 512},
 		want{status: 503, target: "/api/payments/7/charge", client: "198.51.100.7", host: "shop.example.com", dur: 1004000, up: -1, ua: "okhttp/4.12.0", bytes: 91},
@@ -111,6 +123,8 @@ func TestBuiltinAllocs(t *testing.T) {
 		lines := [][]byte{[]byte(builtins[i].example), []byte(builtins[i].example[:len(builtins[i].example)/2])}
 		parsertest.NoAllocs(t, p, lines, fm.Name())
 	}
+	// Istio's clients: X-Forwarded-For, a peer with its port, [v6]:port.
+	parsertest.NoAllocs(t, NewParser(mustNamed(t, "istio"), Options{}), parsertest.ReadLines(t, "istio_gen.log"), "istio")
 }
 
 // FuzzParseBuiltin checks that the built-in formats never panic, return
@@ -143,7 +157,7 @@ func FuzzParseBuiltin(f *testing.F) {
 func BenchmarkParseBuiltin(b *testing.B) {
 	for _, c := range []struct{ file, format string }{
 		{"gen_traefik_clf.log", "traefik_clf"}, {"gen_ingress_nginx.log", "ingress_nginx"},
-		{"gen_envoy.log", "envoy"}, {"gen_vcombined.log", "vcombined"},
+		{"gen_envoy.log", "envoy"}, {"istio_gen.log", "istio"}, {"gen_vcombined.log", "vcombined"},
 	} {
 		fm, err := Named(c.format)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 func TestDetectSuccess(t *testing.T) {
@@ -100,4 +101,49 @@ func TestDetectFailure(t *testing.T) {
 	f(`{"level":"info","ts":1716723772.6014807}`+"\nfoo\n", "cannot detect log format: no line of 2 parses as an access-log format ("+knownNames()+")")
 	f("2015-01-13 00:32:17 100.79.192.81 GET /robots.txt - 80 - 157.55.39.146 Mozilla/5.0 - 404 0 2 1405 242 283\n",
 		"cannot detect log format: no line of 1 parses as an access-log format ("+knownNames()+")")
+}
+
+// TestDetectEnvoyIstio: Istio's lines start as Envoy's, then differ after
+// the flags. Neither format reads a line of the other, so each sample
+// keeps its own, and in a mix the one with more lines wins.
+func TestDetectEnvoyIstio(t *testing.T) {
+	envoy, istio := mustNamed(t, "envoy"), mustNamed(t, "istio")
+	envoyLines := parsertest.ReadLines(t, "gen_envoy.log")
+	istioLines := append(parsertest.ReadLines(t, "istio_docs.log"), parsertest.ReadLines(t, "istio_gen.log")...)
+	f := func(fm *Format, lines [][]byte, want int) {
+		t.Helper()
+		if got := tryFormat(fm, lines).n; got != want {
+			t.Fatalf("unexpected lines parsed by %s; got %d; want %d", fm.Name(), got, want)
+		}
+	}
+	f(envoy, envoyLines, len(envoyLines))
+	f(istio, envoyLines, 0)
+	f(istio, istioLines, len(istioLines))
+	f(envoy, istioLines, 0)
+	// The examples of --list-formats too.
+	f(envoy, [][]byte{[]byte(builtinInfo(t, "istio").example)}, 0)
+	f(istio, [][]byte{[]byte(builtinInfo(t, "envoy").example)}, 0)
+	detect := func(lines [][]byte, want string, wantN int) {
+		t.Helper()
+		fm, n, err := Detect(joinLines(lines))
+		if err != nil || fm.Name() != want || n != wantN {
+			t.Fatalf("unexpected detection of %d lines; got %v, %d, %v; want %s, %d", len(lines), fm, n, err, want, wantN)
+		}
+	}
+	detect(envoyLines, "envoy", len(envoyLines))
+	detect(istioLines, "istio", len(istioLines))
+	detect(append(append([][]byte(nil), envoyLines...), istioLines[:2]...), "envoy", len(envoyLines))
+	detect(append(append([][]byte(nil), envoyLines[:1]...), istioLines...), "istio", len(istioLines))
+}
+
+// builtinInfo returns the built-in format named name.
+func builtinInfo(t *testing.T, name string) builtin {
+	t.Helper()
+	for _, b := range builtins {
+		if b.name == name {
+			return b
+		}
+	}
+	t.Fatalf("unexpected built-in %q; got none", name)
+	return builtin{}
 }

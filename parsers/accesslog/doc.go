@@ -5,7 +5,7 @@
 // A [Format] is a compiled sequence of literal separators and typed fields.
 // Get one by name ([Named]: "common", "combined", "combined_rt" and the
 // built-in formats of proxies that [Formats] lists: Traefik CLF,
-// ingress-nginx upstreaminfo old and new, Envoy, Apache vcombined), compile
+// ingress-nginx upstreaminfo old and new, Envoy, Istio, Apache vcombined), compile
 // one from the server's configuration ([CompileNginx], [CompileApache]), or
 // let [Detect] pick a named one from the first lines of a file. Common and
 // combined are lenient, for the logs found in the wild: runs of spaces

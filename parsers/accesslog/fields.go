@@ -24,3 +24,15 @@ func firstAddress(v []byte) []byte {
 func hasArgs(v []byte) bool {
 	return len(v) > 0 && !isDash(v)
 }
+
+// peerHost returns the host of Envoy's "host:port" or "[v6]:port" peer
+// address, whose port differs on every connection: one client, one key.
+// Any other address (a bare IPv6 one, a Unix socket path) is returned as
+// it is.
+func peerHost(v []byte) []byte {
+	h := parsers.HostOfAddr(v)
+	if h == nil || v[0] != '[' && bytes.IndexByte(h, ':') >= 0 {
+		return v
+	}
+	return h
+}

@@ -18,7 +18,8 @@ type Format struct {
 	name  string
 	items []item
 	// hasClient is true when a field other than X-Forwarded-For fills
-	// Record.Client.
+	// Record.Client ahead of it: a kPeer does not (Envoy's own default
+	// logs X-Forwarded-For as the client; its peer is the fallback).
 	hasClient bool
 	// timeGroup is true when stored kTimeFormat fields make the time;
 	// the parser puts it together at the end of the line.
@@ -100,6 +101,7 @@ const (
 	kRest              // the rest of the line, ignored (fields added later)
 	kTimeFormat        // %{format}t with a strftime format: reads its own extent
 	kTimeFrac          // %{msec_frac}t, %{usec_frac}t: the fraction of a kTimeFormat time
+	kPeer              // Envoy's %DOWNSTREAM_REMOTE_ADDRESS%, host:port: the client when X-Forwarded-For names none
 )
 
 // item is one element of a Format.
@@ -140,8 +142,8 @@ type item struct {
 //   - "combined_rt": combined whose trailing duration is nginx's
 //     $request_time, in seconds;
 //   - the built-in formats of [Formats]: "traefik_clf", "ingress_nginx"
-//     and its older variants, "envoy", "aws_s3", "vcombined". These are
-//     strict.
+//     and its older variants, "istio", "envoy", "aws_s3", "vcombined".
+//     These are strict.
 //
 // All are lenient: runs of spaces separate fields, and 0 to 2 tokens may
 // stand for ident and user between the client and the time. A token alone

@@ -104,3 +104,37 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBuiltin checks the built-in formats on any line: never a panic, a
+// line the regexp reference (refBuiltin) reads is read, and read the same,
+// and fields lie within the line. The parser may read more than the
+// reference: runs of spaces, empty values (see Format).
+func FuzzBuiltin(f *testing.F) {
+	for _, b := range builtins {
+		f.Add([]byte(b.example))
+	}
+	parsertest.SeedLines(f, "istio_docs.log", "istio_gen.log", "gen_envoy.log", "gen_traefik_clf.log",
+		"gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "lnav_s3_sample.log", "gen_vcombined.log")
+	f.Fuzz(func(t *testing.T, line []byte) {
+		for i, fm := range builtinFormats {
+			var r parsers.Record
+			err := NewParser(fm, Options{}).Parse(line, &r)
+			ref, refOK := refBuiltin(builtins[i].name, line)
+			if err != nil {
+				if refOK {
+					t.Fatalf("unexpected error for %q in %s; got %v; the reference reads it", line, fm.Name(), err)
+				}
+				parsertest.SyntaxError(t, line, err, knownReasons)
+				continue
+			}
+			checkWithin(t, line, r)
+			if !refOK {
+				continue
+			}
+			r.UpstreamStatus = 0 // not the reference's
+			if diff := parsertest.RecordDiff(ref, r); diff != "" {
+				t.Fatalf("unexpected record for %q in %s (-reference +got):\n%s", line, fm.Name(), diff)
+			}
+		}
+	})
+}

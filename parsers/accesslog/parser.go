@@ -59,6 +59,7 @@ var fieldReasons = [...]string{
 	kRest:         ReasonField,
 	kTimeFormat:   ReasonTime,
 	kTimeFrac:     ReasonTime,
+	kPeer:         ReasonClient,
 }
 
 // Options configures a [Parser]. The zero value means the defaults.
@@ -243,6 +244,13 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		// X-Forwarded-For, when it is the client, may come first.
 		if it.store && r.Client == nil {
 			r.Client = parsers.Dash(v)
+		}
+	case kPeer:
+		if len(v) == 0 {
+			return ReasonClient
+		}
+		if it.store && r.Client == nil {
+			r.Client = parsers.Dash(peerHost(v))
 		}
 	case kForwardedFor:
 		if !it.store || !p.xffClient {
