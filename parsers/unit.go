@@ -228,8 +228,13 @@ func JudgeBareUnit(samples []BareSample) BareVerdict {
 	slices.Sort(vs)
 	med, least := vs[n/2], vs[0]
 	values := fmt.Sprintf("over %d lines, median %s", n, strconv.FormatFloat(med, 'g', 6, 64))
-	if lu := loggerUnits[l]; l != LoggerUnknown && (!lu.integer || ints == n) && med*math.Pow10(int(lu.unit)) <= maxMedianLoggerUS {
+	lu := loggerUnits[l]
+	if l != LoggerUnknown && (!lu.integer || ints == n) && med*math.Pow10(int(lu.unit)) <= maxMedianLoggerUS {
 		return BareVerdict{Unit: lu.unit, Sure: true, Note: fmt.Sprintf("bare durations in %s, as %s writes them", UnitName(lu.unit), lu.name)}
+	}
+	who := "the logger is not recognised"
+	if l != LoggerUnknown {
+		who = "the lines are of " + lu.name + ", which does not write such values"
 	}
 	const read = "durations written as bare numbers (their key gives no unit) are read as "
 	const give = "; give --duration-unit if they are in another unit"
@@ -237,11 +242,32 @@ func JudgeBareUnit(samples []BareSample) BareVerdict {
 	case reqTimes == n:
 		return BareVerdict{Unit: UnitS, Sure: true, Note: "bare durations in s: written as nginx's $request_time (three decimals)"}
 	case ints == n && least > minNSBare:
-		return BareVerdict{Unit: UnitNS, Note: fmt.Sprintf("%snanoseconds, assumed: the logger is not recognised, and every one is above %d, too large for a request in ms or µs (%s)%s", read, minNSBare, values, give)}
+		return BareVerdict{Unit: UnitNS, Note: fmt.Sprintf("%snanoseconds, assumed: %s, and every one is above %d, too large for a request in ms or µs (%s)%s", read, who, minNSBare, values, give)}
 	case ints == n && med <= maxMedianMSBare:
-		return BareVerdict{Unit: UnitMS, Note: fmt.Sprintf("%smilliseconds, assumed: the logger is not recognised, and integers of these values fit milliseconds (%s)%s", read, values, give)}
+		return BareVerdict{Unit: UnitMS, Note: fmt.Sprintf("%smilliseconds, assumed: %s, and integers of these values fit milliseconds (%s)%s", read, who, values, give)}
 	case ints == 0 && med < maxMedianSBare:
-		return BareVerdict{Unit: UnitS, Note: fmt.Sprintf("%sseconds, assumed: the logger is not recognised, and fractions below a second fit seconds (%s)%s", read, values, give)}
+		return BareVerdict{Unit: UnitS, Note: fmt.Sprintf("%sseconds, assumed: %s, and fractions below a second fit seconds (%s)%s", read, who, values, give)}
 	}
-	return BareVerdict{Unit: UnitNone, Note: fmt.Sprintf("durations written as bare numbers (their key gives no unit) are not read: their unit is unknown, the logger is not recognised and the values fit no unit for sure (%s); give --duration-unit, or --field duration=KEY with a key ending in _ms, _us, ...", values)}
+	return BareVerdict{Unit: UnitNone, Note: fmt.Sprintf("durations written as bare numbers (their key gives no unit) are not read: their unit is unknown, %s and the values fit no unit for sure (%s); give --duration-unit, or --field duration=KEY with a key ending in _ms, _us, ...", who, values)}
+}
+
+// NumLoggers is the number of [Logger] values.
+const NumLoggers = int(LoggerNode) + 1
+
+// JudgeBareUnits judges the bare durations of each logger's lines apart,
+// with [JudgeBareUnit]: lines of several loggers in one input (docker
+// compose's output) each get their own unit. A recognised logger without
+// samples gets the unit it writes, sure, without a note.
+func JudgeBareUnits(samples []BareSample) (v [NumLoggers]BareVerdict) {
+	var by [NumLoggers][]BareSample
+	for _, s := range samples {
+		by[s.Logger] = append(by[s.Logger], s)
+	}
+	for l := range v {
+		v[l] = JudgeBareUnit(by[l])
+		if len(by[l]) == 0 && Logger(l) != LoggerUnknown {
+			v[l] = BareVerdict{Unit: loggerUnits[l].unit, Sure: true}
+		}
+	}
+	return v
 }

@@ -92,3 +92,30 @@ func TestNewBareSample(t *testing.T) {
 	f("12ms", BareSample{}, false)
 	f(strconv.Itoa(1<<40), BareSample{V: 1 << 40, Int: true}, true)
 }
+
+// TestJudgeBareUnits: each logger's lines are judged apart; a recognised
+// logger without lines gets its unit.
+func TestJudgeBareUnits(t *testing.T) {
+	var samples []BareSample
+	add := func(l Logger, values ...string) {
+		for _, v := range values {
+			s, _ := NewBareSample([]byte(v), l)
+			samples = append(samples, s)
+		}
+	}
+	add(LoggerZap, "0.0175", "2.5")
+	add(LoggerUnknown, "1004", "12")
+	add(LoggerZerolog, "12500000", "3") // integers too, a median of 12500 s: not as zerolog writes
+	v := JudgeBareUnits(samples)
+	f := func(l Logger, want Unit, wantSure bool, wantNote string) {
+		t.Helper()
+		if v[l].Unit != want || v[l].Sure != wantSure || !strings.Contains(v[l].Note, wantNote) || (wantNote == "") != (v[l].Note == "") {
+			t.Fatalf("unexpected verdict for logger %d; got %+v; want unit %d, sure %v, note with %q", l, v[l], want, wantSure, wantNote)
+		}
+	}
+	f(LoggerZap, UnitS, true, "as zap")
+	f(LoggerUnknown, UnitMS, false, "milliseconds, assumed: the logger is not recognised")
+	f(LoggerZerolog, UnitNone, false, "the lines are of zerolog (keys time, level, message), which does not write such values")
+	f(LoggerGo, UnitNS, true, "")
+	f(LoggerNode, UnitMS, true, "")
+}

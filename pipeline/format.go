@@ -242,42 +242,48 @@ type bareReader interface {
 
 // keyValueFormat is the json or logfmt format (name) for options o. Given
 // sample lines and no --duration-unit, it judges the unit of their bare
-// durations (a number under a key that gives no unit:
-// parsers.JudgeBareUnit) and reads them in it. A unit it is sure of (the
-// logger writes it) goes into durations; one it assumes, or does not
-// know (the numbers are then not read), into warning. Without a sample,
-// or without bare durations in it, the parsers' default rule applies.
+// durations (a number under a key that gives no unit), the lines of each
+// logger apart (parsers.JudgeBareUnits), and reads them in it. What it is
+// sure of (the logger writes it) goes into durations; what it assumes,
+// or does not know (those numbers are then not read), into warning.
+// Without a sample the parsers' default rule applies.
 func keyValueFormat(o *Options, name string, sample [][]byte) *format {
 	fm := &format{name: name, multiline: true}
-	mk := keyValueParser(o, name, "")
+	var units [parsers.NumLoggers]string
 	if o.DurationUnit == "" && len(sample) > 0 {
-		if v := judgeBare(mk(), sample); v.Unit != parsers.UnitAuto {
-			mk = keyValueParser(o, name, parsers.UnitName(v.Unit))
-			if v.Sure {
-				fm.durations = v.Note
-			} else {
-				fm.warning = v.Note
+		var sure, warn []string
+		for l, v := range judgeBare(keyValueParser(o, name, units)(), sample) {
+			units[l] = parsers.UnitName(v.Unit)
+			switch {
+			case v.Note == "":
+			case v.Sure:
+				sure = append(sure, v.Note)
+			default:
+				warn = append(warn, v.Note)
 			}
 		}
+		fm.durations, fm.warning = strings.Join(sure, "; "), strings.Join(warn, "; ")
 	}
+	mk := keyValueParser(o, name, units)
 	fm.newParser = func() lineParser { return mk() }
 	return fm
 }
 
 // keyValueParser returns a factory of the json or logfmt parsers (name)
-// for options o and bare durations in unit bare (parsers.ParseBareUnit).
-func keyValueParser(o *Options, name, bare string) func() bareReader {
+// for options o and bare durations in units, per parsers.Logger (logfmt
+// lines name none: parsers.LoggerUnknown).
+func keyValueParser(o *Options, name string, units [parsers.NumLoggers]string) func() bareReader {
 	if name == "json" {
-		opts := jsonlog.Options{DurationUnit: o.DurationUnit, BareUnit: bare, Fields: fieldSpecs(o)}
+		opts := jsonlog.Options{DurationUnit: o.DurationUnit, BareUnits: units, Fields: fieldSpecs(o)}
 		return func() bareReader { return jsonlog.NewParser(opts) }
 	}
-	opts := logfmt.Options{DurationUnit: o.DurationUnit, BareUnit: bare, Fields: fieldSpecs(o)}
+	opts := logfmt.Options{DurationUnit: o.DurationUnit, BareUnit: units[parsers.LoggerUnknown], Fields: fieldSpecs(o)}
 	return func() bareReader { return logfmt.NewParser(opts) }
 }
 
 // judgeBare reads the bare durations of the sample's lines that p
-// parses, and judges their unit.
-func judgeBare(p bareReader, sample [][]byte) parsers.BareVerdict {
+// parses, and judges their unit per logger.
+func judgeBare(p bareReader, sample [][]byte) [parsers.NumLoggers]parsers.BareVerdict {
 	var r parsers.Record
 	var samples []parsers.BareSample
 	for _, line := range sample {
@@ -290,7 +296,7 @@ func judgeBare(p bareReader, sample [][]byte) parsers.BareVerdict {
 			}
 		}
 	}
-	return parsers.JudgeBareUnit(samples)
+	return parsers.JudgeBareUnits(samples)
 }
 
 // appLogName is the name of the plain-text application-log format.

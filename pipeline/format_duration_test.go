@@ -111,6 +111,21 @@ func TestBareDurations(t *testing.T) {
 	f("slog --format json", pipeline.Options{Format: "json"}, values(20, ns, integer), func(i int, v string) string {
 		return `{"time":"` + stamp(i) + `","level":"ERROR","msg":"request","path":"/a","status":500,"duration":` + v + `}`
 	}, ns, "given with --format; bare durations in ns", "")
+	// docker compose output: zap (Caddy) lines in s beside another
+	// service's integers in ms; each logger judged apart.
+	var compose strings.Builder
+	var wantMax float64
+	for i := range 40 {
+		zap, other := 0.001*float64(i+1), 3*(i+1)
+		wantMax = max(wantMax, zap*1000, float64(other))
+		fmt.Fprintf(&compose, `caddy  | {"level":"info","ts":%d.5,"msg":"handled request","request":{"method":"GET","uri":"/"},"duration":%g,"status":200}`+"\n", 1772359200+i, zap)
+		fmt.Fprintf(&compose, `api    | {"@timestamp":"%s","method":"GET","path":"/a","status":200,"duration":%d}`+"\n", stamp(i), other)
+	}
+	rep := runBytes(t, []byte(compose.String()), pipeline.Options{})
+	if l, file := rep.Latency, rep.Input.Files[0]; l.Count != 80 || l.Max < wantMax*0.999 || l.Max > wantMax*1.001 ||
+		!strings.Contains(file.Detection, "in s, as zap") || len(file.Warnings) != 1 || !strings.Contains(file.Warnings[0], "milliseconds, assumed") {
+		t.Errorf("docker compose: unexpected latency %d, max %v (want 80, %v), detection %q, warnings %q", l.Count, l.Max, wantMax, file.Detection, file.Warnings)
+	}
 	// logfmt: values alone.
 	f("logfmt ns", pipeline.Options{}, values(40, ns, integer), func(i int, v string) string {
 		return `time=` + stamp(i) + ` level=info msg=request path=/a status=200 duration=` + v

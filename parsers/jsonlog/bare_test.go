@@ -7,7 +7,17 @@ import (
 	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
-// TestParseBareUnit: Options.BareUnit is the unit of a number under a
+// bareUnits returns Options with bare durations in unit u for every
+// logger.
+func bareUnits(u string) Options {
+	var o Options
+	for l := range o.BareUnits {
+		o.BareUnits[l] = u
+	}
+	return o
+}
+
+// TestParseBareUnit: Options.BareUnits is the unit of a number under a
 // duration key that gives none, and of no other; "none" reads no such
 // number. DurationUnit wins over it.
 func TestParseBareUnit(t *testing.T) {
@@ -17,10 +27,10 @@ func TestParseBareUnit(t *testing.T) {
 			t.Errorf("unexpected record for %q with %+v; got %s; want %s", line, o, got, want)
 		}
 	}
-	ns, none := Options{BareUnit: "ns"}, Options{BareUnit: "none"}
+	ns, none := bareUnits("ns"), bareUnits("none")
 	f(ns, `{"duration":12500000,"path":"/"}`, `http target="/" duration=12500`)
 	f(ns, `{"elapsed":"12500000","path":"/"}`, `http target="/" duration=12500`)
-	f(Options{BareUnit: "ms"}, `{"duration":12.5,"path":"/"}`, `http target="/" duration=12500`)
+	f(bareUnits("ms"), `{"duration":12.5,"path":"/"}`, `http target="/" duration=12500`)
 	// Keys that give their unit, and Go durations, keep it.
 	f(ns, `{"duration_ms":12,"path":"/"}`, `http target="/" duration=12000`)
 	f(ns, `{"responseTime":12,"path":"/"}`, `http target="/" duration=12000`)
@@ -30,10 +40,22 @@ func TestParseBareUnit(t *testing.T) {
 	f(none, `{"duration":12,"path":"/"}`, `http target="/"`)
 	f(none, `{"duration":"bad","path":"/"}`, `error cannot parse duration`)
 	// A --field mapping without a suffix is bare too.
-	f(Options{BareUnit: "ns", Fields: []parsers.FieldSpec{{Role: parsers.RoleDuration, Name: "took_time"}}},
+	mapped := bareUnits("ns")
+	mapped.Fields = []parsers.FieldSpec{{Role: parsers.RoleDuration, Name: "took_time"}}
+	f(mapped,
 		`{"took_time":2000,"path":"/"}`, `http target="/" duration=2`)
 	// --duration-unit wins.
-	f(Options{BareUnit: "none", DurationUnit: "ms"}, `{"duration":12,"path":"/"}`, `http target="/" duration=12000`)
+	wins := bareUnits("none")
+	wins.DurationUnit = "ms"
+	f(wins, `{"duration":12,"path":"/"}`, `http target="/" duration=12000`)
+	// A unit per logger: slog's lines in ns, zap's in s, the rest not.
+	var per Options
+	per.BareUnits[parsers.LoggerUnknown] = "none"
+	per.BareUnits[parsers.LoggerGo] = "ns"
+	per.BareUnits[parsers.LoggerZap] = "s"
+	f(per, `{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"m","path":"/","duration":12000}`, `http time=1772359200000000000 level="INFO" msg="m" target="/" duration=12`)
+	f(per, `{"ts":1772359200,"level":"info","msg":"m","path":"/","duration":2}`, `http time=1772359200000000000 level="info" msg="m" target="/" duration=2000000`)
+	f(per, `{"path":"/","duration":2}`, `http target="/"`)
 }
 
 // TestParseBare: Bare gives the text of a bare duration and the logger
@@ -41,7 +63,7 @@ func TestParseBareUnit(t *testing.T) {
 func TestParseBare(t *testing.T) {
 	f := func(line, wantText string, want parsers.Logger) {
 		t.Helper()
-		p := NewParser(Options{BareUnit: "none"})
+		p := NewParser(bareUnits("none"))
 		var r parsers.Record
 		if err := p.Parse([]byte(line), &r); err != nil {
 			t.Fatalf("unexpected error for %q: %v", line, err)
@@ -68,16 +90,19 @@ func TestParseBare(t *testing.T) {
 
 func TestParseBareAllocs(t *testing.T) {
 	lines := parsertest.ReadLines(t, "gen_json_loggers.log")
+	var per Options
+	per.BareUnits[parsers.LoggerGo] = "ns"
+	parsertest.NoAllocs(t, NewParser(per), lines, "gen_json_loggers.log, a unit per logger")
 	for _, u := range []string{"ns", "none"} {
-		parsertest.NoAllocs(t, NewParser(Options{BareUnit: u}), lines, "gen_json_loggers.log, bare unit "+u)
+		parsertest.NoAllocs(t, NewParser(bareUnits(u)), lines, "gen_json_loggers.log, bare unit "+u)
 	}
 }
 
 func TestOptionsValidateBareUnit(t *testing.T) {
-	if err := (Options{BareUnit: "none"}).Validate(); err != nil {
+	if err := bareUnits("none").Validate(); err != nil {
 		t.Errorf("unexpected error for bare unit none: %v", err)
 	}
-	if err := (Options{BareUnit: "min"}).Validate(); err == nil {
+	if err := bareUnits("min").Validate(); err == nil {
 		t.Errorf("unexpected success for bare unit min")
 	}
 }

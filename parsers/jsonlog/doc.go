@@ -155,17 +155,18 @@
 //   - Bytes ([ReasonBytes]): digits only, up to math.MaxInt64.
 //   - Duration ([ReasonDuration]), stored in microseconds, truncated:
 //     a number, or a string holding one, counts the unit of the key's
-//     suffix; without a suffix it is seconds when written with a fraction
-//     or an exponent (Caddy's and zap's 0.017557019) and milliseconds when
-//     an integer, unless [Options].BareUnit gives its unit ("none": not
-//     read, the line has no duration). [Options].DurationUnit, when set,
-//     is the unit of every such number instead. [Parser.Bare] gives a
-//     number read under a key without a unit and the logger the line's
-//     keys name ([parsers.Logger]), for the caller to judge the unit over
-//     a sample ([parsers.JudgeBareUnit]). Any other string must be in Go's duration
-//     syntax ("12.5ms", "1.2s", "850µs", "1m3s") and keeps its own unit;
-//     it gives the nanoseconds of time.ParseDuration. Negative durations
-//     are rejected.
+//     suffix; without a suffix, the unit [Options].BareUnits gives for
+//     the line's logger ("none": not read, the line has no duration),
+//     else seconds when written with a fraction or an exponent (Caddy's
+//     and zap's 0.017557019) and milliseconds when an integer.
+//     [Options].DurationUnit, when set, is the unit of every such number
+//     instead. [Parser.Bare] gives a number read under a key without a
+//     unit and the logger the line's keys name ([parsers.Logger]), for
+//     the caller to judge the units over a sample
+//     ([parsers.JudgeBareUnits]). Any other string must be in Go's
+//     duration syntax ("12.5ms", "1.2s", "850µs", "1m3s") and keeps its
+//     own unit; it gives the nanoseconds of time.ParseDuration. Negative
+//     durations are rejected.
 //
 // # Kind
 //

@@ -38,15 +38,16 @@ type Options struct {
 	// key without one, seconds when the number has a fraction or an
 	// exponent (0.0176), milliseconds when it is an integer (12).
 	DurationUnit string
-	// BareUnit is the unit of a duration written as a number under a key
-	// whose name gives none ("duration"; not "duration_ms", not
-	// "responseTime"), as [parsers.ParseBareUnit] reads it: what the
-	// caller decided from a sample of the log ([parsers.JudgeBareUnit]
-	// over [Parser.Bare]). "none" reads no such number: the line has no
-	// duration. DurationUnit, when set, wins.
+	// BareUnits are, per [parsers.Logger] the line's keys name, the unit
+	// of a duration written as a number under a key whose name gives none
+	// ("duration"; not "duration_ms", not "responseTime"), as
+	// [parsers.ParseBareUnit] reads it: what the caller decided from a
+	// sample of the log ([parsers.JudgeBareUnits] over [Parser.Bare]).
+	// "none" reads no such number: the line has no duration.
+	// DurationUnit, when set, wins.
 	// Default: "" = seconds when the number has a fraction or an
 	// exponent, milliseconds when it is an integer.
-	BareUnit string
+	BareUnits [parsers.NumLoggers]string
 	// Fields point fields at keys of the user's choosing, the --field
 	// mappings: each is looked up before the field's own names, in the
 	// order given; the first present with a usable value wins, as among
@@ -63,8 +64,10 @@ func (o Options) Validate() error {
 	if _, ok := parseUnit(o.DurationUnit); !ok {
 		return fmt.Errorf("cannot parse duration unit %q; want one of %s", o.DurationUnit, parsers.UnitNames)
 	}
-	if _, ok := parsers.ParseBareUnit(o.BareUnit); !ok {
-		return fmt.Errorf("cannot parse bare duration unit %q; want one of %s", o.BareUnit, parsers.BareUnitNames)
+	for _, u := range o.BareUnits {
+		if _, ok := parsers.ParseBareUnit(u); !ok {
+			return fmt.Errorf("cannot parse bare duration unit %q; want one of %s", u, parsers.BareUnitNames)
+		}
 	}
 	return parsers.CheckFieldSpecs(o.Fields)
 }
@@ -79,11 +82,12 @@ type Parser struct {
 	fj fastjson.Parser
 	// unit overrides the unit of numeric durations; unitAuto = none.
 	unit unit
-	// bareUnit is Options.BareUnit; bare is the text of the line's
-	// duration when it is a number under a key without a unit (see
-	// Bare), nil when none.
-	bareUnit unit
-	bare     []byte
+	// bareUnits is Options.BareUnits, byLogger whether they differ; bare
+	// is the text of the line's duration when it is a number under a key
+	// without a unit (see Bare), nil when none.
+	bareUnits [parsers.NumLoggers]unit
+	byLogger  bool
+	bare      []byte
 	// slots holds, per slot (a key in one object), the value it has in the
 	// current line, nil when absent; used lists the non-nil ones.
 	slots []*fastjson.Value
@@ -117,11 +121,14 @@ type Parser struct {
 // NewParser returns a parser with options o.
 func NewParser(o Options) *Parser {
 	u, _ := parseUnit(o.DurationUnit)
-	bu, _ := parsers.ParseBareUnit(o.BareUnit)
-	p := &Parser{unit: u, bareUnit: bu, slots: make([]*fastjson.Value, numSlots), overrides: compileOverrides(o.Fields)}
+	p := &Parser{unit: u, slots: make([]*fastjson.Value, numSlots), overrides: compileOverrides(o.Fields)}
 	p.visit = p.collectKey
 	p.match = p.matchKey
 	p.masked = maskedSlots(p.overrides)
+	for l, name := range o.BareUnits {
+		p.bareUnits[l], _ = parsers.ParseBareUnit(name)
+		p.byLogger = p.byLogger || p.bareUnits[l] != p.bareUnits[0]
+	}
 	return p
 }
 
@@ -265,7 +272,10 @@ func (p *Parser) fill(r *parsers.Record) string {
 		if nameUnit == unitAuto && (num || isNumber(s)) {
 			p.bare = s
 			if u == unitAuto {
-				nameUnit = p.bareUnit
+				nameUnit = p.bareUnits[0]
+				if p.byLogger {
+					nameUnit = p.bareUnits[p.logger()]
+				}
 			}
 		}
 		if u == unitAuto {
