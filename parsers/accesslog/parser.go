@@ -75,7 +75,9 @@ type Options struct {
 	// X-Forwarded-For field the client, when the format has that field and
 	// the line has an address there.
 	// Default: false: the client is the connecting address ($remote_addr,
-	// %h, %a); X-Forwarded-For is the client only in a format without those.
+	// %h, %a); X-Forwarded-For is the client only in a format without those
+	// (envoy; istio, whose downstream peer is the client only when
+	// X-Forwarded-For names none).
 	ClientFromForwardedFor bool
 }
 
