@@ -307,7 +307,9 @@ const accessRank = 5
 
 // w3cFormat is the W3C extended format, seeded with the first "#Fields:"
 // line of the sample. Detection offers it as "cloudfront" when those
-// fields are CloudFront's, else as "w3c"; the other name parses nothing.
+// fields are CloudFront's, else as "w3c"; the other name parses nothing,
+// and so do both without a "#Fields:" line (a Markdown file's "#
+// headings" would read as directives).
 func w3cFormat(o *Options, sample [][]byte, name string) *format {
 	var fields string
 	for _, l := range sample {
@@ -316,7 +318,7 @@ func w3cFormat(o *Options, sample [][]byte, name string) *format {
 			break
 		}
 	}
-	if sample != nil && strings.Contains(fields, "x-edge-location") != (name == "cloudfront") {
+	if sample != nil && (fields == "" || strings.Contains(fields, "x-edge-location") != (name == "cloudfront")) {
 		return &format{name: name, newParser: func() lineParser { return nothing{} }}
 	}
 	opts := w3c.Options{Fields: fields, DurationUnit: o.DurationUnit}

@@ -264,3 +264,18 @@ func exampleParser(fm *format) func(line []byte) error {
 	p, r := fm.newParser(), &parsers.Record{}
 	return func(line []byte) error { return p.Parse(line, r) }
 }
+
+// TestDetectNoW3CWithoutFields: '#' lines without a "#Fields:" line
+// (Markdown's headings) do not make a W3C log; with one they do, even
+// when its lines do not match it (their reason is then shown).
+func TestDetectNoW3CWithoutFields(t *testing.T) {
+	_, err := chooseFormat(&Options{}, []byte("# Title\n\nsome text\n## Section\nmore text\n# Other\n"))
+	var fe *FormatError
+	if !errors.As(err, &fe) {
+		t.Fatalf("unexpected result for Markdown; got %v; want a FormatError", err)
+	}
+	fm, err := chooseFormat(&Options{}, readTestdata(t, "logfile_w3c.5"))
+	if err != nil || fm.name != "w3c" {
+		t.Fatalf("unexpected result for a #Fields that does not match its line; got %+v, %v; want w3c", fm, err)
+	}
+}
