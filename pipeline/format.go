@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -262,7 +263,7 @@ func keyValueFormat(o *Options, name string, sample [][]byte) *format {
 				warn = append(warn, v.Note)
 			}
 		}
-		fm.durations, fm.warning = strings.Join(sure, "; "), strings.Join(warn, "; ")
+		fm.durations, fm.warning = joinNotes(sure...), joinNotes(warn...)
 	}
 	mk := keyValueParser(o, name, units)
 	fm.newParser = func() lineParser { return mk() }
@@ -362,7 +363,16 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 			Ambiguous: []string{best.f.name, second.f.name}}
 	}
 	best.f.evidence = evidence(best, second, len(judged)) + tie
+	if best.n*2 < len(judged) {
+		// Chosen, but on little: say so where the user looks.
+		best.f.warning = joinNotes(fmt.Sprintf("detection is unsure: %s reads only %d of %d sample lines, the others are malformed; give --format or --log-format if the input is of another format", best.f.name, best.n, len(judged)), best.f.warning)
+	}
 	return best.f, nil
+}
+
+// joinNotes joins the notes that are not empty with "; ".
+func joinNotes(notes ...string) string {
+	return strings.Join(slices.DeleteFunc(notes, func(s string) bool { return s == "" }), "; ")
 }
 
 // evidence says how sure detection is of best over n sample lines: the

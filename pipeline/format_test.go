@@ -279,3 +279,24 @@ func TestDetectNoW3CWithoutFields(t *testing.T) {
 		t.Fatalf("unexpected result for a #Fields that does not match its line; got %+v, %v; want w3c", fm, err)
 	}
 }
+
+// TestDetectUnsure: a format chosen on fewer than half the sample's lines
+// comes with a warning that says so; on half or more, without.
+func TestDetectUnsure(t *testing.T) {
+	const line = `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "curl/8.0"` + "\n"
+	f := func(good, bad int, unsure bool) {
+		t.Helper()
+		fm, err := chooseFormat(&Options{}, []byte(strings.Repeat(line, good)+strings.Repeat("garbage here\n", bad)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("detection is unsure: combined reads only %d of %d sample lines", good, good+bad)
+		if strings.Contains(fm.warning, want) != unsure {
+			t.Fatalf("unexpected warning for %d of %d lines; got %q; want it %v to say %q", good, good+bad, fm.warning, unsure, want)
+		}
+	}
+	f(3, 7, true)
+	f(49, 51, true)
+	f(5, 5, false)
+	f(100, 0, false)
+}
