@@ -18,7 +18,8 @@ import (
 // The values' shapes are those the formats document, no wider: status
 // three digits (or 0 where a status may be 0), counts up to 18 digits,
 // seconds digits with an optional fraction, lists of them with ", " and
-// " : " (nginx); a number too large for the record is rejected.
+// " : " (nginx), other lists with ", " between values without commas; a
+// number too large for the record is rejected.
 const (
 	refReqRe    = `"(?P<req>(?:[^"\\]|\\.)*)"`
 	refQuotedNC = `"(?:[^"\\]|\\.)*"`
@@ -29,7 +30,7 @@ const (
 	refSecsList = `(?:` + refSecs + `|-)(?:(?:, | : )(?:` + refSecs + `|-))*`
 	refRefUA    = `"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"`
 	refRealIP   = `(?P<client>\S+) - \[\S+\] - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA
-	refList     = `(?:\S+(?:, \S+)*)`
+	refList     = `(?:[^\s,]+(?:, [^\s,]+)*)`
 	refUpTail   = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
 	// Envoy's fields up to the flags, then the byte counts and times.
 	refEnvoyHead = `^\[(?P<iso>[^\]]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
