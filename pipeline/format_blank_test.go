@@ -32,6 +32,13 @@ Traceback (most recent call last):
     raise GatewayError("timeout")
 shop.client.GatewayError: timeout
 
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "/app/shop/client.py", line 31, in post
+    return session.post(url, json=body, timeout=2)
+requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='gw', port=443): Max retries exceeded
+
 During handling of the above exception, another exception occurred:
 
 Traceback (most recent call last):
@@ -46,10 +53,11 @@ shop.pay.PaymentError: gateway unavailable
 // refBlank is the reference reading of an application log: a line with
 // a leading time is a record; a blank line, or a stack-trace line
 // (indented, "at ", "...", "Caused by:", "Traceback (", "During handling",
-// an exception name), is a continuation.
+// "The above exception", an exception name or a module's class), is a
+// continuation.
 var (
 	refRecord = regexp.MustCompile(`^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d`)
-	refCont   = regexp.MustCompile(`^$|^[ \t]|^at |^\.\.\.|^Caused by:|^Traceback \(|^During handling|^[\w.$]+(Exception|Error)(:|$)`)
+	refCont   = regexp.MustCompile(`^$|^[ \t]|^at |^\.\.\.|^Caused by:|^Traceback \(|^During handling|^The above exception|^[\w.$]+(Exception|Error)(:|$)|^\w+\.\w+(\.\w+)*\.[A-Z]\w*(:|$)`)
 )
 
 // TestBlankLines: a blank line in an application log (json, logfmt,

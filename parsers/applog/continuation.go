@@ -38,7 +38,11 @@ func isContinuation(line []byte) bool {
 
 // exceptionHeader reports whether what precedes the first ':' of line (or
 // all of it) is an identifier of [A-Za-z0-9_$.] not starting with a digit
-// or '.', ending in Exception, Error or Throwable.
+// or '.', ending in Exception, Error or Throwable; or a class in a module
+// of two levels or more (a.b.Name, the last in capitals first), as
+// Python ends a traceback with exceptions of any name:
+// "requests.exceptions.ConnectTimeout: ...",
+// "shop.models.Order.DoesNotExist".
 func exceptionHeader(line []byte) bool {
 	name := line
 	if i := bytes.IndexByte(line, ':'); i >= 0 {
@@ -52,5 +56,25 @@ func exceptionHeader(line []byte) bool {
 			return false
 		}
 	}
-	return bytes.HasSuffix(name, []byte("Exception")) || bytes.HasSuffix(name, []byte("Error")) || bytes.HasSuffix(name, []byte("Throwable"))
+	return bytes.HasSuffix(name, []byte("Exception")) || bytes.HasSuffix(name, []byte("Error")) || bytes.HasSuffix(name, []byte("Throwable")) ||
+		moduleClass(name)
+}
+
+// moduleClass reports whether name, of [A-Za-z0-9_$.], is three dotted
+// parts or more, none empty or starting with a digit, the last starting
+// with a capital.
+func moduleClass(name []byte) bool {
+	parts := 0
+	for len(name) > 0 {
+		part, rest, _ := bytes.Cut(name, []byte("."))
+		if len(part) == 0 || isDigit(part[0]) {
+			return false
+		}
+		parts++
+		if len(rest) == 0 {
+			return parts >= 3 && part[0] >= 'A' && part[0] <= 'Z' && len(name) == len(part)
+		}
+		name = rest
+	}
+	return false
 }

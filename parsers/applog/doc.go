@@ -101,8 +101,9 @@
 // with "at ", "Caused by:", "Suppressed:", "Exception in thread ",
 // "Traceback (", "...", "During handling of the above exception" or "The
 // above exception was the direct cause", or that is an exception header
-// ("java.lang.IllegalStateException: boom", "ValueError: bad"; see
-// isContinuation) continues the record above: Parse returns
+// ("java.lang.IllegalStateException: boom", "ValueError: bad", or a
+// class of a module two levels deep, "requests.exceptions.ConnectTimeout:
+// ..."; see isContinuation) continues the record above: Parse returns
 // [parsers.ErrContinuation], which callers count with that record, not as
 // malformed. Go panics' unindented frames ("main.main()") are not
 // recognised and are [ReasonNoTime].

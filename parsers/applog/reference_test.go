@@ -37,7 +37,7 @@ var (
 	refKlogMsg = regexp.MustCompile(`(?s)^[^\]]*\]`)
 
 	refCont      = regexp.MustCompile(`^(?:[ \t]|at |Caused by:|Suppressed:|Exception in thread |Traceback \(|During handling of the above exception|The above exception was the direct cause|\.\.\.)`)
-	refException = regexp.MustCompile(`^(?:[A-Za-z_$][A-Za-z0-9_$.]*)?(?:Exception|Error|Throwable)(?::|$)`)
+	refException = regexp.MustCompile(`^(?:(?:[A-Za-z_$][A-Za-z0-9_$.]*)?(?:Exception|Error|Throwable)|[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+\.[A-Z][A-Za-z0-9_$]*)(?::|$)`)
 
 	refLevels = map[string]bool{"trace": true, "debug": true, "info": true, "notice": true, "warn": true, "warning": true,
 		"error": true, "fatal": true, "critical": true, "panic": true, "severe": true}
