@@ -102,7 +102,7 @@ func (t *textWriter) input(r *Report) {
 		t.printf(", directives %s", num(in.Directives))
 	}
 	if in.Continuations > 0 {
-		t.printf(", continuation lines (stack traces) %s", num(in.Continuations))
+		t.printf(", continuation lines (stack traces, app logs' blank lines) %s", num(in.Continuations))
 	}
 	t.printf("\n")
 	t.formats(in.Files)
