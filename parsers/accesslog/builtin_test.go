@@ -189,3 +189,26 @@ func BenchmarkParseBuiltin(b *testing.B) {
 		}
 	}
 }
+
+// TestIstioClient: the client of an istio line is X-Forwarded-For's first
+// address, else the downstream peer: host:port and [v6]:port lose their
+// port; a bare IPv6 address, a socket path and "-" are taken as they are.
+func TestIstioClient(t *testing.T) {
+	p := NewParser(mustNamed(t, "istio"), Options{})
+	f := func(xff, peer, want string) {
+		t.Helper()
+		line := `[2026-03-01T10:00:00.123Z] "GET / HTTP/1.1" 200 - via_upstream - "-" 0 1 2 1 "` + xff + `" "curl/8.5.0" "id" "h:80" "10.0.0.9:80" outbound|80||h.ns.svc.cluster.local 10.0.0.2:4000 10.0.0.3:80 ` + peer + ` - default`
+		var r parsers.Record
+		if err := p.Parse([]byte(line), &r); err != nil || string(r.Client) != want {
+			t.Fatalf("unexpected client for xff %q, peer %q; got %q, %v; want %q", xff, peer, r.Client, err, want)
+		}
+	}
+	f("-", "10.0.0.1:5000", "10.0.0.1")
+	f("203.0.113.7, 10.0.0.1", "10.0.0.1:5000", "203.0.113.7")
+	f("", "10.0.0.1:5000", "10.0.0.1")
+	f("-", "[2001:db8::5]:41000", "2001:db8::5")
+	f("-", "2001:db8::5", "2001:db8::5")
+	f("-", "10.0.0.1", "10.0.0.1")
+	f("-", "/var/run/envoy.sock", "/var/run/envoy.sock")
+	f("-", "-", "")
+}
