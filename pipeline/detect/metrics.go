@@ -318,7 +318,7 @@ func (a *metricAcc) evidence(t *tier) *incident.MetricEvidence {
 	r := t.metric.rule
 	ev := &incident.MetricEvidence{
 		Samples: a.values.Count(), Statistic: r.Statistic, Direction: r.Direction,
-		Detail: a.detail, Commands: t.kind.Commands(),
+		Detail: a.detail, Commands: t.kind.CommandsFor(a.detail),
 	}
 	if r.Window > 0 {
 		ev.Window = r.Window.String()

@@ -3,6 +3,7 @@ package incident
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Severity is the runbook's P1 (critical) … P4 (low). The zero value is
@@ -167,6 +168,33 @@ func (k Kind) Metric() bool { return k.info().metric }
 // Commands returns the runbook's diagnostic commands for an incident of
 // kind k (nil for none); the caller must not modify them.
 func (k Kind) Commands() []string { return k.info().commands }
+
+// CommandsFor returns the commands for an incident of kind k whose
+// series' latest detail is detail: for a failing health check or uptime
+// with the checked URL as detail, a curl of that URL (status, time and
+// the body's start) comes before the runbook's smoke tests.
+func (k Kind) CommandsFor(detail string) []string {
+	cmds := k.Commands()
+	if (k != EndpointDown && k != Uptime) || !checkable(detail) {
+		return cmds
+	}
+	curl := "curl -sS -m 10 -w '\\n%{http_code} %{time_total}s\\n' '" + detail + "' | tail -c 300"
+	return append([]string{curl}, cmds...)
+}
+
+// checkable reports whether detail is an http(s) URL that can be quoted
+// in single quotes for a shell: no quote, no space, no control byte.
+func checkable(detail string) bool {
+	if !strings.HasPrefix(detail, "http://") && !strings.HasPrefix(detail, "https://") {
+		return false
+	}
+	for i := 0; i < len(detail); i++ {
+		if c := detail[i]; c <= ' ' || c == '\'' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
 
 // Runbook is the response the runbook prescribes for an incident.
 type Runbook struct {

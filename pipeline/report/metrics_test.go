@@ -34,7 +34,9 @@ func metricsReport() *Report {
 				Points: pts(1234.5), PointStep: time.Minute},
 		},
 		Incidents: []incident.Incident{{ID: "m1", Severity: incident.P2, Kind: incident.Memory, Subject: "web-1", Status: incident.Resolved,
-			Start: t0.Add(2 * time.Minute), End: t0.Add(7 * time.Minute), Threshold: 85, Summary: "memory of web-1 above 85"}},
+			Start: t0.Add(2 * time.Minute), End: t0.Add(7 * time.Minute), Threshold: 85, Summary: "memory of web-1 above 85",
+			Evidence: incident.Evidence{Metric: &incident.MetricEvidence{Samples: 30, Min: 90, Mean: 91, P95: 92, Max: 92,
+				Statistic: "mean", Direction: "above", Detail: "web-1 \x1b[31m", Commands: incident.Memory.Commands()}}}},
 	}
 }
 

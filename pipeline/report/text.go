@@ -255,6 +255,9 @@ func (t *textWriter) userAgents(r *Report) {
 		t.printf("  by class: %s\n", strings.Join(parts, ", "))
 	}
 	if len(r.UserAgents) == 0 {
+		if len(r.UserAgentClasses) == 0 {
+			t.printf("  none\n")
+		}
 		return
 	}
 	rows := [][]string{{"user agent", "count", "class", "family"}}
@@ -316,6 +319,14 @@ func (t *textWriter) incidents(r *Report) {
 		in := &incs[i]
 		rb := runbook(in)
 		t.printf("  %s %s: %s; respond within %s, %s\n", in.Severity, Visible(in.ID), rb.Section, rb.RespondWithin, rb.Escalation)
+		if m := in.Evidence.Metric; m != nil {
+			if m.Detail != "" {
+				t.printf("    detail: %s\n", clip(m.Detail, 200))
+			}
+			for _, c := range m.Commands {
+				t.printf("    run: %s\n", Visible(c))
+			}
+		}
 	}
 }
 
