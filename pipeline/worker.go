@@ -247,6 +247,7 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 	}
 	if win != nil {
 		win.Add(&l)
+		w.health(win, &l)
 	}
 }
 
