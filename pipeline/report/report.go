@@ -64,10 +64,13 @@ type MetricSeries struct {
 	Threshold float64 `json:"threshold"`
 	Direction string  `json:"direction"`
 	Statistic string  `json:"statistic"`
-	// Crossing is the time of the windows whose statistic crossed the
-	// threshold (each window alone, whatever the rule's rolling window).
+	// Crossing is the time of the windows with points of the series
+	// whose statistic crossed the threshold: the rule's statistic over
+	// its rolling window ending with the window (uptime: the trailing
+	// hour), as detection computes it; each window alone when the rule
+	// has no rolling window.
 	Crossing time.Duration `json:"-"`
-	// Points are the statistic per PointStep, its worst window's value
+	// Points are that statistic per PointStep, its worst window's value
 	// (the highest for a rule "above", else the lowest), for steps
 	// with points.
 	Points    []MetricPoint `json:"points"`
