@@ -218,14 +218,17 @@ func (s *Service) watermark(prog *pgstore.Progress, size time.Duration) (time.Ti
 
 // closeWindows merges, closes and pushes the stored windows ending in
 // (from, to] through d's engine, in time order, and returns the events.
+// Those are the windows starting in [start of from's window, start of
+// to's window): bounds on the windows' grid, which PostgreSQL's
+// microseconds hold exactly (to less a window plus 1 ns, the bound this
+// took before, lost its nanosecond there and left out the window ending
+// at to: the last window of an idle topic was never detected).
 func (s *Service) closeWindows(ctx context.Context, d *detector, from, to time.Time) ([]incident.Event, error) {
-	lo := from
-	if lo.IsZero() {
-		lo = time.Unix(0, math.MinInt64+1)
-	} else {
-		lo = lo.Add(-d.cfg.Size + 1)
+	lo := time.Unix(0, math.MinInt64+1)
+	if !from.IsZero() {
+		lo = time.Unix(0, d.cfg.StartOf(from.UnixNano()))
 	}
-	starts, err := d.leader.Starts(ctx, lo, to.Add(-d.cfg.Size+1))
+	starts, err := d.leader.Starts(ctx, lo, time.Unix(0, d.cfg.StartOf(to.UnixNano())))
 	if err != nil {
 		return nil, err
 	}
