@@ -14,9 +14,9 @@ import (
 // commands in the JSON report (evidence.metric.commands), from the one
 // table of kinds: memory and cpu the host's, db_connections and
 // long_query pg_stat_activity's, endpoint_down and uptime the health
-// checks'.
+// checks', after a curl of the failing probe's URL.
 func TestMetricCommands(t *testing.T) {
-	got := map[string][]string{}
+	got, details := map[string][]string{}, map[string]string{}
 	for _, name := range []string{"telegraf.influx", "pg_probes.json"} {
 		rep := runFiles(t, []string{metricsData(name)}, pipeline.Options{Workers: 1})
 		var doc struct {
@@ -24,6 +24,7 @@ func TestMetricCommands(t *testing.T) {
 				Kind     string `json:"kind"`
 				Evidence struct {
 					Metric struct {
+						Detail   string   `json:"detail"`
 						Commands []string `json:"commands"`
 					} `json:"metric"`
 				} `json:"evidence"`
@@ -34,6 +35,7 @@ func TestMetricCommands(t *testing.T) {
 		}
 		for _, in := range doc.Incidents {
 			got[in.Kind] = in.Evidence.Metric.Commands
+			details[in.Kind] = in.Evidence.Metric.Detail
 		}
 	}
 	want := map[string][]string{}
@@ -41,7 +43,13 @@ func TestMetricCommands(t *testing.T) {
 		if len(k.Commands()) == 0 {
 			t.Fatalf("unexpected commands of %s: none", k)
 		}
-		want[string(k)] = k.Commands()
+		want[string(k)] = k.CommandsFor(details[string(k)])
+	}
+	// The probes' incidents name their URL: it is curled first.
+	for _, k := range []incident.Kind{incident.EndpointDown, incident.Uptime} {
+		if n := len(want[string(k)]); n != len(k.Commands())+1 {
+			t.Fatalf("unexpected commands of %s with detail %q: %d; want a curl of the URL and the runbook's %d", k, details[string(k)], n, len(k.Commands()))
+		}
 	}
 	if diff := gocmp.Diff(want, got); diff != "" {
 		t.Fatalf("unexpected commands in the JSON report; diff (-want +got):\n%s", diff)

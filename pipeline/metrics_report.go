@@ -138,6 +138,7 @@ func (ms *metricSummary) report() []report.MetricSeries {
 		}
 		if s.hasRule {
 			r.Threshold, r.Direction, r.Statistic = s.rule.Threshold, s.rule.Direction, s.rule.Statistic
+			r.Window = time.Duration(s.rule.Window)
 		}
 		out = append(out, r)
 	}

@@ -204,14 +204,18 @@ func value(v float64) string {
 	return whole
 }
 
-// threshold formats a metric series' rule: "> 85 (mean)", or "-" without
-// one.
+// threshold formats a metric series' rule: "> 85 (mean)", "< 99.9 (mean
+// 1h)" over a rolling window, or "-" without one.
 func threshold(m *MetricSeries) string {
+	stat := m.Statistic
+	if m.Window > 0 {
+		stat += " " + duration(m.Window)
+	}
 	switch m.Direction {
 	case "above":
-		return "> " + value(m.Threshold) + " (" + m.Statistic + ")"
+		return "> " + value(m.Threshold) + " (" + stat + ")"
 	case "below":
-		return "< " + value(m.Threshold) + " (" + m.Statistic + ")"
+		return "< " + value(m.Threshold) + " (" + stat + ")"
 	}
 	return "-"
 }

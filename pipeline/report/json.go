@@ -76,6 +76,7 @@ type jsonMetric struct {
 	Threshold        float64           `json:"threshold"`
 	Direction        string            `json:"direction"`
 	Statistic        string            `json:"statistic"`
+	WindowSeconds    int64             `json:"window_seconds"`
 	CrossingSeconds  int64             `json:"crossing_seconds"`
 	Points           []jsonMetricPoint `json:"points"`
 	PointStepSeconds int64             `json:"point_step_seconds"`
@@ -90,7 +91,7 @@ func newJSONMetric(m *MetricSeries) jsonMetric {
 	j := jsonMetric{
 		Metric: m.Metric, Subject: m.Subject, Samples: m.Samples, Min: m.Min, Mean: m.Mean, P95: m.P95, Max: m.Max,
 		Exact: m.Exact, Threshold: m.Threshold, Direction: m.Direction, Statistic: m.Statistic,
-		CrossingSeconds: seconds(m.Crossing), Points: make([]jsonMetricPoint, len(m.Points)), PointStepSeconds: seconds(m.PointStep),
+		WindowSeconds: seconds(m.Window), CrossingSeconds: seconds(m.Crossing), Points: make([]jsonMetricPoint, len(m.Points)), PointStepSeconds: seconds(m.PointStep),
 	}
 	for i, p := range m.Points {
 		j.Points[i] = jsonMetricPoint{jsonTime(p.Start), p.Value}
@@ -102,7 +103,7 @@ func (j *jsonMetric) series() MetricSeries {
 	m := MetricSeries{
 		Metric: j.Metric, Subject: j.Subject, Samples: j.Samples, Min: j.Min, Mean: j.Mean, P95: j.P95, Max: j.Max,
 		Exact: j.Exact, Threshold: j.Threshold, Direction: j.Direction, Statistic: j.Statistic,
-		Crossing: time.Duration(j.CrossingSeconds) * time.Second, PointStep: time.Duration(j.PointStepSeconds) * time.Second,
+		Window: time.Duration(j.WindowSeconds) * time.Second, Crossing: time.Duration(j.CrossingSeconds) * time.Second, PointStep: time.Duration(j.PointStepSeconds) * time.Second,
 	}
 	for _, p := range j.Points {
 		m.Points = append(m.Points, MetricPoint{time.Time(p.Start), p.Value})

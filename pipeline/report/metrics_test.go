@@ -30,6 +30,9 @@ func metricsReport() *Report {
 			{Metric: "memory", Subject: "web-1", Samples: 60, Min: 50, Mean: 71.25, P95: 91.5, Max: 92, Exact: true,
 				Threshold: 85, Direction: "above", Statistic: "mean", Crossing: 5 * time.Minute,
 				Points: pts(50, 50, 90, 91, 92, 90, 90, 50, 50, 50), PointStep: time.Minute},
+			{Metric: "uptime", Subject: "/api/health", Samples: 600, Min: 0, Mean: 99.5, P95: 100, Max: 100, Exact: true,
+				Threshold: 99.9, Direction: "below", Statistic: "mean", Window: time.Hour, Crossing: 8 * time.Minute,
+				Points: pts(100, 100, 95, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5), PointStep: time.Minute},
 			{Metric: "disk", Subject: "web-1", Samples: 2, Min: 1234.5, Mean: 1234.5, P95: 1234.5, Max: 1234.5, Exact: true,
 				Points: pts(1234.5), PointStep: time.Minute},
 		},
@@ -85,11 +88,12 @@ func TestMetricsHTML(t *testing.T) {
 			t.Fatalf("unexpected count of %s (%q); got %d; want %d", what, s, got, n)
 		}
 	}
-	f("series charts", `<path class="metric-line"`, 3)
-	f("thresholds", `<line class="threshold"`, 2)
+	f("series charts", `<path class="metric-line"`, 4)
+	f("thresholds", `<line class="threshold"`, 3)
 	f("incident bands in the metrics section", `<rect class="band sev-p2"`, 1)
 	f("hostile subject", "<script>", 0)
 	f("crossing", `<td class="n bad">5m</td>`, 1)
 	f("threshold cell", `<td class="nw">&gt; 85 (mean)</td>`, 1)
+	f("rolling threshold cell", `<td class="nw">&lt; 99.9 (mean 1h)</td>`, 1)
 	f("no-rule cell", `<td class="nw">-</td>`, 1)
 }

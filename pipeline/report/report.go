@@ -64,6 +64,10 @@ type MetricSeries struct {
 	Threshold float64 `json:"threshold"`
 	Direction string  `json:"direction"`
 	Statistic string  `json:"statistic"`
+	// Window is the rule's rolling window, over which Statistic pools
+	// the trailing windows' points (uptime: an hour); 0 for each window
+	// alone.
+	Window time.Duration `json:"-"`
 	// Crossing is the time of the windows with points of the series
 	// whose statistic crossed the threshold: the rule's statistic over
 	// its rolling window ending with the window (uptime: the trailing
