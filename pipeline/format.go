@@ -363,11 +363,17 @@ func detectFormat(o *Options, sample []byte) (*format, error) {
 			Ambiguous: []string{best.f.name, second.f.name}}
 	}
 	best.f.evidence = evidence(best, second, len(judged)) + tie
-	if best.n*2 < len(judged) {
-		// Chosen, but on little: say so where the user looks.
-		best.f.warning = joinNotes(fmt.Sprintf("detection is unsure: %s reads only %d of %d sample lines, the others are malformed; give --format or --log-format if the input is of another format", best.f.name, best.n, len(judged)), best.f.warning)
-	}
+	best.f.warnUnsure(best.n, len(judged))
 	return best.f, nil
+}
+
+// warnUnsure adds a warning to f, chosen by detection because it reads n
+// of total sample lines, when that is fewer than half of them: chosen,
+// but on little, which the user should hear where they look.
+func (f *format) warnUnsure(n, total int) {
+	if n*2 < total {
+		f.warning = joinNotes(fmt.Sprintf("detection is unsure: %s reads only %d of %d sample lines, the others are malformed; give --format or --log-format if the input is of another format", f.name, n, total), f.warning)
+	}
 }
 
 // joinNotes joins the notes that are not empty with "; ".

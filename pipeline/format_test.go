@@ -281,22 +281,29 @@ func TestDetectNoW3CWithoutFields(t *testing.T) {
 }
 
 // TestDetectUnsure: a format chosen on fewer than half the sample's lines
-// comes with a warning that says so; on half or more, without.
+// comes with a warning that says so; on half or more, without. So does a
+// metric format (a Markdown file with one "name 1" line read as
+// Prometheus text said nothing before).
 func TestDetectUnsure(t *testing.T) {
-	const line = `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "curl/8.0"` + "\n"
-	f := func(good, bad int, unsure bool) {
+	const (
+		access = `127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 1 "-" "curl/8.0"` + "\n"
+		metric = "mem_used_percent 87.5 1772359200000\n"
+	)
+	f := func(name, line string, good, bad int, unsure bool) {
 		t.Helper()
-		fm, err := chooseFormat(&Options{}, []byte(strings.Repeat(line, good)+strings.Repeat("garbage here\n", bad)))
+		fm, err := chooseFormat(&Options{}, []byte(strings.Repeat(line, good)+strings.Repeat("garbage here, and more\n", bad)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := fmt.Sprintf("detection is unsure: combined reads only %d of %d sample lines", good, good+bad)
-		if strings.Contains(fm.warning, want) != unsure {
-			t.Fatalf("unexpected warning for %d of %d lines; got %q; want it %v to say %q", good, good+bad, fm.warning, unsure, want)
+		want := fmt.Sprintf("detection is unsure: %s reads only %d of %d sample lines", name, good, good+bad)
+		if fm.name != name || strings.Contains(fm.warning, want) != unsure {
+			t.Fatalf("unexpected format for %d of %d lines; got %s, warning %q; want %s, the warning %v to say %q", good, good+bad, fm.name, fm.warning, name, unsure, want)
 		}
 	}
-	f(3, 7, true)
-	f(49, 51, true)
-	f(5, 5, false)
-	f(100, 0, false)
+	f("combined", access, 3, 7, true)
+	f("combined", access, 49, 51, true)
+	f("combined", access, 5, 5, false)
+	f("combined", access, 100, 0, false)
+	f("prometheus", metric, 1, 99, true)
+	f("prometheus", metric, 10, 10, false)
 }

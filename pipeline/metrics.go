@@ -86,6 +86,7 @@ func detectMetric(judged [][]byte, logN int) *format {
 	if best == nil || bestN < logN {
 		return nil
 	}
+	best.warnUnsure(bestN, len(judged))
 	return best
 }
 
