@@ -29,11 +29,11 @@ const (
 	refSecs     = `\d+(?:\.\d+)?`
 	refSecsList = `(?:` + refSecs + `|-)(?:(?:, | : )(?:` + refSecs + `|-))*`
 	refRefUA    = `"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"`
-	refRealIP   = `(?P<client>\S+) - \[\S+\] - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA
+	refRealIP   = `(?P<client>\S+) - \[[^\]\s]+\] - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA
 	refList     = `(?:[^\s,]+(?:, [^\s,]+)*)`
 	refUpTail   = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
 	// Envoy's fields up to the flags, then the byte counts and times.
-	refEnvoyHead = `^\[(?P<iso>[^\]]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
+	refEnvoyHead = `^\[(?P<iso>[^\]\s]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
 	refEnvoyMid  = `\d+ (?P<bytes>\d{1,18}) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>[^"]*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` + refQuotedNC + ` "(?P<host>[^"]*)" ` + refQuotedNC
 )
 
