@@ -115,6 +115,14 @@ func TestFormatReports(t *testing.T) {
 	f("logfile_pino.0", want{format: "json", status: resStatus, app: `^\{"level":"\w+"`, appErr: `"level":"(?:error|fatal)"`})
 	f("logfile_json3.json", want{format: "json", status: `"response": \{ "status": (\d{3}),`})
 	f("logfile_grafana.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=\w+(?: |$)`, appErr: `(?:^| )level=(?:error|crit)(?: |$)`})
+	// zap's and zerolog's own output (their example tests'): a level and
+	// a message and no method or path make an application line, also
+	// with zap's "url", "req":{"url"} or "status":500, or zerolog hlog's
+	// "status":"ok"; only zerolog's {"foo":"bar","bar":"baz"} is
+	// malformed.
+	const noRequest = `^\{"method":"[A-Z]+",.*"status":(\d{3})`
+	f("zap_examples.log", want{format: "json", status: noRequest, app: `"(?:msg|message)":"`, appErr: `"level":"error"`})
+	f("zerolog_examples.log", want{format: "json", status: noRequest, app: `"message":"`, appErr: `"level":"error"`})
 	f("gen_json_loggers.log", want{format: "json", status: `"(?:DownstreamStatus|statusCode|response_code|status)":"?(\d{1,3})"?[,}]`, app: `"level":`})
 	// Mixed: access lines among klog and nginx error lines (the banner's
 	// indented lines continue, its rule and title lines are malformed).
@@ -211,11 +219,12 @@ func w3cValues(line string) []string {
 }
 
 // refAppErrors counts the application lines (app) at level error or
-// worse (appErr), and those of them with a time: a clock, hh:mm:ss.
+// worse (appErr), and those of them with a time: a clock, hh:mm:ss, or
+// a JSON "time" in epoch seconds or milliseconds.
 func refAppErrors(t *testing.T, data []byte, app, appErr string) (errs, timed uint64) {
 	t.Helper()
 	appRe, errRe := regexp.MustCompile(app), regexp.MustCompile(appErr)
-	clock := regexp.MustCompile(`\d\d:\d\d:\d\d`)
+	clock := regexp.MustCompile(`\d\d:\d\d:\d\d|"time":\d{9,}[,}]`)
 	for _, line := range strings.Split(string(data), "\n") {
 		if appRe.MatchString(line) && errRe.MatchString(line) {
 			errs++

@@ -53,8 +53,8 @@ func TestParseBareUnit(t *testing.T) {
 	per.BareUnits[parsers.LoggerUnknown] = "none"
 	per.BareUnits[parsers.LoggerGo] = "ns"
 	per.BareUnits[parsers.LoggerZap] = "s"
-	f(per, `{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"m","path":"/","duration":12000}`, `http time=1772359200000000000 level="INFO" msg="m" target="/" duration=12`)
-	f(per, `{"ts":1772359200,"level":"info","msg":"m","path":"/","duration":2}`, `http time=1772359200000000000 level="info" msg="m" target="/" duration=2000000`)
+	f(per, `{"time":"2026-03-01T10:00:00Z","level":"INFO","msg":"m","path":"/","duration":12000}`, `app time=1772359200000000000 level="INFO" msg="m" target="/" duration=12`)
+	f(per, `{"ts":1772359200,"level":"info","msg":"m","path":"/","duration":2}`, `app time=1772359200000000000 level="info" msg="m" target="/" duration=2000000`)
 	f(per, `{"path":"/","duration":2}`, `http target="/"`)
 }
 

@@ -151,7 +151,10 @@
 //   - Status ([ReasonStatus]): digits only, 100 to 999, or 0 when no
 //     response was sent (Caddy, Traefik), which sets
 //     [parsers.Record].ZeroStatus on an HTTP line; a string may add a
-//     reason phrase after a space, as bunyan's "200 OK".
+//     reason phrase after a space, as bunyan's "200 OK". A string of a
+//     built-in status name without any digit (zerolog hlog's
+//     "status":"ok") is no HTTP status: it is absent, and the next name
+//     is tried; under a --field mapping it is rejected.
 //   - Bytes ([ReasonBytes]): digits only, up to math.MaxInt64.
 //   - Duration ([ReasonDuration]), stored in microseconds, truncated:
 //     a number, or a string holding one, counts the unit of the key's
@@ -170,9 +173,15 @@
 //
 // # Kind
 //
-// A line with a status (other than 0), a method or a target is
-// [parsers.KindHTTP]; else a line with a level or a message is
-// [parsers.KindApp], an application event; else it is rejected as
+// A line is [parsers.KindHTTP], a request, when it has a method, or a
+// status (0 included) and a target: every access log above (Caddy,
+// Traefik, pino-http, bunyan, nginx's "$request", API Gateway, Envoy)
+// writes one of the two. A line with neither a level nor a message is
+// also a request with a status (other than 0) or a target alone. Any
+// other line with a level or a message is [parsers.KindApp], an
+// application event, the fields it has kept (an application line about
+// a request: zap's {"msg":"Failed to fetch URL.","url":...} or
+// {"level":"error",...,"status":500}); else it is rejected as
 // [ReasonNoFields].
 //
 // # Errors

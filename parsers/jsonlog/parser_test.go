@@ -252,7 +252,12 @@ func TestParseSuccess(t *testing.T) {
 	f(`{"request":["GET /x HTTP/1.1"]}`, `http method="GET" target="/x" proto="HTTP/1.1"`)
 
 	// Kind: HTTP fields make an HTTP record even with a level.
-	f(`{"level":"info","msg":"handled request","status":200}`, `http level="info" msg="handled request" status=200`)
+	f(`{"level":"info","msg":"handled request","status":200}`, `app level="info" msg="handled request" status=200`)
+	f(`{"level":"info","msg":"handled request","status":200,"path":"/a"}`, `http level="info" msg="handled request" status=200 target="/a"`)
+	f(`{"level":"error","msg":"oops","status":500,"url":"/a"}`, `http level="error" msg="oops" status=500 target="/a"`)
+	f(`{"level":"info","msg":"fetch","url":"http://example.com"}`, `app level="info" msg="fetch" target="http://example.com"`)
+	f(`{"level":"info","status":"ok","message":"m"}`, `app level="info" msg="m"`)
+	f(`{"status":"ok","status_code":204,"path":"/"}`, `http status=204 target="/"`)
 	f(`{"level":"error","msg":"boom","ip":"1.2.3.4","user":"u","duration":5}`, `app level="error" msg="boom" client="1.2.3.4" user="u" duration=5000`)
 
 	// Repeated keys keep the last value, nested objects included.
@@ -265,7 +270,7 @@ func TestParseSuccess(t *testing.T) {
 	// Prefixes, whitespace and unknown keys.
 	f(`caddy  | {"level":"info","msg":"m"}`, `app level="info" msg="m"`)
 	f("\xef\xbb\xbf{\"msg\":\"bom\"}", `app msg="bom"`)
-	f(" \t{ \"msg\" : \"m\" , \"status\" : 200 }\r\n", `http msg="m" status=200`)
+	f(" \t{ \"msg\" : \"m\" , \"status\" : 200 }\r\n", `app msg="m" status=200`)
 	f(`{"a":{"b":[1,2,{"c":null}]},"t":true,"f":false,"n":-1.5e-7,"msg":"m"}`, `app msg="m"`)
 	f(`{"Status":500,"MSG":"case matters","msg":"m"}`, `app msg="m"`)
 }
@@ -538,16 +543,16 @@ func TestParseFields(t *testing.T) {
 		}
 	}
 	// Nested: the issue's example, and a whole ECS-style request.
-	f("status=http.status_code", `{"msg":"m","http":{"status_code":503},"status":200}`, `http msg="m" status=503`)
+	f("status=http.status_code", `{"msg":"m","http":{"status_code":503},"status":200}`, `app msg="m" status=503`)
 	f("status=http.response.status_code method=http.request.method path=url.path client=client.ip user_agent=user_agent.original",
 		`{"@timestamp":"2026-03-01T10:00:00Z","http":{"request":{"method":"GET"},"response":{"status_code":404}},"url":{"path":"/x"},"client":{"ip":"10.0.0.1"},"user_agent":{"original":"curl/8"}}`,
 		`http time=1772359200000000000 status=404 method="GET" target="/x" client="10.0.0.1" ua="curl/8"`)
 	// A dotted key written flat (ecs-logging), when no path matches.
-	f("status=http.response.status_code", `{"http.response.status_code":502,"message":"m"}`, `http msg="m" status=502`)
+	f("status=http.response.status_code", `{"http.response.status_code":502,"message":"m"}`, `app msg="m" status=502`)
 	// Absent or unusable: the own names still count.
-	f("status=code", `{"status":201,"msg":"m"}`, `http msg="m" status=201`)
-	f("status=code", `{"code":"-","status":201,"msg":"m"}`, `http msg="m" status=201`)
-	f("status=a.b", `{"a":[1],"status":201,"msg":"m"}`, `http msg="m" status=201`)
+	f("status=code", `{"status":201,"msg":"m"}`, `app msg="m" status=201`)
+	f("status=code", `{"code":"-","status":201,"msg":"m"}`, `app msg="m" status=201`)
+	f("status=a.b", `{"a":[1],"status":201,"msg":"m"}`, `app msg="m" status=201`)
 	// The first of two mappings of a role that is present wins.
 	f("path=route path=target", `{"target":"/t","route":"/r","path":"/p"}`, `http target="/r"`)
 	f("path=route path=target", `{"target":"/t","path":"/p"}`, `http target="/t"`)
@@ -561,12 +566,12 @@ func TestParseFields(t *testing.T) {
 		`{"when":1700000000,"sev":"warn","text":"t","verb":"PUT","route":"/r","p":"HTTP/2","peer":"[::1]:80","vhost":"h.example","agent":"a","from":"f","who":7,"len":"12"}`,
 		`http time=1700000000000000000 level="warn" msg="t" method="PUT" target="/r" proto="HTTP/2" client="::1" ua="a" referer="f" user="7" host="h.example" bytes=12`)
 	// A repeated key keeps its last value, at every depth.
-	f("status=r.s", `{"r":{"s":400,"s":401},"msg":"m"}`, `http msg="m" status=401`)
+	f("status=r.s", `{"r":{"s":400,"s":401},"msg":"m"}`, `app msg="m" status=401`)
 	// A key a mapping names whole loses its own role: ts is a duration,
 	// not the time; path is the message, not the target.
 	f("duration=ts", `{"msg":"m","ts":"12ms"}`, `app msg="m" duration=12000`)
 	f("msg=path", `{"path":"/p"}`, `app msg="/p"`)
-	f("status=response.code", `{"response":{"code":500,"status":200},"msg":"m"}`, `http msg="m" status=500`)
+	f("status=response.code", `{"response":{"code":500,"status":200},"msg":"m"}`, `app msg="m" status=500`)
 	// The mapped value must convert, as the own names' must.
 	f("status=code", `{"code":"x","status":200}`, `error `+ReasonStatus)
 }

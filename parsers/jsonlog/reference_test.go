@@ -275,7 +275,7 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 		}
 	}
 	zero := false
-	if s, num, ok := refNumeric(append(mapped(parsers.RoleStatus), values("status status_code statusCode DownstreamStatus response_code", top, resp)...)); ok {
+	if s, num, ok := refNumeric(append(mapped(parsers.RoleStatus), refStatuses(values("status status_code statusCode DownstreamStatus response_code", top, resp))...)); ok {
 		// bunyan's "200 OK": a status and its reason phrase.
 		if m := refStatusReason.FindStringSubmatch(s); m != nil && !num {
 			s = m[1]
@@ -305,11 +305,12 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 		}
 	}
 
+	app, status := r.Level != "" || r.Message != "", r.Status != 0 || zero
 	switch {
-	case r.Status != 0 || r.Method != "" || r.Target != "":
+	case r.Method != "" || status && r.Target != "" || !app && (r.Status != 0 || r.Target != ""):
 		r.Kind = parsers.KindHTTP
 		r.ZeroStatus = zero
-	case r.Level != "" || r.Message != "":
+	case app:
 		r.Kind = parsers.KindApp
 	default:
 		return result{Reason: ReasonNoFields}
@@ -576,4 +577,16 @@ func refLines(b []byte) [][]byte {
 		}
 	}
 	return lines
+}
+
+// refStatuses drops from vs the strings without a digit ("ok"): no
+// status, skipped as absent.
+func refStatuses(vs []any) []any {
+	var out []any
+	for _, v := range vs {
+		if s, ok := v.(string); !ok || strings.ContainsAny(s, "0123456789") {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -67,7 +67,7 @@ func (p *Parser) number(f field) (text []byte, num bool, u unit) {
 		}
 	}
 	for _, s := range p.candidates(f) {
-		if text, num = p.numberOf(p.slots[s]); text != nil {
+		if text, num = p.numberOf(p.slots[s]); text != nil && !notStatus(f, text, num) {
 			return text, num, keys.unit[s]
 		}
 	}
@@ -89,6 +89,13 @@ func (p *Parser) numberOf(v *fastjson.Value) (text []byte, num bool) {
 		}
 	}
 	return nil, false
+}
+
+// notStatus reports whether text, the string value of a status name, is
+// no HTTP status at all: it does not start with a digit (zerolog hlog's
+// "status":"ok"). Such a value is skipped as absent, not rejected.
+func notStatus(f field, text []byte, num bool) bool {
+	return f == fStatus && !num && !hasAny(text, "0123456789")
 }
 
 func isAbsent(b []byte) bool {
