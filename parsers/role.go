@@ -120,3 +120,29 @@ func SuffixUnit(name string) Unit {
 	}
 	return UnitAuto
 }
+
+// Group is an object that holds a request's or a response's keys: a
+// nested object in JSON ("req":{"method":...}), a key prefix in logfmt
+// ("req.method=GET", as log/slog's text handler writes slog.Group).
+type Group struct {
+	Names []string // best first
+	Roles []Role   // the roles read in the group
+}
+
+// The groups, one table for JSON and logfmt: "request" and "response"
+// (Caddy), "req" and "res" (pino-http, bunyan, slog.Group).
+var (
+	RequestGroup  = Group{Names: []string{"request", "req"}, Roles: []Role{RoleMethod, RolePath, RoleProto, RoleClient, RoleUserAgent, RoleReferer}}
+	ResponseGroup = Group{Names: []string{"response", "res"}, Roles: []Role{RoleStatus, RoleBytes}}
+)
+
+// Ungroup returns key without its prefix "name." for a name of g, and
+// whether key had one. It allocates nothing.
+func (g *Group) Ungroup(key []byte) ([]byte, bool) {
+	for _, n := range g.Names {
+		if len(key) > len(n)+1 && key[len(n)] == '.' && string(key[:len(n)]) == n {
+			return key[len(n)+1:], true
+		}
+	}
+	return nil, false
+}

@@ -92,8 +92,8 @@ var aliasGroups = []aliasGroup{
 	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime", "responseLatency"}},
 	{f: fDuration, in: inTop, unitSet: true, unit: unitNS, names: []string{"Duration"}},
 	// pino-http and bunyan log the request and response as "req" and "res".
-	{f: fRequest, in: inTop, names: []string{"request", "req"}},
-	{f: fResponse, in: inTop, names: []string{"response", "res"}},
+	{f: fRequest, in: inTop, names: parsers.RequestGroup.Names},
+	{f: fResponse, in: inTop, names: parsers.ResponseGroup.Names},
 	{f: fHeaders, in: inRequest, names: []string{"headers"}},
 }
 

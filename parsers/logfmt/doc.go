@@ -44,6 +44,12 @@
 //     took, each followed by its unit-suffixed forms (_s, _sec, _secs,
 //     _seconds, _ms, _msec, _millis, _milliseconds, _us, _usec, _micros,
 //     _microseconds, _ns, _nsec, _nanos, _nanoseconds).
+//   - Groups: the keys of log/slog's slog.Group, written "group.key",
+//     are read as jsonlog reads nested objects ([parsers.RequestGroup],
+//     [parsers.ResponseGroup]): req.method, request.url, req.remote_addr,
+//     ... for method, target, proto, client, user agent and referer;
+//     res.status, response.bytes, ... for status and bytes. A grouped
+//     key ranks after every plain name; other groups' keys fill nothing.
 //   - Heroku router: with no duration key, connect + service is the
 //     duration and service the Upstream, when service is a Go duration
 //     ("23ms"); a service that is not one (service=payments) is ignored.

@@ -217,7 +217,33 @@ func (p *Parser) keep(key, v []byte, at int, quoted bool) {
 	}
 	if f, rank, u := lookup(key); f != fNone {
 		p.store(f, ownRank+uint16(rank), u, v, at, quoted)
+		return
 	}
+	for _, g := range groups {
+		if rest, ok := g.Ungroup(key); ok {
+			if f, rank, u := lookup(rest); grouped(g, f) {
+				p.store(f, groupRank+uint16(rank), u, v, at, quoted)
+			}
+			return
+		}
+	}
+}
+
+// groups are the key prefixes of slog.Group ("req.method"), read as
+// jsonlog reads the nested objects of the same names; groupRank is the
+// rank of their first name, after every ungrouped one.
+var groups = [...]*parsers.Group{&parsers.RequestGroup, &parsers.ResponseGroup}
+
+const groupRank = ownRank + 1<<7
+
+// grouped reports whether g holds f.
+func grouped(g *parsers.Group, f field) bool {
+	for _, r := range g.Roles {
+		if f != fNone && roleFields[r] == f {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Parser) store(f field, rank uint16, u parsers.Unit, v []byte, at int, quoted bool) {

@@ -2,6 +2,7 @@ package logfmt
 
 import (
 	"bytes"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -42,6 +43,21 @@ var refNames = func() map[string]refName {
 			m[n] = refName{field, i, ""}
 		}
 	}
+	// slog.Group keys: req.method, res.status, ... after every plain name.
+	grouped := map[string]refName{}
+	for n, rn := range m {
+		for _, g := range []struct{ prefixes, fields string }{
+			{"request. req.", "method target proto client ua referer"},
+			{"response. res.", "status bytes"},
+		} {
+			if strings.Contains(" "+g.fields+" ", " "+rn.field+" ") {
+				for _, pre := range strings.Fields(g.prefixes) {
+					grouped[pre+n] = refName{rn.field, 1000 + rn.rank, ""}
+				}
+			}
+		}
+	}
+	maps.Copy(m, grouped)
 	rank := 0
 	for _, base := range strings.Fields("response_time duration latency elapsed request_time took") {
 		for _, su := range []struct{ sfx, unit string }{{"", ""},
