@@ -69,23 +69,25 @@ type aliasGroup struct {
 // aliasGroups is the whole mapping of keys to fields; doc.go describes it
 // and must be kept in step. Within a field, a name listed earlier wins,
 // and every name of the line's object wins over every name of a nested
-// object.
+// object. The names of the line's object are also looked up in "request"
+// or "response" for the roles of [parsers.RequestGroup] or
+// [parsers.ResponseGroup] (see nestedIn).
 var aliasGroups = []aliasGroup{
 	{f: fTime, in: inTop, names: []string{"time", "ts", "timestamp", "@timestamp", "start_time", "requestTimeEpoch", "requestTime"}},
 	{f: fLevel, in: inTop, names: []string{"level", "lvl", "severity"}},
 	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
-	{f: fStatus, in: inTop | inResponse, names: []string{"status", "status_code", "statusCode", "DownstreamStatus", "response_code"}},
-	{f: fMethod, in: inTop | inRequest, names: []string{"method", "request_method", "RequestMethod", "httpMethod"}},
-	{f: fTarget, in: inTop | inRequest, names: []string{"request_uri", "uri", "url", "path", "rawPath", "RequestPath", "resourcePath"}},
+	{f: fStatus, in: inTop, names: []string{"status", "status_code", "statusCode", "DownstreamStatus", "response_code"}},
+	{f: fMethod, in: inTop, names: []string{"method", "request_method", "RequestMethod", "httpMethod"}},
+	{f: fTarget, in: inTop, names: []string{"request_uri", "uri", "url", "path", "rawPath", "RequestPath", "resourcePath"}},
 	{f: fRoute, in: inTop, names: []string{"routeKey"}},
-	{f: fProto, in: inTop | inRequest, names: []string{"proto", "server_protocol", "RequestProtocol", "protocol"}},
-	{f: fClient, in: inTop | inRequest, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp"}},
-	{f: fUserAgent, in: inTop | inRequest, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},
+	{f: fProto, in: inTop, names: []string{"proto", "server_protocol", "RequestProtocol", "protocol"}},
+	{f: fClient, in: inTop, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp"}},
+	{f: fUserAgent, in: inTop, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},
 	{f: fUserAgent, in: inHeaders, names: []string{"User-Agent", "user-agent"}},
-	{f: fReferer, in: inTop | inRequest, names: []string{"referer", "referrer", "http_referer", "request_Referer"}},
+	{f: fReferer, in: inTop, names: []string{"referer", "referrer", "http_referer", "request_Referer"}},
 	{f: fReferer, in: inHeaders, names: []string{"Referer", "referer"}},
 	{f: fUser, in: inTop, names: []string{"user_id", "user", "uid", "userId", "username"}},
-	{f: fBytes, in: inTop | inResponse, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent", "DownstreamContentSize", "responseLength"}},
+	{f: fBytes, in: inTop, names: []string{"size", "body_bytes_sent", "bytes", "bytes_sent", "DownstreamContentSize", "responseLength"}},
 	{f: fDuration, in: inTop, suffix: true, names: parsers.DurationNames[:]},
 	// pino-http's responseTime is in milliseconds, Traefik's Duration in
 	// nanoseconds, whether or not the number has a fraction.
@@ -113,6 +115,24 @@ var roleFields = [parsers.NumRoles]field{
 	parsers.RoleUser:      fUser,
 	parsers.RoleBytes:     fBytes,
 	parsers.RoleDuration:  fDuration,
+}
+
+// nestedIn returns the nested objects whose keys also fill f: "request"
+// for the roles of [parsers.RequestGroup], "response" for those of
+// [parsers.ResponseGroup], as logfmt reads slog's "req.method".
+func nestedIn(f field) levels {
+	var in levels
+	for _, g := range []struct {
+		group *parsers.Group
+		in    levels
+	}{{&parsers.RequestGroup, inRequest}, {&parsers.ResponseGroup, inResponse}} {
+		for _, r := range g.group.Roles {
+			if roleFields[r] == f {
+				in |= g.in
+			}
+		}
+	}
+	return in
 }
 
 // slot identifies one key in one object: it indexes [Parser].slots, which
@@ -153,6 +173,9 @@ func compileKeys(groups []aliasGroup) *keyTable {
 	}
 	for l := range numLevels {
 		for _, g := range groups {
+			if g.in&inTop != 0 {
+				g.in |= nestedIn(g.f)
+			}
 			if g.in&(1<<l) == 0 {
 				continue
 			}
