@@ -146,3 +146,14 @@ func (g *Group) Ungroup(key []byte) ([]byte, bool) {
 	}
 	return nil, false
 }
+
+// IsRequest reports whether r, as a JSON or logfmt parser filled it, is an
+// HTTP request: it has a method, or a status (0 included) and a target;
+// on a line with neither level nor message, a status other than 0 or a
+// target is enough. An application line about a request (zap's "url", or
+// "status":500 beside "level":"error") has neither.
+func IsRequest(r *Record) bool {
+	app := r.Level != nil || r.Message != nil
+	status := r.Status != 0 || r.ZeroStatus
+	return r.Method != nil || status && r.Target != nil || !app && (r.Status != 0 || r.Target != nil)
+}

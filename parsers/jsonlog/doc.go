@@ -173,7 +173,8 @@
 //
 // # Kind
 //
-// A line is [parsers.KindHTTP], a request, when it has a method, or a
+// A line is [parsers.KindHTTP], a request ([parsers.IsRequest], the
+// rule logfmt shares), when it has a method, or a
 // status (0 included) and a target: every access log above (Caddy,
 // Traefik, pino-http, bunyan, nginx's "$request", API Gateway, Envoy)
 // writes one of the two. A line with neither a level nor a message is

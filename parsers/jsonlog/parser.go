@@ -179,31 +179,16 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	if reason := p.fill(r); reason != "" {
 		return p.fail(start, reason)
 	}
-	switch app := r.Level != nil || r.Message != nil; {
-	case isRequest(r, app):
+	switch {
+	case parsers.IsRequest(r):
 		r.Kind = parsers.KindHTTP
-	case app:
+	case r.Level != nil || r.Message != nil:
 		r.Kind = parsers.KindApp
 		r.ZeroStatus = false
 	default:
 		return p.fail(start, ReasonNoFields)
 	}
 	return nil
-}
-
-// isRequest reports whether r, as filled, is an HTTP request: it has a
-// method, or a status (0 included) and a target; on a line with neither
-// level nor message (app false), a status other than 0 or a target is
-// enough. An application line about a request (zap's "url", or
-// "status":500 beside "level":"error") has neither method nor both.
-func isRequest(r *parsers.Record, app bool) bool {
-	hasStatus := r.Status != 0 || r.ZeroStatus
-	switch {
-	case r.Method != nil || hasStatus && r.Target != nil:
-		return true
-	default:
-		return !app && (r.Status != 0 || r.Target != nil)
-	}
 }
 
 func (p *Parser) fail(pos int, reason string) error {

@@ -85,9 +85,12 @@
 //
 // # Kind
 //
-// A line with a status (or status 0), a method or a target is
-// [parsers.KindHTTP]; else a line with a level or a message is
-// [parsers.KindApp]; else it is rejected as [ReasonNoFields].
+// A line is [parsers.KindHTTP] by the JSON parser's rule
+// ([parsers.IsRequest]): a method, or a status (0 included) and a target;
+// with neither level nor message, a status other than 0 or a target
+// alone. Else a line with a level or a message is [parsers.KindApp]
+// (level=error msg=oops status=500 is one); else it is rejected as
+// [ReasonNoFields].
 //
 // # Concurrency and cost
 //

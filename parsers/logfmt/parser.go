@@ -112,7 +112,7 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 		return p.fail(at, reason)
 	}
 	switch {
-	case r.Status != 0 || r.ZeroStatus || r.Method != nil || r.Target != nil:
+	case parsers.IsRequest(r):
 		r.Kind = parsers.KindHTTP
 	case r.Level != nil || r.Message != nil:
 		r.Kind = parsers.KindApp

@@ -58,8 +58,9 @@ func TestParseSuccess(t *testing.T) {
 	f(`2026-03-01T10:00:00.5+00:00 heroku[router]: at=info method=GET path="/" host=a.herokuapp.com fwd="1.2.3.4, 10.0.0.1" dyno=web.1 connect=1ms service=23ms status=200 bytes=13 protocol=https`,
 		want{kind: parsers.KindHTTP, status: 200, method: "GET", target: "/", client: "1.2.3.4", host: "a.herokuapp.com", dur: 24000, up: 23000, time: 1772359200500000000})
 	// slog text: Go durations; a service that is not a duration is ignored.
+	// level, msg and a status, no method or path: an application line.
 	f(`time=2026-03-01T10:00:00Z level=INFO msg="a \"b\"" status=404 duration=1.5ms service=payments`,
-		want{kind: parsers.KindHTTP, status: 404, level: "INFO", msg: `a "b"`, dur: 1500, up: -1, time: 1772359200000000000})
+		want{kind: parsers.KindApp, status: 404, level: "INFO", msg: `a "b"`, dur: 1500, up: -1, time: 1772359200000000000})
 	// Numbers: a fraction is seconds, an integer ms, a suffix wins.
 	f(`msg=x duration=0.25`, want{kind: parsers.KindApp, msg: "x", dur: 250000, up: -1})
 	f(`msg=x duration=25`, want{kind: parsers.KindApp, msg: "x", dur: 25000, up: -1})

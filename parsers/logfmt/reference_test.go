@@ -220,7 +220,7 @@ func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers
 		}
 	}
 	switch {
-	case r.Status != 0 || r.ZeroStatus || r.Method != nil || r.Target != nil:
+	case r.Method != nil || (r.Status != 0 || r.ZeroStatus) && r.Target != nil || r.Level == nil && r.Message == nil && (r.Status != 0 || r.Target != nil):
 		r.Kind = parsers.KindHTTP
 	case r.Level != nil || r.Message != nil:
 		r.Kind = parsers.KindApp
