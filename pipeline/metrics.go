@@ -254,8 +254,11 @@ func (w *worker) healthPath(l *window.Line) ([]byte, bool) {
 	}
 	if l.ID < 0 {
 		path := endpointPath(l.Endpoint)
+		if !mw.health.Match(path) {
+			return nil, false
+		}
 		mw.path = append(mw.path[:0], path...)
-		return mw.path, mw.health.Match(path)
+		return mw.path, true
 	}
 	if int(l.ID) >= len(mw.endpoints) {
 		mw.endpoints = append(mw.endpoints, make([]healthEndpoint, int(l.ID)+1-len(mw.endpoints))...)
