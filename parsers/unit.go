@@ -175,14 +175,17 @@ type BareVerdict struct {
 	Note string
 }
 
+// MaxMedianMS is the largest median of integer durations of unknown unit
+// that is taken as milliseconds (10 s): above, the values are
+// microseconds or a count. JudgeBareUnit and the access logs' trailing
+// integer (parsers/accesslog) judge by it.
+const MaxMedianMS = 10_000
+
 // The thresholds of JudgeBareUnit's reading of values alone.
 const (
 	// minNSBare is the least value, on every line, of integers taken as
 	// nanoseconds: above 100 s as milliseconds, 0.1 s as microseconds.
 	minNSBare = 100_000
-	// maxMedianMSBare is the largest median of integers taken as
-	// milliseconds (10 s), as for a combined log's trailing integer.
-	maxMedianMSBare = 10_000
 	// maxMedianSBare is the largest median of fractions taken as seconds:
 	// a second.
 	maxMedianSBare = 1
@@ -243,7 +246,7 @@ func JudgeBareUnit(samples []BareSample) BareVerdict {
 		return BareVerdict{Unit: UnitS, Sure: true, Note: "bare durations in s: written as nginx's $request_time (three decimals)"}
 	case ints == n && least > minNSBare:
 		return BareVerdict{Unit: UnitNS, Note: fmt.Sprintf("%snanoseconds, assumed: %s, and every one is above %d, too large for a request in ms or µs (%s)%s", read, who, minNSBare, values, give)}
-	case ints == n && med <= maxMedianMSBare:
+	case ints == n && med <= MaxMedianMS:
 		return BareVerdict{Unit: UnitMS, Note: fmt.Sprintf("%smilliseconds, assumed: %s, and integers of these values fit milliseconds (%s)%s", read, who, values, give)}
 	case ints == 0 && med < maxMedianSBare:
 		return BareVerdict{Unit: UnitS, Note: fmt.Sprintf("%sseconds, assumed: %s, and fractions below a second fit seconds (%s)%s", read, who, values, give)}

@@ -31,9 +31,6 @@ const (
 	// bytesSentCorr is the least correlation (Pearson) with the
 	// response's bytes that makes the values $bytes_sent.
 	bytesSentCorr = 0.9
-	// maxMedianMS is the largest median that is taken as milliseconds:
-	// above, the values are microseconds or a count.
-	maxMedianMS = 10_000
 )
 
 // tailLine is what Detect saw on a line ending in an integer.
@@ -86,7 +83,7 @@ func judgeTail(lines []tailLine) tailVerdict {
 		return tailCounter
 	case share(lines, func(l tailLine) bool { return l.v >= l.bytes }) >= byteShare && bytesCorrelation(lines) >= bytesSentCorr:
 		return tailSent
-	case median(lines) > maxMedianMS:
+	case median(lines) > parsers.MaxMedianMS:
 		return tailTooLarge
 	case share(lines, func(l tailLine) bool { return l.v >= l.head }) >= byteShare:
 		return tailRequest
