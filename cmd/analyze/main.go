@@ -65,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := pflag.NewFlagSet("analyze", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.Format, "format", "", "input format (see --list-formats; default: detected per input)")
-	fs.StringVar(&o.LogFormat, "log-format", "", "nginx log_format or Apache LogFormat string of the input")
+	fs.StringVar(&o.LogFormat, "log-format", "", "nginx log_format, Apache LogFormat or HAProxy log-format string of the input")
 	fs.StringVar(&o.DurationUnit, "duration-unit", "", "unit of the duration field: s, ms, us or ns (default: from the format)")
 	fs.StringArrayVar(&o.Fields, "field", nil, "role=name: read a role (status, path, duration, time, level, msg, ...) of JSON and logfmt lines from key name, before the built-in names; a dotted name reaches into nested JSON, e.g. status=http.status_code (repeatable)")
 	fs.StringVarP(&c.output, "output", "o", "text", "report format: text, json, html (one self-contained page to share) or notification (the runbook's incident template); with --follow, text or json events")
