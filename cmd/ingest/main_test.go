@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,13 +80,14 @@ func TestTerminate(t *testing.T) {
 	c := ingesttest.NewCluster(t, 4)
 	dsn := ingesttest.Migrated(t)
 	ingesttest.Produce(t, c.ListenAddrs(), lines, 4)
-	p := start(t, c.ListenAddrs(), dsn, "--flush", "1h")
-	select {
-	case <-p.assigned:
-	case <-time.After(30 * time.Second):
-		t.Fatal("ingest was not assigned partitions within 30s")
-	}
-	time.Sleep(300 * time.Millisecond)
+	addr := freeAddr(t)
+	p := start(t, c.ListenAddrs(), dsn, "--flush", "1h", "--http-addr", addr)
+	// SIGTERM once lines are consumed (and, with --flush 1h, not stored):
+	// a fixed pause after the assignment was sometimes too short under load.
+	consumed := regexp.MustCompile(`(?m)^vigil_ingest_lines_consumed_total\{[^}]*\} [1-9]`)
+	ingesttest.WaitFor(t, 30*time.Second, "/metrics to show lines consumed", func() bool {
+		return consumed.MatchString(getMetrics(addr))
+	})
 	began := time.Now()
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -145,13 +144,7 @@ func TestProbeThroughBinary(t *testing.T) {
 		addr := freeAddr(t)
 		start(t, c.ListenAddrs(), dsn, args(addr)...)
 		ingesttest.WaitFor(t, time.Minute, fmt.Sprintf("/metrics to show the probes %q passing", probes), func() bool {
-			resp, err := http.Get("http://" + addr + "/metrics")
-			if err != nil {
-				return false
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			body = string(b)
+			body = getMetrics(addr)
 			for _, p := range probes {
 				if !strings.Contains(body, fmt.Sprintf(`vigil_probe_success{probe=%q,url="%s/%s"} 1`+"\n", p, srv.URL, p)) {
 					return false

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +21,18 @@ import (
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 )
+
+// getMetrics returns the body of /metrics of the ingest serving HTTP on
+// addr, "" when it does not answer (yet).
+func getMetrics(addr string) string {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
 
 // binary is the ingest command built once for the process tests.
 var binary string
