@@ -67,6 +67,11 @@ type Record struct {
 	// the request has the status 0, which a report shows as "0", rather
 	// than no status ("-"). Status is then 0 and Kind is KindHTTP.
 	ZeroStatus bool
+	// TailUnread is true when the line ends in a number that the parser
+	// checked but did not read as a duration, its unit being unknown: an
+	// access log's trailing number (accesslog.Format.UnreadNote). Duration
+	// is then not set from it.
+	TailUnread bool
 }
 
 // Reset sets r to the empty record: every field absent.

@@ -31,7 +31,11 @@ const detectLines = 100
 // like a byte count, nor have a median above 10 s; else they are ignored
 // ("combined + trailing integer ignored (...)", which says why): no
 // duration is better than a wrong one. [Format.TailNote] says which and
-// why. [Options].DurationUnit, when set, overrides both.
+// why. When no line ends in a number, the format keeps its name
+// ("combined") and a number that ends a later line is checked but not
+// read as a duration either: nothing tells its unit ([Format.UnreadNote]
+// is the warning for such lines). [Options].DurationUnit, when set,
+// overrides all of these.
 func Detect(sample []byte) (*Format, int, error) {
 	lines := sampleLines(sample)
 	var best *Format
@@ -57,6 +61,11 @@ func Detect(sample []byte) (*Format, int, error) {
 		}
 		best = withTailUnit(best, u, tailNames[v])
 		best.tailNote = tailNote(v, len(bestTry.integers))
+	case best == combinedFormat || best == commonFormat:
+		// No line ends in a number: one on a later line has no unit the
+		// sample shows.
+		best = withTailUnit(best, unitIgnore, "")
+		best.unseen = bestTry.n
 	}
 	return best, bestTry.n, nil
 }

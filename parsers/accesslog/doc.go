@@ -15,7 +15,8 @@
 // one is written as nginx's $request_time (three decimals), a detected
 // trailing integer as milliseconds only when its values over the sample
 // rule out a request counter and a byte count (see [Detect]); else it is
-// not taken as a duration, unless the unit is given.
+// not taken as a duration, unless the unit is given. Nor is a number
+// that ends a later line when no sample line ended in one.
 //
 // A [Parser] parses lines of one Format. Every []byte field of the Record
 // it fills aliases the line; numbers are parsed straight from bytes and

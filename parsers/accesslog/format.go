@@ -26,15 +26,19 @@ type Format struct {
 	timeGroup bool
 	// tailNote is what Detect made of a trailing integer; see TailNote.
 	tailNote string
+	// unseen is, for a format Detect chose from sample lines none of
+	// which ended in a number, how many of them it read; see UnreadNote.
+	unseen int
 }
 
 // Name returns a human-readable name, e.g. "combined + request_time (s)",
 // for reports.
 func (f *Format) Name() string { return f.name }
 
-// IgnoresTail reports whether f ends in a trailing integer whose unit is
-// unknown and which is therefore not read as a duration (a request
-// counter or a byte count looks the same as milliseconds).
+// IgnoresTail reports whether f may end in a trailing number whose unit
+// is unknown and which is therefore not read as a duration (a request
+// counter or a byte count looks the same as milliseconds), unless
+// [Options].DurationUnit gives it.
 func (f *Format) IgnoresTail() bool {
 	n := len(f.items)
 	return n > 0 && f.items[n-1].kind == kTail && f.items[n-1].unit == unitIgnore
@@ -47,6 +51,23 @@ func (f *Format) IgnoresTail() bool {
 // as milliseconds, assumed. It is "" for every other format. A caller
 // shows it unless the user gave the unit.
 func (f *Format) TailNote() string { return f.tailNote }
+
+// UnreadNote is, for a format [Detect] chose from sample lines none of
+// which ended in a number, a warning for n later lines that did: their
+// parser checked that number but did not read it as a duration, its unit
+// being unknown (parsers.Record.TailUnread). It is "" when n is 0 and
+// for every other format, whose TailNote already says so when they end
+// in a number.
+func (f *Format) UnreadNote(n uint64) string {
+	if f.unseen == 0 || n == 0 {
+		return ""
+	}
+	lines := fmt.Sprintf("%d lines end", n)
+	if n == 1 {
+		lines = "1 line ends"
+	}
+	return fmt.Sprintf("%s in a number not read as a duration: the %d sample lines detection read had none, so its unit is unknown; give --duration-unit if it is one", lines, f.unseen)
+}
 
 // unit is the unit of a number in the line.
 type unit uint8

@@ -113,8 +113,9 @@ func identUser(line []byte, pos int, r *parsers.Record) (int, string) {
 
 // tail reads what may follow the last fixed field of a named format: extra
 // quoted fields (when it.tailQuoted) and then an optional duration, or list
-// of durations. It returns the end of the line, or where parsing stopped
-// and a reason.
+// of durations; one whose unit is unknown (unitIgnore) is checked and
+// marked in r.TailUnread, not stored. It returns the end of the line, or
+// where parsing stopped and a reason.
 func (p *Parser) tail(line []byte, pos int, it *item, r *parsers.Record) (int, string) {
 	for pos < len(line) {
 		if line[pos] != ' ' {
@@ -142,8 +143,11 @@ func (p *Parser) tail(line []byte, pos int, it *item, r *parsers.Record) (int, s
 		if !ok {
 			return pos, ReasonDuration
 		}
-		if it.unit != unitIgnore || p.unit != unitAuto {
+		switch {
+		case it.unit != unitIgnore || p.unit != unitAuto:
 			r.Duration = d
+		case d >= 0:
+			r.TailUnread = true
 		}
 		pos = end
 	}
