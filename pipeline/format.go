@@ -46,6 +46,10 @@ type format struct {
 	// user may expect, or reads on an assumption: a trailing integer of
 	// unknown unit (accesslog.Format.TailNote).
 	warning string
+	// unreadNote, when not nil, is the warning for n lines of an input
+	// whose trailing number was left unread (parsers.Record.TailUnread),
+	// "" when that needs none (accesslog.Format.UnreadNote).
+	unreadNote func(n uint64) string
 	// fallback, when not nil, makes the parser of a mixed file's other
 	// lines (see mixedFallback), one per worker like newParser: the engine
 	// tries it on a line that newParser's parser rejects (an error other
@@ -190,7 +194,7 @@ func accessFormat(f *accesslog.Format, o *Options, evidence string) (*format, er
 	}
 	fm := &format{name: f.Name(), evidence: evidence, newParser: func() lineParser { return accesslog.NewParser(f, opts) }}
 	if o.DurationUnit == "" {
-		fm.warning = f.TailNote()
+		fm.warning, fm.unreadNote = f.TailNote(), f.UnreadNote
 	}
 	return fm, nil
 }

@@ -77,6 +77,7 @@ func (m *merger) merge(p *part) {
 	}
 	m.counts.add(&p.counts)
 	st.lines += p.counts.Lines
+	st.tailUnread += p.tailUnread
 	for r, n := range p.reasons {
 		m.reasons[r] += n
 	}

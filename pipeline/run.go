@@ -51,6 +51,9 @@ type sourceState struct {
 	format *format
 	err    error
 	lines  uint64
+	// tailUnread counts the lines whose trailing number was left unread
+	// (format.unreadNote).
+	tailUnread uint64
 	// Merger state: the next part to merge, parts waiting for it, the
 	// newest event time merged, whether the source has ended.
 	next     uint64

@@ -60,6 +60,9 @@ type part struct {
 	// input order (metrics.go); unmapped counts those no mapping names.
 	metrics  *metricPart
 	unmapped uint64
+	// tailUnread counts the lines whose trailing number was left unread
+	// (parsers.Record.TailUnread).
+	tailUnread uint64
 }
 
 type endpointInfo struct {
@@ -218,6 +221,9 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 		return
 	}
 	p.counts.Parsed++
+	if r.TailUnread {
+		p.tailUnread++
+	}
 	var win *window.Window
 	if t != parsers.NoTime {
 		if w.sum != nil {
