@@ -34,7 +34,11 @@
 //   - Target: request_uri, uri, url, path.
 //   - Proto: proto, server_protocol.
 //   - Client: client_ip, clientip, remote_ip, remote_addr, ip, fwd (the
-//     Heroku router's; the first address of a list).
+//     Heroku router's). The first address of a list "a, b" is the
+//     client ([parsers.FirstAddress]); one logged with its port,
+//     host:port or [v6]:port (Go's r.RemoteAddr), loses the port and the
+//     brackets ([parsers.ClientHost]), so that each connection of a
+//     client is not a client apart; a bare IPv6 address stays whole.
 //   - Host: host.
 //   - UserAgent: user_agent, http_user_agent, ua.
 //   - Referer: referer, referrer, http_referer.

@@ -20,7 +20,10 @@ var (
 	refPair    = regexp.MustCompile(`(?s)([^ ="]+)(?:(=)("(?:[^"\\]|\\.)*"|[^ "]*))?`)
 	refNum     = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?$`)
 	refDigitsR = regexp.MustCompile(`^[0-9]*$`)
-	refUnesc   = strings.NewReplacer(`\"`, `"`, `\\`, `\`, `\n`, "\n", `\r`, "\r", `\t`, "\t")
+	// refHostPort is a client address with its port: [host]:port or
+	// host:port, the host without ':' (a bare IPv6 address has no port).
+	refHostPort = regexp.MustCompile(`(?s)^(?:\[([^\[\]]+)\]|([^:\[\]]+)):[0-9]{1,18}$`)
+	refUnesc    = strings.NewReplacer(`\"`, `"`, `\\`, `\`, `\n`, "\n", `\r`, "\r", `\t`, "\t")
 )
 
 type refName struct {
@@ -170,10 +173,14 @@ func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers
 	r.Proto, r.Host, r.UserAgent, r.Referer, r.User = text("proto"), text("host"), text("ua"), text("referer"), text("user")
 	if c := text("client"); c != nil {
 		if i := bytes.IndexByte(c, ','); i >= 0 {
-			c = bytes.Trim(c[:i], " ")
-			if len(c) == 0 || string(c) == "-" {
-				c = nil
-			}
+			c = c[:i]
+		}
+		if c = bytes.Trim(c, " "); len(c) == 0 || string(c) == "-" {
+			c = nil
+		}
+		// Without the port of host:port or [host]:port.
+		if m := refHostPort.FindSubmatch(c); m != nil {
+			c = []byte(string(m[1]) + string(m[2]))
 		}
 		r.Client = c
 	}

@@ -15,7 +15,7 @@ func (p *Parser) fill(r *parsers.Record) (string, int) {
 	r.Method = p.text(fMethod)
 	r.Target = p.text(fTarget)
 	r.Proto = p.text(fProto)
-	r.Client = firstAddress(p.text(fClient))
+	r.Client = parsers.ClientHost(parsers.FirstAddress(p.text(fClient)))
 	r.Host = p.text(fHost)
 	r.UserAgent = p.text(fUserAgent)
 	r.Referer = p.text(fReferer)
@@ -127,14 +127,6 @@ func unescape(dst, b []byte) []byte {
 }
 
 var escapes = [256]byte{'"': '"', '\\': '\\', 'n': '\n', 'r': '\r', 't': '\t'}
-
-// firstAddress returns the first address of a list "a, b", or v.
-func firstAddress(v []byte) []byte {
-	if i := bytes.IndexByte(v, ','); i >= 0 {
-		return parsers.Dash(parsers.TrimSpaces(v[:i]))
-	}
-	return v
-}
 
 // parseTime reads an ISO 8601 time with a zone or an epoch number.
 func parseTime(v []byte) (int64, bool) {
