@@ -72,6 +72,7 @@ func TestCaddy(t *testing.T) {
 				Message:  e.Msg,
 				Bytes:    -1,
 				Duration: -1,
+				Upstream: -1,
 			}
 			if strings.HasPrefix(e.Logger, "http.log.access") {
 				access++

@@ -70,8 +70,11 @@
 //   - Proto: proto, server_protocol, RequestProtocol, protocol; also in
 //     "request".
 //   - Client: client_ip, clientip, remote_ip, remote_addr, ip, ClientHost,
-//     remoteAddress, sourceIp; also in "request". client_ip comes first: behind a proxy Caddy logs the
-//     real client there and the proxy in remote_ip.
+//     remoteAddress, sourceIp, x_forwarded_for, downstream_remote_address;
+//     also in "request". client_ip comes first: behind a proxy Caddy logs
+//     the real client there and the proxy in remote_ip. The last two are
+//     Istio's: the client is X-Forwarded-For, else the downstream peer,
+//     as in parsers/accesslog's istio and envoy formats.
 //   - UserAgent: user_agent, http_user_agent, ua, request_User-Agent; also
 //     in "request"; then
 //     User-Agent, user-agent in request.headers.
@@ -88,7 +91,11 @@
 //     _nanos, _nanoseconds. Then responseTime (pino-http) and
 //     responseLatency (AWS API Gateway), milliseconds, and Duration
 //     (Traefik), nanoseconds, whose unit is fixed.
-//   - Host: no name of its own; only a mapping fills it.
+//   - Host: authority (Envoy's and Istio's :authority).
+//   - Upstream ([parsers.Record].Upstream): upstream_service_time (Envoy's
+//     x-envoy-upstream-service-time header), milliseconds. A value that
+//     does not convert leaves the line without one; it is no reason to
+//     reject the line. It has no --field role.
 //
 // [Options].Fields adds keys of the user's choosing (the --field
 // role=name mappings, [parsers.FieldSpec]): each mapping of a field is
@@ -108,7 +115,12 @@
 // Traefik names (DownstreamStatus, ...) follow its JSON access log;
 // httpMethod, resourcePath, sourceIp, protocol, responseLength and
 // responseLatency are those of API Gateway access-log templates, and
-// response_code and start_time those of Envoy JSON logs.
+// start_time, response_code, authority, upstream_service_time,
+// x_forwarded_for and downstream_remote_address those of Istio's JSON
+// access log (meshConfig accessLogEncoding: JSON; EnvoyJSONLogFormatIstio
+// in istio/istio pilot/pkg/model/telemetry_logging.go, commit 7790f42c),
+// whose method, path, protocol, bytes_sent, duration (ms, an integer:
+// the bare rule's unit) and user_agent are names above.
 //
 // # Values
 //
@@ -123,8 +135,11 @@
 // resolved (the "escapes untouched" of [parsers.Record] concerns the \xHH
 // escapes of access logs, which a JSON log does not have).
 //
-// A client logged as host:port or [host]:port (Go's RemoteAddr) loses
-// the port; other addresses, IPv6 ones included, are kept as they are.
+// Of a client logged as a list ("a, b", X-Forwarded-For) the first
+// address is kept ([parsers.FirstAddress]). A client logged as host:port
+// or [host]:port (Go's RemoteAddr, Traefik's ClientAddr, Envoy's
+// downstream peer) loses the port ([parsers.ClientHost]); other
+// addresses, bare IPv6 ones included, are kept as they are.
 //
 // A "request" that is a string instead of an object, such as nginx's
 // "$request", is read as an HTTP request line "METHOD TARGET PROTO": the
@@ -132,7 +147,7 @@
 // proto (when there are two spaces or more) and in between the target.
 // These fill the method, target and proto that no key gave.
 //
-// Numeric fields (time, status, bytes, duration) take a number or a
+// Numeric fields (time, status, bytes, duration, upstream) take a number or a
 // string, "" and "-" being absent. The winning value must convert, else
 // the line is rejected with the field's reason, checked in the order
 // time, status, bytes, duration:

@@ -24,8 +24,9 @@ const (
 	fUser
 	fBytes
 	fDuration
-	fHost  // no name of its own: only a --field mapping fills it
-	fRoute // API Gateway HTTP APIs' routeKey, "GET /items/{id}": a target when no key gives one
+	fHost     // what a --field mapping names, else Istio's authority
+	fUpstream // Record.Upstream, in no role: Envoy's and Istio's upstream_service_time
+	fRoute    // API Gateway HTTP APIs' routeKey, "GET /items/{id}": a target when no key gives one
 	fRequest
 	fResponse
 	fHeaders
@@ -81,7 +82,12 @@ var aliasGroups = []aliasGroup{
 	{f: fTarget, in: inTop, names: []string{"request_uri", "uri", "url", "path", "rawPath", "RequestPath", "resourcePath"}},
 	{f: fRoute, in: inTop, names: []string{"routeKey"}},
 	{f: fProto, in: inTop, names: []string{"proto", "server_protocol", "RequestProtocol", "protocol"}},
-	{f: fClient, in: inTop, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp"}},
+	// Istio's JSON access log (and Envoy's, where it logs these): the
+	// client is X-Forwarded-For, else the downstream peer, as in the
+	// istio and envoy text formats of parsers/accesslog; both after the
+	// names above, which a proxy's log has not.
+	{f: fClient, in: inTop, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp", "x_forwarded_for", "downstream_remote_address"}},
+	{f: fHost, in: inTop, names: []string{"authority"}},
 	{f: fUserAgent, in: inTop, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},
 	{f: fUserAgent, in: inHeaders, names: []string{"User-Agent", "user-agent"}},
 	{f: fReferer, in: inTop, names: []string{"referer", "referrer", "http_referer", "request_Referer"}},
@@ -93,6 +99,8 @@ var aliasGroups = []aliasGroup{
 	// nanoseconds, whether or not the number has a fraction.
 	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime", "responseLatency"}},
 	{f: fDuration, in: inTop, unitSet: true, unit: unitNS, names: []string{"Duration"}},
+	// Envoy's x-envoy-upstream-service-time header, milliseconds.
+	{f: fUpstream, in: inTop, unitSet: true, unit: unitMS, names: []string{"upstream_service_time"}},
 	// pino-http and bunyan log the request and response as "req" and "res".
 	{f: fRequest, in: inTop, names: parsers.RequestGroup.Names},
 	{f: fResponse, in: inTop, names: parsers.ResponseGroup.Names},

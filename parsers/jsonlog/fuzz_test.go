@@ -17,8 +17,10 @@ func FuzzParse(f *testing.F) {
 			f.Add(line, uint8(0))
 		}
 	}
-	for _, line := range parsertest.ReadLines(f, "gen_json_loggers.log") {
-		f.Add(line, uint8(0))
+	for _, name := range []string{"gen_json_loggers.log", "gen_istio_json.log"} {
+		for _, line := range parsertest.ReadLines(f, name) {
+			f.Add(line, uint8(0))
+		}
 	}
 	f.Add([]byte(typicalLine), uint8(0))
 	f.Add([]byte(typicalLine), uint8(1))

@@ -25,13 +25,15 @@ var (
 		http_referer user_id user uid userId username size body_bytes_sent bytes bytes_sent
 		response_time duration latency elapsed request_time took duration_ms took_s latency_us
 		elapsed_nanos request_time_sec response_time_millis duration_seconds took_nsec
-		logger bytes_read Status MSG Time x request response`)
+		logger bytes_read Status MSG Time x request response
+		x_forwarded_for downstream_remote_address authority upstream_service_time`)
 	genRequestKeys  = strings.Fields(`method request_method uri url path request_uri proto client_ip remote_ip remote_addr ip user_agent referer headers host status level`)
 	genResponseKeys = strings.Fields(`status status_code size bytes body_bytes_sent bytes_sent headers method`)
 	genHeaderKeys   = strings.Fields(`User-Agent user-agent Referer referer Accept user_agent`)
 	genStrings      = []string{
 		"", "-", "GET", "POST", "/", "/api/x/12?q=1", "HTTP/1.1", "HTTP/2.0", "info", "ERROR",
 		"10.0.0.1", "10.0.0.1:5678", "[2001:db8::1]:443", "2001:db8::1", "::1", "[::1]", ":80", "h:x",
+		"203.0.113.7, 10.0.0.1", " 10.0.0.1:80 ,x", "-, 10.0.0.1", "[a]]:80", "h:1234567890123456789",
 		"curl/8.0", "Mozilla/5.0 (X11; Linux x86_64)", "u42", "bob", "30", "50", "70", "10",
 		"GET /a?b HTTP/1.1", "GET /a", "PUT  /two  spaces  HTTP/1.0", "garbage",
 		"200", "404", "0", "99", "1000", "2e2", "-1", "12", "12.5", "0.017557019", "1.5e-3",

@@ -244,7 +244,7 @@ func (p *Parser) fill(r *parsers.Record) string {
 	if r.Target == nil {
 		r.Target = routePath(p.text(fRoute, false))
 	}
-	r.Client = hostOnly(p.text(fClient, false))
+	r.Client = parsers.ClientHost(parsers.FirstAddress(p.text(fClient, false)))
 	r.Host = p.text(fHost, false)
 	r.UserAgent = p.text(fUserAgent, false)
 	r.Referer = p.text(fReferer, false)
@@ -288,7 +288,23 @@ func (p *Parser) fill(r *parsers.Record) string {
 			return ReasonDuration
 		}
 	}
+	p.fillUpstream(r)
 	return ""
+}
+
+// fillUpstream sets the upstream time, when the line has one that
+// converts: it is no reason to reject a line whose duration is fine.
+func (p *Parser) fillUpstream(r *parsers.Record) {
+	s, num, u := p.number(fUpstream)
+	if p.unit != unitAuto {
+		u = p.unit
+	}
+	if s == nil || u == parsers.UnitNone {
+		return
+	}
+	if d, ok := parseDuration(s, num, u); ok {
+		r.Upstream = d
+	}
 }
 
 // Bare returns, after a successful Parse, the text of the line's

@@ -40,6 +40,7 @@ type result struct {
 	Host      string
 	Bytes     int64
 	Duration  int64
+	Upstream  int64
 	// ZeroStatus: the line logs status 0 (no response sent).
 	ZeroStatus bool
 }
@@ -75,6 +76,7 @@ func (r result) String() string {
 	text("host", r.Host)
 	num("bytes", r.Bytes, -1)
 	num("duration", r.Duration, -1)
+	num("upstream", r.Upstream, -1)
 	if r.ZeroStatus {
 		b.WriteString(" status=0")
 	}
@@ -96,7 +98,7 @@ func resultOf(r *parsers.Record, err error) result {
 		Kind: r.Kind, Time: r.Time, Level: s(r.Level), Message: s(r.Message),
 		Status: r.Status, Method: s(r.Method), Target: s(r.Target), Proto: s(r.Proto),
 		Client: s(r.Client), UserAgent: s(r.UserAgent), Referer: s(r.Referer),
-		User: s(r.User), Host: s(r.Host), Bytes: r.Bytes, Duration: r.Duration, ZeroStatus: r.ZeroStatus,
+		User: s(r.User), Host: s(r.Host), Bytes: r.Bytes, Duration: r.Duration, Upstream: r.Upstream, ZeroStatus: r.ZeroStatus,
 	}
 }
 
@@ -183,7 +185,7 @@ var (
 	refDigits       = regexp.MustCompile(`^[0-9]+$`)
 	refRFC3339      = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2})(?::?([0-9]{2}))?)$`)
 	refStatusReason = regexp.MustCompile(`^([1-9][0-9]{2}) .`)
-	refHostPort     = regexp.MustCompile(`^(?:\[([^\[\]]+)\]|([^:\[\]]+)):[0-9]+$`)
+	refHostPort     = regexp.MustCompile(`(?s)^(?:\[([^\[\]]+)\]|([^:\[\]]+)):[0-9]{1,18}$`)
 )
 
 // refMap maps a decoded line onto a result; the values of the mappings
@@ -253,14 +255,19 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	r.Method = text(false, mapped(parsers.RoleMethod), values("method request_method RequestMethod httpMethod", top, req))
 	r.Target = text(false, mapped(parsers.RolePath), values("request_uri uri url path rawPath RequestPath resourcePath", top, req))
 	r.Proto = text(false, mapped(parsers.RoleProto), values("proto server_protocol RequestProtocol protocol", top, req))
-	r.Client = text(false, mapped(parsers.RoleClient), values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp", top, req))
+	r.Client = text(false, mapped(parsers.RoleClient), values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp x_forwarded_for downstream_remote_address", top, req))
+	// The first address of a list (X-Forwarded-For), without its port.
+	r.Client, _, _ = strings.Cut(r.Client, ",")
+	if r.Client = strings.Trim(r.Client, " "); r.Client == "-" {
+		r.Client = ""
+	}
 	if m := refHostPort.FindStringSubmatch(r.Client); m != nil {
 		r.Client = m[1] + m[2]
 	}
 	r.UserAgent = text(false, mapped(parsers.RoleUserAgent), values("user_agent http_user_agent ua request_User-Agent", top, req), values("User-Agent user-agent", hdr))
 	r.Referer = text(false, mapped(parsers.RoleReferer), values("referer referrer http_referer request_Referer", top, req), values("Referer referer", hdr))
 	r.User = text(true, mapped(parsers.RoleUser), values("user_id user uid userId username", top))
-	r.Host = text(false, mapped(parsers.RoleHost))
+	r.Host = text(false, mapped(parsers.RoleHost), values("authority", top))
 	if line := text(false, values("request req", top)); line != "" {
 		refRequestLine(&r, line)
 	}
@@ -293,6 +300,16 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 			return result{Reason: ReasonBytes}
 		}
 		r.Bytes = n
+	}
+	r.Upstream = -1
+	if s, num, ok := refNumeric(values("upstream_service_time", top)); ok {
+		unit := "ms"
+		if durationUnit != "" {
+			unit = durationUnit
+		}
+		if d, bad := refDuration(s, num, unit); !bad {
+			r.Upstream = d // one that does not convert is absent
+		}
 	}
 	r.Duration = -1
 	if s, num, unit, ok := refMappedDuration(all, over, durationUnit); ok {

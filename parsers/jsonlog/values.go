@@ -182,27 +182,6 @@ func parseCount(s []byte) (int64, bool) {
 	return n, len(s) > 0
 }
 
-// hostOnly strips the port from a client address logged as "host:port" or
-// "[host]:port" (Go's RemoteAddr), so that one client is one key; other
-// addresses, IPv6 ones included, are returned as they are.
-func hostOnly(b []byte) []byte {
-	i := bytes.LastIndexByte(b, ':')
-	if i < 0 || i == len(b)-1 || skipDigits(b, i+1) != len(b) {
-		return b
-	}
-	host := b[:i]
-	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
-		if host = host[1 : len(host)-1]; hasAny(host, "[]") {
-			return b
-		}
-		return host
-	}
-	if len(host) == 0 || hasAny(host, ":[]") {
-		return b
-	}
-	return host
-}
-
 // hasAny reports whether s holds a byte of set; unlike bytes.ContainsAny
 // it does not build a set for each call.
 func hasAny(s []byte, set string) bool {

@@ -1,0 +1,103 @@
+package jsonlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-ops/vigil/parsers"
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
+)
+
+// istioEntry is a line of Istio's JSON access log (meshConfig
+// accessLogEncoding: JSON, EnvoyJSONLogFormatIstio), decoded with
+// encoding/json. Envoy writes the numeric operators as numbers (strings
+// before Istio 1.9) and an absent value as null.
+type istioEntry struct {
+	StartTime    string      `json:"start_time"`
+	Method       string      `json:"method"`
+	Path         string      `json:"path"`
+	Protocol     string      `json:"protocol"`
+	ResponseCode json.Number `json:"response_code"`
+	BytesSent    json.Number `json:"bytes_sent"`
+	Duration     json.Number `json:"duration"`
+	UpstreamTime *string     `json:"upstream_service_time"`
+	XFF          *string     `json:"x_forwarded_for"`
+	UserAgent    string      `json:"user_agent"`
+	Authority    string      `json:"authority"`
+	Peer         string      `json:"downstream_remote_address"`
+}
+
+// TestIstioJSON reads testdata/gen_istio_json.log, Istio's JSON access
+// log, and checks every line against the reference and against the
+// entry decoded with encoding/json: the client is X-Forwarded-For's first
+// address, else the downstream peer without its port (net.SplitHostPort),
+// as the istio text format of parsers/accesslog reads them; the status
+// is response_code (0 included), the target path, the host authority,
+// the duration duration in ms and the upstream time
+// upstream_service_time in ms.
+func TestIstioJSON(t *testing.T) {
+	lines := parsertest.ReadLines(t, "gen_istio_json.log")
+	p := NewParser(Options{})
+	for i, line := range lines {
+		var e istioEntry
+		d := json.NewDecoder(bytes.NewReader(line))
+		d.UseNumber()
+		if err := d.Decode(&e); err != nil {
+			t.Fatalf("cannot decode gen_istio_json.log:%d: %v", i+1, err)
+		}
+		var r parsers.Record
+		got := resultOf(&r, p.Parse(line, &r))
+		if want := istioWant(t, &e); got != want {
+			t.Errorf("unexpected record for gen_istio_json.log:%d;\ngot  %s;\nwant %s", i+1, got, want)
+		}
+		if ref := parseRef(line, ""); got != ref {
+			t.Errorf("unexpected record for gen_istio_json.log:%d;\ngot  %s;\nreference %s", i+1, got, ref)
+		}
+	}
+	parsertest.NoAllocs(t, p, lines, "gen_istio_json.log")
+}
+
+// istioWant is what a line of Istio's JSON log must give.
+func istioWant(t *testing.T, e *istioEntry) result {
+	t.Helper()
+	ms := func(s string) int64 {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("cannot parse ms %q: %v", s, err)
+		}
+		return n * 1000
+	}
+	ts, err := time.Parse(time.RFC3339Nano, e.StartTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, err := strconv.Atoi(e.ResponseCode.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bytesSent, err := strconv.ParseInt(e.BytesSent.String(), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := result{
+		Kind: parsers.KindHTTP, Time: ts.UnixNano(), Status: status, ZeroStatus: status == 0,
+		Method: e.Method, Target: e.Path, Proto: e.Protocol, UserAgent: e.UserAgent, Host: e.Authority,
+		Bytes: bytesSent, Duration: ms(e.Duration.String()), Upstream: -1,
+	}
+	if e.UpstreamTime != nil {
+		w.Upstream = ms(*e.UpstreamTime)
+	}
+	if e.XFF != nil && *e.XFF != "-" {
+		w.Client = strings.TrimSpace(strings.Split(*e.XFF, ",")[0])
+	} else if host, _, err := net.SplitHostPort(e.Peer); err == nil {
+		w.Client = host
+	} else {
+		t.Fatalf("cannot split the peer %q: %v", e.Peer, err)
+	}
+	return w
+}
