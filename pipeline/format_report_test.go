@@ -124,6 +124,20 @@ func TestFormatReports(t *testing.T) {
 	f("zap_examples.log", want{format: "json", status: noRequest, app: `"(?:msg|message)":"`, appErr: `"level":"error"`})
 	f("zerolog_examples.log", want{format: "json", status: noRequest, app: `"message":"`, appErr: `"level":"error"`})
 	f("gen_json_loggers.log", want{format: "json", status: `"(?:DownstreamStatus|statusCode|response_code|status)":"?(\d{1,3})"?[,}]`, app: `"level":`})
+	// Real samples of the proxies and Go loggers (issue 10): Envoy's
+	// default format (Contour's docs), Traefik's JSON (crowdsec's fixture),
+	// log/slog and logrus as their own tests check them. slog quotes a key
+	// that needs it (`""=v`), outside the logfmt grammar the parser
+	// documents (a key has no space, '=' or '"'), so the reference's
+	// application lines are the lines of that grammar: that one is
+	// malformed.
+	const slogGrammar = `^(?:[^ ="]+=(?:"(?:[^"\\]|\\.)*"|[^ "]*)(?: |$))+$`
+	f("contour_envoy.log", want{format: "envoy", status: `^\[[^\]]+\] "[^"]*" (\d+) `})
+	f("crowdsec_traefik_json.log", want{format: "json", status: `"DownstreamStatus":(\d{3}),`})
+	f("go_slog_json.log", want{format: "json", status: noRequest, app: `"level":"`})
+	f("go_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: slogGrammar})
+	f("logrus_json.log", want{format: "json", status: noRequest, app: `"level":"`})
+	f("logrus_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`, appErr: `(?:^| )level=(?:error|fatal|panic)(?: |$)`})
 	// Mixed: access lines among klog and nginx error lines (the banner's
 	// indented lines continue, its rule and title lines are malformed).
 	f("gen_ingress_nginx_mixed.log", want{format: "ingress_nginx", status: clf,

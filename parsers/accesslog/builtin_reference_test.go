@@ -174,6 +174,7 @@ func TestBuiltinReference(t *testing.T) {
 	f("istio_docs.log", "istio")
 	f("istio_gen.log", "istio")
 	f("gen_envoy.log", "envoy")
+	f("contour_envoy.log", "envoy")
 	f("lnav_s3_sample.log", "aws_s3")
 	f("gen_vcombined.log", "vcombined")
 	f("beats_apache_vhost.log", "vcombined_noport")

@@ -134,7 +134,8 @@ func TestBuiltinAllocs(t *testing.T) {
 // FuzzCompile covers.)
 func FuzzParseBuiltin(f *testing.F) {
 	parsertest.SeedLines(f, "gen_traefik_clf.log", "gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "gen_ingress_nginx_0x_alt.log",
-		"gen_ingress_nginx_0x_noreqid.log", "gen_envoy.log", "gen_vcombined.log", "lnav_s3_sample.log", "beats_ingress_nginx.log", "beats_traefik_clf.log", "beats_apache_vhost.log")
+		"gen_ingress_nginx_0x_noreqid.log", "gen_envoy.log", "gen_vcombined.log", "lnav_s3_sample.log", "beats_ingress_nginx.log", "beats_traefik_clf.log", "beats_apache_vhost.log",
+		"contour_envoy.log")
 	f.Fuzz(func(t *testing.T, line []byte) {
 		for _, fm := range builtinFormats {
 			var r parsers.Record
