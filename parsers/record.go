@@ -14,6 +14,13 @@ const (
 	// KindApp is an application log line: it has a level and a message but
 	// no HTTP fields (no status, method or path).
 	KindApp
+	// KindTCP is a connection a proxy forwarded as plain TCP, not an HTTP
+	// request: Envoy's and Istio's access logs write one line per TCP
+	// proxy connection, with the request "- - -" and status 0. Method,
+	// Target and Proto are nil and ZeroStatus is false; Duration is the
+	// connection's whole life (minutes for a database connection), Bytes
+	// what it sent.
+	KindTCP
 )
 
 // Record is one parsed log line.

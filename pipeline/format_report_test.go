@@ -47,7 +47,7 @@ func TestFormatReports(t *testing.T) {
 		if !strings.HasPrefix(in.Format, w.format) {
 			t.Errorf("unexpected format of %s; got %q; want %q", file, in.Format, w.format)
 		}
-		got := refCounts{lines: in.Lines, http: in.Kinds.HTTP, app: in.Kinds.App, directives: in.Directives, continuations: in.Continuations, malformed: in.Malformed}
+		got := refCounts{lines: in.Lines, http: in.Kinds.HTTP, app: in.Kinds.App, tcp: in.Kinds.TCP, directives: in.Directives, continuations: in.Continuations, malformed: in.Malformed}
 		if got != ref.refCounts || rep.Requests.Total != ref.http {
 			t.Errorf("unexpected counts of %s; got %+v (requests %d); want %+v", file, got, rep.Requests.Total, ref.refCounts)
 		}
@@ -100,6 +100,10 @@ func TestFormatReports(t *testing.T) {
 	const istio = `^\[[^\]]+\] "[^"]*" (\d+) \S+ \S+ \S+ "[^"]*" \d+ \d+ \d+ (?:\d+|-)(?: "[^"]*"){5}(?: \S+){6}$`
 	f("istio_docs.log", want{format: "istio", status: istio})
 	f("istio_gen.log", want{format: "istio", status: istio})
+	// Istio 1.3 to 1.7: Mixer's quoted status and the quoted reason
+	// after the flags; 1.8: the reason alone.
+	f("gen_istio_pre19.log", want{format: "istio_1_3", status: `^\[[^\]]+\] "[^"]*" (\d+) \S+ "[^"]*" "[^"]*" \d+ \d+ \d+ (?:\d+|-)(?: "[^"]*"){5}(?: \S+){6}$`})
+	f("gen_istio_1_8.log", want{format: "istio_1_8", status: `^\[[^\]]+\] "[^"]*" (\d+) \S+ "[^"]*" \d+ \d+ \d+ (?:\d+|-)(?: "[^"]*"){5}(?: \S+){6}$`})
 	f("gen_heroku_router.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`})
 	f("gen_slog_text.log", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
 	f("logfile_logfmt.0", want{format: "logfmt", status: `(?:^| )status=(\d{3})(?: |$)`, app: `(?:^| )level=`})
@@ -156,7 +160,7 @@ func TestFormatReports(t *testing.T) {
 
 // refCounts are the counts a report's input section gives.
 type refCounts struct {
-	lines, http, app, directives, continuations, malformed uint64
+	lines, http, app, tcp, directives, continuations, malformed uint64
 }
 
 type refReportResult struct {
@@ -167,7 +171,8 @@ type refReportResult struct {
 // refReport reads data a line at a time: a line starting with '#' is a
 // directive when status is a W3C field name ("#Fields:" then gives the
 // status column, and a line with as many values is a request), a line
-// status matches is a request, then app, then cont; the rest is
+// status matches is a TCP connection when its request is Envoy's
+// "- - -" (refTCPLine), else a request, then app, then cont; the rest is
 // malformed. Empty lines are malformed unless cont matches them, as
 // the engine counts them: continuations in the application-log formats,
 // malformed in the others.
@@ -205,6 +210,8 @@ func refReport(t *testing.T, data []byte, status, app, cont string) refReportRes
 		case w3c && col >= 0 && len(w3cValues(line)) == nfields:
 			res.status[w3cValues(line)[col]]++
 			res.http++
+		case statusRe != nil && statusRe.MatchString(line) && refTCPLine.MatchString(line):
+			res.tcp++
 		case statusRe != nil && statusRe.MatchString(line):
 			v := statusRe.FindStringSubmatch(line)[1]
 			if v == "-1" {
@@ -222,6 +229,10 @@ func refReport(t *testing.T, data []byte, status, app, cont string) refReportRes
 	}
 	return res
 }
+
+// refTCPLine finds a TCP proxy connection of Envoy's and Istio's formats:
+// the request "- - -" after the bracketed start time.
+var refTCPLine = regexp.MustCompile(`^\[[^\]]+\] "- - -" `)
 
 // w3cValues splits a W3C line at its tabs, or at its spaces when it has
 // no tab (none of the samples quotes a value).

@@ -140,7 +140,7 @@ func (r *Result) input() report.Input {
 		Continuations: r.Counts.Continuations,
 		Late:          r.Counts.Late,
 	}
-	in.Kinds = report.Kinds{HTTP: r.Summary.Requests, App: r.Summary.AppLines}
+	in.Kinds = report.Kinds{HTTP: r.Summary.Requests, App: r.Summary.AppLines, TCP: r.Summary.TCPLines}
 	var names []string
 	for _, s := range r.Sources {
 		f := report.File{Path: s.Info.Name, Compression: s.Info.Compression, Lines: s.Lines, Bytes: s.Info.Bytes, Format: s.Format, Detection: s.Detection, Warnings: s.Info.Warnings}

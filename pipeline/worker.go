@@ -241,6 +241,14 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 		}
 		return
 	}
+	if r.Kind == parsers.KindTCP {
+		// A TCP proxy connection: no request, and its duration is the
+		// connection's life, so it is in no request figure.
+		if w.sum != nil {
+			w.sum.AddTCP()
+		}
+		return
+	}
 	l := window.Line{Rec: r}
 	if w.sum != nil {
 		l.UAClass = w.sum.UserAgent(r.UserAgent, w.userAgent)

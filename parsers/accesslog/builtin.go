@@ -25,9 +25,23 @@ func builtinVar(name string) (kind, unit) {
 	return nginxVar0(name)
 }
 
-// builtin is a named built-in format.
+// builtin is a named built-in format. tcp marks a proxy's format that
+// also logs TCP proxy connections, whose request is "- - -" (see
+// [parsers.KindTCP]): Envoy's and Istio's.
 type builtin struct {
 	name, spec, description, example string
+	tcp                              bool
+}
+
+// proxiesTCP reports whether the format named name is a built-in whose
+// "- - -" lines are TCP connections.
+func proxiesTCP(name string) bool {
+	for i := range builtins {
+		if builtins[i].name == name {
+			return builtins[i].tcp
+		}
+	}
+	return false
 }
 
 // builtins lists the built-in formats, most specific first: Detect
@@ -73,12 +87,38 @@ var builtins = []builtin{
 		spec:        `[$time_iso8601] "$request" $status0 $response_flags $response_code_details $connection_termination_details "$upstream_transport_failure_reason" $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host" $upstream_cluster $upstream_local_address $downstream_local_address $peer $requested_server_name $route_name`,
 		description: `Istio's default proxy access log: Envoy's with the response code details, the upstream cluster and the addresses; the client is X-Forwarded-For, else the downstream peer`,
 		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - via_upstream - "-" 0 512 13 11 "-" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "orders:8080" "10.244.1.7:8080" outbound|8080||orders.shop.svc.cluster.local 10.244.1.5:41234 10.96.12.7:8080 10.244.1.5:52110 - default`,
+		tcp:         true,
+	},
+	// Istio before 1.9 (EnvoyTextLogFormat in istio/istio
+	// pilot/pkg/networking/core/v1alpha3/listener.go at tag 1.7.0, commit
+	// 2022348138e47498c4b54995b4cb5a1656817c4e, file commit c62cd455;
+	// the same from 1.3, which added %ROUTE_NAME%): Mixer's policy status,
+	// quoted, after the flags, then the transport failure reason, and no
+	// response code or termination details.
+	{
+		name:        "istio_1_3",
+		spec:        `[$time_iso8601] "$request" $status0 $response_flags "$istio_policy_status" "$upstream_transport_failure_reason" $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host" $upstream_cluster $upstream_local_address $downstream_local_address $peer $requested_server_name $route_name`,
+		description: `Istio 1.3 to 1.7 default proxy access log: Envoy's with Mixer's policy status and the transport failure reason after the flags, the upstream cluster and the addresses; the client is X-Forwarded-For, else the downstream peer`,
+		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - "-" "-" 0 512 13 11 "-" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "orders:8080" "10.244.1.7:8080" outbound|8080||orders.shop.svc.cluster.local 10.244.1.5:41234 10.96.12.7:8080 10.244.1.5:52110 - default`,
+		tcp:         true,
+	},
+	// Istio 1.8 (and 1.9's control plane for older proxies) dropped
+	// Mixer's status (EnvoyTextLogFormat in istio/istio
+	// pilot/pkg/networking/core/v1alpha3/accesslog.go at tag 1.8.0, commit
+	// c87a4c874df27e37a3e6c25fa3d1ef6279685d23, file commit d48db0f5).
+	{
+		name:        "istio_1_8",
+		spec:        `[$time_iso8601] "$request" $status0 $response_flags "$upstream_transport_failure_reason" $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host" $upstream_cluster $upstream_local_address $downstream_local_address $peer $requested_server_name $route_name`,
+		description: `Istio 1.8 default proxy access log: Envoy's with the transport failure reason after the flags, the upstream cluster and the addresses; the client is X-Forwarded-For, else the downstream peer`,
+		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - "-" 0 512 13 11 "-" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "orders:8080" "10.244.1.7:8080" outbound|8080||orders.shop.svc.cluster.local 10.244.1.5:41234 10.96.12.7:8080 10.244.1.5:52110 - default`,
+		tcp:         true,
 	},
 	{
 		name:        "envoy",
 		spec:        `[$time_iso8601] "$request" $status0 $response_flags $bytes_in $body_bytes_sent $duration_ms $upstream_ms "$http_x_forwarded_for" "$http_user_agent" "$request_id" "$host" "$upstream_host"`,
 		description: `Envoy's default access log format (status 0: no response sent)`,
 		example:     `[2026-03-01T10:00:00.123Z] "GET /api/orders HTTP/1.1" 200 - 0 512 13 11 "192.0.2.10" "curl/8.5.0" "4d1c6bd5-a3e1-4a7f-9d2b-1c0e8f7a6b5c" "shop.example.com" "10.244.1.7:8080"`,
+		tcp:         true,
 	},
 	{
 		name:        "aws_s3",

@@ -53,11 +53,20 @@ var refBuiltins = map[string]*regexp.Regexp{
 	// details and the quoted transport failure reason after the flags, and
 	// the cluster, upstream local, downstream local, downstream peer, SNI
 	// and route after the upstream host.
-	"istio":            regexp.MustCompile(refEnvoyHead + `\S+ \S+ ` + refQuotedNC + ` ` + refEnvoyMid + ` \S+ \S+ \S+ (?P<peer>\S+) \S+ \S+$`),
+	"istio": regexp.MustCompile(refEnvoyHead + `\S+ \S+ ` + refQuotedNC + ` ` + refEnvoyMid + ` \S+ \S+ \S+ (?P<peer>\S+) \S+ \S+$`),
+	// Istio 1.3 to 1.7: Mixer's quoted status and the quoted transport
+	// failure reason after the flags; 1.8: the reason alone.
+	"istio_1_3":        regexp.MustCompile(refEnvoyHead + refQuotedNC + ` ` + refQuotedNC + ` ` + refEnvoyMid + ` \S+ \S+ \S+ (?P<peer>\S+) \S+ \S+$`),
+	"istio_1_8":        regexp.MustCompile(refEnvoyHead + refQuotedNC + ` ` + refEnvoyMid + ` \S+ \S+ \S+ (?P<peer>\S+) \S+ \S+$`),
 	"aws_s3":           regexp.MustCompile(`^\S+ \S+ \[(?P<clf>[^\]]+)\] (?P<client>\S+) (?P<user>\S+) \S+ \S+ \S+ ` + refReqRe + ` ` + refStatus + ` \S+ ` + refBytes + ` \S+ (?P<ms>\d+|-) (?P<upms>\d+|-) ` + refRefUA + `(?: .*)?$`),
 	"vcombined_noport": regexp.MustCompile(`^(?P<host>\S+) (?P<client>\S+) - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA + `$`),
 	"vcombined":        regexp.MustCompile(`^(?P<host>[^: ]+):\d+ (?P<client>\S+) \S+ (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA + `$`),
 }
+
+// refTCP lists the formats of proxies whose request "- - -" is a TCP
+// connection (Envoy's TCP proxy writes "-" for the method, path and
+// protocol), not an HTTP request.
+var refTCP = map[string]bool{"envoy": true, "istio": true, "istio_1_3": true, "istio_1_8": true}
 
 // refBuiltin reads line as format name: the record's fields the formats
 // fill, false when the regexp does not match or a value does not read.
@@ -104,6 +113,10 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	}
 	n := num(g("status"), 0)
 	r.Status, r.ZeroStatus = int(n), n == 0
+	if refTCP[name] && g("req") == "- - -" {
+		r.Kind, r.ZeroStatus = parsers.KindTCP, false
+		r.Method, r.Target, r.Proto = nil, nil, nil
+	}
 	if s := g("bytes"); s != "-" {
 		r.Bytes = num(s, 0)
 	}
@@ -175,6 +188,8 @@ func TestBuiltinReference(t *testing.T) {
 	f("istio_gen.log", "istio")
 	f("gen_envoy.log", "envoy")
 	f("contour_envoy.log", "envoy")
+	f("gen_istio_pre19.log", "istio_1_3")
+	f("gen_istio_1_8.log", "istio_1_8")
 	f("lnav_s3_sample.log", "aws_s3")
 	f("gen_vcombined.log", "vcombined")
 	f("beats_apache_vhost.log", "vcombined_noport")

@@ -33,16 +33,16 @@ func TestBuiltinExamples(t *testing.T) {
 // TestBuiltinFiles detects each generated sample and checks its records.
 func TestBuiltinFiles(t *testing.T) {
 	type want struct {
-		status   int
-		zero     bool
-		target   string
-		client   string
-		host     string
-		dur, up  int64
-		ua       string
-		bytes    int64
-		hasTime  bool
-		kindHTTP bool
+		status  int
+		zero    bool
+		target  string
+		client  string
+		host    string
+		dur, up int64
+		ua      string
+		bytes   int64
+		hasTime bool
+		kind    parsers.Kind
 	}
 	f := func(file, format string, wants ...want) {
 		t.Helper()
@@ -54,8 +54,8 @@ func TestBuiltinFiles(t *testing.T) {
 				t.Fatalf("unexpected error for %s:%d; got %v", file, i+1, err)
 			}
 			w := wants[i]
-			got := want{r.Status, r.ZeroStatus, string(r.Target), string(r.Client), string(r.Host), r.Duration, r.Upstream, string(r.UserAgent), r.Bytes, r.Time != 0, r.Kind == parsers.KindHTTP}
-			w.hasTime, w.kindHTTP = true, true
+			got := want{r.Status, r.ZeroStatus, string(r.Target), string(r.Client), string(r.Host), r.Duration, r.Upstream, string(r.UserAgent), r.Bytes, r.Time != 0, r.Kind}
+			w.hasTime = true
 			if got != w {
 				t.Fatalf("unexpected record for %s:%d; got %+v; want %+v", file, i+1, got, w)
 			}
@@ -84,11 +84,28 @@ func TestBuiltinFiles(t *testing.T) {
 		want{status: 503, target: "/api/stock", client: "10.244.2.3", host: "stock:9000", dur: 31000, up: -1, ua: "Go-http-client/1.1", bytes: 190},
 		want{status: 404, target: "/nope", client: "2001:db8::5", host: "shop.example.com", dur: 0, up: -1, ua: "curl/8.5.0", bytes: 0},
 		want{zero: true, target: "/stream", client: "198.51.100.7", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0},
-		want{status: 200, target: "/grpc.health.v1.Health/Check", client: "10.244.2.3", host: "orders.shop.svc.cluster.local:8080", dur: 2000, up: 1000, ua: "grpc-go/1.62.0", bytes: 8})
+		want{status: 200, target: "/grpc.health.v1.Health/Check", client: "10.244.2.3", host: "orders.shop.svc.cluster.local:8080", dur: 2000, up: 1000, ua: "grpc-go/1.62.0", bytes: 8},
+		// TCP proxy connections ("- - -"): a database connection's life.
+		want{client: "10.244.2.3", dur: 184233000, up: -1, bytes: 98211, kind: parsers.KindTCP},
+		want{client: "10.244.2.3", dur: 600000000, up: -1, bytes: 4096, kind: parsers.KindTCP})
+	f("gen_istio_pre19.log", "istio_1_3",
+		want{status: 200, target: "/api/orders?page=2", client: "203.0.113.7", host: "shop.example.com", dur: 13000, up: 11000, ua: "Mozilla/5.0 (X11; Linux x86_64)", bytes: 512},
+		want{status: 201, target: "/api/payments/7/charge", client: "10.244.2.3", host: "payments:8080", dur: 104000, up: 97000, ua: "okhttp/4.12.0", bytes: 91},
+		want{status: 503, target: "/api/stock", client: "10.244.2.3", host: "stock:9000", dur: 31000, up: -1, ua: "Go-http-client/1.1", bytes: 91},
+		want{status: 403, target: "/admin", client: "2001:db8::5", host: "shop.example.com", dur: 2000, up: -1, ua: "curl/8.5.0", bytes: 0},
+		want{zero: true, target: "/stream", client: "198.51.100.7", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0},
+		want{client: "10.244.2.3", dur: 184233000, up: -1, bytes: 98211, kind: parsers.KindTCP},
+		want{client: "10.244.2.3", dur: 1001000, up: -1, bytes: 0, kind: parsers.KindTCP})
+	f("gen_istio_1_8.log", "istio_1_8",
+		want{status: 200, target: "/api/orders", client: "10.244.2.3", host: "orders:8080", dur: 13000, up: 11000, ua: "curl/8.5.0", bytes: 512},
+		want{status: 503, target: "/api/stock", client: "198.51.100.7", host: "stock:9000", dur: 1004000, up: -1, ua: "okhttp/4.12.0", bytes: 91},
+		want{client: "10.244.2.3", dur: 184233000, up: -1, bytes: 98211, kind: parsers.KindTCP})
 	f("gen_envoy.log", "envoy",
 		want{status: 200, target: "/api/orders", client: "192.0.2.10", host: "shop.example.com", dur: 13000, up: 11000, ua: "curl/8.5.0", bytes: 512},
 		want{status: 503, target: "/api/payments/7/charge", client: "198.51.100.7", host: "shop.example.com", dur: 1004000, up: -1, ua: "okhttp/4.12.0", bytes: 91},
-		want{zero: true, target: "/stream", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0})
+		want{zero: true, target: "/stream", host: "shop.example.com", dur: 2500000, up: -1, ua: "Mozilla/5.0", bytes: 0},
+		want{dur: 184233000, up: -1, bytes: 98211, kind: parsers.KindTCP},
+		want{dur: 1001000, up: -1, bytes: 0, kind: parsers.KindTCP})
 	f("lnav_s3_sample.log", "aws_s3",
 		want{status: 200, target: "/index", client: "1.2.3.4", dur: 10000, up: 9000, ua: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/535.11 (KHTML, like Gecko) Chrome/17.0.963.56 Safari/535.11", bytes: 368},
 		want{status: 200, target: "/awsexamplebucket1?versioning", client: "192.0.2.3", dur: 7000, up: -1, ua: "S3Console/0.4", bytes: 113})
@@ -125,6 +142,9 @@ func TestBuiltinAllocs(t *testing.T) {
 	}
 	// Istio's clients: X-Forwarded-For, a peer with its port, [v6]:port.
 	parsertest.NoAllocs(t, NewParser(mustNamed(t, "istio"), Options{}), parsertest.ReadLines(t, "istio_gen.log"), "istio")
+	// TCP connections too.
+	parsertest.NoAllocs(t, NewParser(mustNamed(t, "istio_1_3"), Options{}), parsertest.ReadLines(t, "gen_istio_pre19.log"), "istio_1_3")
+	parsertest.NoAllocs(t, NewParser(mustNamed(t, "envoy"), Options{}), parsertest.ReadLines(t, "gen_envoy.log"), "envoy")
 }
 
 // FuzzParseBuiltin checks that the built-in formats never panic, return
@@ -134,7 +154,7 @@ func TestBuiltinAllocs(t *testing.T) {
 // FuzzCompile covers.)
 func FuzzParseBuiltin(f *testing.F) {
 	parsertest.SeedLines(f, "gen_traefik_clf.log", "gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "gen_ingress_nginx_0x_alt.log",
-		"gen_ingress_nginx_0x_noreqid.log", "gen_envoy.log", "gen_vcombined.log", "lnav_s3_sample.log", "beats_ingress_nginx.log", "beats_traefik_clf.log", "beats_apache_vhost.log",
+		"gen_ingress_nginx_0x_noreqid.log", "gen_envoy.log", "istio_gen.log", "gen_istio_pre19.log", "gen_istio_1_8.log", "gen_vcombined.log", "lnav_s3_sample.log", "beats_ingress_nginx.log", "beats_traefik_clf.log", "beats_apache_vhost.log",
 		"contour_envoy.log")
 	f.Fuzz(func(t *testing.T, line []byte) {
 		for _, fm := range builtinFormats {
@@ -158,7 +178,7 @@ func FuzzParseBuiltin(f *testing.F) {
 func BenchmarkParseBuiltin(b *testing.B) {
 	for _, c := range []struct{ file, format string }{
 		{"gen_traefik_clf.log", "traefik_clf"}, {"gen_ingress_nginx.log", "ingress_nginx"},
-		{"gen_envoy.log", "envoy"}, {"istio_gen.log", "istio"}, {"gen_vcombined.log", "vcombined"},
+		{"gen_envoy.log", "envoy"}, {"istio_gen.log", "istio"}, {"gen_istio_pre19.log", "istio_1_3"}, {"gen_vcombined.log", "vcombined"},
 	} {
 		fm, err := Named(c.format)
 		if err != nil {

@@ -171,7 +171,7 @@ func TestCompileFailure(t *testing.T) {
 	f(CompileApache, `%h \n`, prefix+`unsupported escape; want \", \\ or \t at position 3`)
 	f(CompileApache, `%h%u`, prefix+"two fields need a separator between them at position 2")
 	f(CompileApache, `%%`, prefix+"format has no fields at position 0")
-	f(func(s string) (*Format, error) { return Named(s) }, "nginx", `cannot find log format "nginx"; known formats: traefik_clf, ingress_nginx, ingress_nginx_realip_alt, ingress_nginx_realip, ingress_nginx_realip_noreqid, istio, envoy, aws_s3, vcombined, vcombined_noport, combined, combined_rt, common`)
+	f(func(s string) (*Format, error) { return Named(s) }, "nginx", `cannot find log format "nginx"; known formats: traefik_clf, ingress_nginx, ingress_nginx_realip_alt, ingress_nginx_realip, ingress_nginx_realip_noreqid, istio, istio_1_3, istio_1_8, envoy, aws_s3, vcombined, vcombined_noport, combined, combined_rt, common`)
 }
 
 func TestFormatName(t *testing.T) {

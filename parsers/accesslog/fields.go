@@ -9,6 +9,10 @@ import (
 // isDash reports whether v is "-", the mark of an absent value.
 func isDash(v []byte) bool { return len(v) == 1 && v[0] == '-' }
 
+// isTCPRequest reports whether v, a request line, is Envoy's "- - -"
+// (method, path and protocol all absent): a TCP proxy connection.
+func isTCPRequest(v []byte) bool { return string(v) == "- - -" }
+
 // firstAddress returns the first address of an X-Forwarded-For list,
 // "client, proxy1, proxy2", or nil when there is none.
 func firstAddress(v []byte) []byte {

@@ -115,7 +115,7 @@ func FuzzBuiltin(f *testing.F) {
 	for _, b := range builtins {
 		f.Add([]byte(b.example))
 	}
-	parsertest.SeedLines(f, "istio_docs.log", "istio_gen.log", "gen_envoy.log", "gen_traefik_clf.log",
+	parsertest.SeedLines(f, "istio_docs.log", "istio_gen.log", "gen_istio_pre19.log", "gen_istio_1_8.log", "gen_envoy.log", "gen_traefik_clf.log",
 		"gen_ingress_nginx.log", "gen_ingress_nginx_0x.log", "lnav_s3_sample.log", "gen_vcombined.log")
 	envoy, istio := mustNamed(f, "envoy"), mustNamed(f, "istio")
 	f.Fuzz(func(t *testing.T, line []byte) {

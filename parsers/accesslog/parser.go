@@ -116,7 +116,9 @@ type Parser struct {
 	// unit overrides the units of duration fields; unitAuto = no override.
 	unit      unit
 	xffClient bool
-	err       parsers.SyntaxError
+	// tcp: "- - -" requests are TCP proxy connections (proxiesTCP).
+	tcp bool
+	err parsers.SyntaxError
 	// pathStart is where the last stored path began, for $args and %q.
 	pathStart int
 	// tp holds what the %{format}t fields of the line read, from timeAt.
@@ -135,6 +137,7 @@ func NewParser(f *Format, o Options) *Parser {
 		f:         f,
 		unit:      u,
 		xffClient: o.ClientFromForwardedFor || !f.hasClient,
+		tcp:       proxiesTCP(f.name),
 	}
 }
 
@@ -287,8 +290,12 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 			r.Time = t
 		}
 	case kRequest:
-		if it.store {
-			r.Method, r.Target, r.Proto = parsers.SplitRequest(v)
+		if !it.store {
+			break
+		}
+		r.Method, r.Target, r.Proto = parsers.SplitRequest(v)
+		if p.tcp && isTCPRequest(v) {
+			r.Kind, r.Target = parsers.KindTCP, nil
 		}
 	case kMethod:
 		if it.store {
@@ -313,7 +320,8 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		}
 	case kStatus, kStatus0:
 		if it.kind == kStatus0 && len(v) == 1 && v[0] == '0' {
-			r.ZeroStatus = it.store
+			// A TCP connection has no response: its 0 is no status.
+			r.ZeroStatus = it.store && r.Kind != parsers.KindTCP
 			break
 		}
 		s, ok := parseStatus(v)

@@ -120,8 +120,10 @@ type Input struct {
 	// Continuations counts lines that continue the record above them (a
 	// stack trace under an application log line).
 	Continuations uint64 `json:"continuations"`
-	// Kinds counts the parsed lines by kind: HTTP requests and
-	// application lines (a level and a message, no HTTP fields).
+	// Kinds counts the parsed lines by kind: HTTP requests, application
+	// lines (a level and a message, no HTTP fields) and TCP proxy
+	// connections (Envoy's and Istio's "- - -" lines, in no request
+	// figure).
 	Kinds Kinds `json:"kinds"`
 	// Late counts parsed lines older than the close of their window (see
 	// --lateness): they are in every whole-run figure but in no window,
@@ -137,6 +139,10 @@ type Input struct {
 type Kinds struct {
 	HTTP uint64 `json:"http"`
 	App  uint64 `json:"app"`
+	// TCP counts TCP proxy connections: not HTTP requests, so not in
+	// Requests, Latency, endpoints, client IPs or user agents. Added
+	// within v1 (docs/report.md).
+	TCP uint64 `json:"tcp"`
 }
 
 // File is one input file (or "-" for standard input).

@@ -185,8 +185,10 @@ func pathList(paths []string, n int) string {
 
 func (t *textWriter) requests(r *Report) {
 	q := &r.Requests
-	if k := r.Input.Kinds; k.HTTP == 0 && k.App > 0 {
+	k := r.Input.Kinds
+	if k.HTTP == 0 && k.App > 0 {
 		t.section(fmt.Sprintf("REQUESTS 0: an application log (%s, %s at level error or worse)", plural(k.App, "application line"), num(r.AppErrors)))
+		t.tcp(k)
 		return
 	}
 	t.section(fmt.Sprintf("REQUESTS %s, 5xx %s (%s)", num(q.Total), num(q.Errors5xx), pct(q.ErrorRate)))
@@ -204,6 +206,15 @@ func (t *textWriter) requests(r *Report) {
 	}
 	if r.AppErrors > 0 {
 		t.printf("  application error lines: %s\n", num(r.AppErrors))
+	}
+	t.tcp(k)
+}
+
+// tcp says how many lines were TCP proxy connections, which no figure of
+// the report counts: a database connection's minutes are no latency.
+func (t *textWriter) tcp(k Kinds) {
+	if k.TCP > 0 {
+		t.printf("  %s (not HTTP requests): in no request, latency or client figure\n", plural(k.TCP, "TCP connection"))
 	}
 }
 

@@ -83,6 +83,10 @@ type Summary struct {
 	UAClasses  [window.NumUAClasses]uint64
 	AppLines   uint64
 	AppErrors  uint64
+	// TCPLines counts TCP proxy connections (parsers.KindTCP): lines of
+	// Envoy's and Istio's logs that are no HTTP request, counted in no
+	// other figure.
+	TCPLines uint64
 	// HasTime says whether any counted line had a time; MinTime and
 	// MaxTime are then the earliest and latest, Unix nanoseconds.
 	HasTime          bool
@@ -136,6 +140,9 @@ func (s *Summary) AddApp(isError bool) {
 		s.AppErrors++
 	}
 }
+
+// AddTCP counts a TCP proxy connection's line.
+func (s *Summary) AddTCP() { s.TCPLines++ }
 
 // Add counts one HTTP request of l (see window.Line) but its user agent,
 // which the caller counts first with [Summary.UserAgent] (it derives
@@ -299,6 +306,7 @@ func (s *Summary) Merge(o *Summary) {
 	}
 	s.AppLines += o.AppLines
 	s.AppErrors += o.AppErrors
+	s.TCPLines += o.TCPLines
 	if o.HasTime {
 		s.AddTime(o.MinTime)
 		s.AddTime(o.MaxTime)
