@@ -13,9 +13,15 @@ import (
 // run analyzes paths ("-" reads stdin) as analyze does.
 func run(t testing.TB, paths []string, stdin []byte, o pipeline.Options) *pipeline.Result {
 	t.Helper()
+	return runSrc(t, paths, stdin, filesrc.Options{}, o)
+}
+
+// runSrc is run with the files opened with src.
+func runSrc(t testing.TB, paths []string, stdin []byte, src filesrc.Options, o pipeline.Options) *pipeline.Result {
+	t.Helper()
 	sources := make([]pipeline.Source, len(paths))
 	for i, p := range paths {
-		f, err := filesrc.Open(p, bytes.NewReader(stdin), filesrc.Options{})
+		f, err := filesrc.Open(p, bytes.NewReader(stdin), src)
 		if err != nil {
 			t.Fatalf("cannot open %s: %v", p, err)
 		}

@@ -1,7 +1,6 @@
 package pipeline_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -39,7 +38,7 @@ func TestUnseenTail(t *testing.T) {
 	}
 	f := func(what string, src filesrc.Options, unit string, wantMS []float64, wantWarn []string) {
 		t.Helper()
-		res := runOpts(t, []string{late, none}, src, pipeline.Options{DurationUnit: unit, Workers: 4})
+		res := runSrc(t, []string{late, none}, nil, src, pipeline.Options{DurationUnit: unit, Workers: 4})
 		rep := res.Report()
 		l := rep.Latency
 		wantMax := 0.0
@@ -129,22 +128,4 @@ func firstBatchLines(t *testing.T, path string, chunk int) int {
 		t.Fatal(err)
 	}
 	return strings.Count(string(data[:chunk]), "\n")
-}
-
-// runOpts analyzes paths opened with src.
-func runOpts(t *testing.T, paths []string, src filesrc.Options, o pipeline.Options) *pipeline.Result {
-	t.Helper()
-	sources := make([]pipeline.Source, len(paths))
-	for i, p := range paths {
-		f, err := filesrc.Open(p, nil, src)
-		if err != nil {
-			t.Fatalf("cannot open %s: %v", p, err)
-		}
-		sources[i] = f
-	}
-	res, err := pipeline.Run(context.Background(), sources, o)
-	if err != nil {
-		t.Fatalf("cannot analyze %v: %v", paths, err)
-	}
-	return res
 }
