@@ -197,8 +197,17 @@
 // other line with a level or a message is [parsers.KindApp], an
 // application event, the fields it has kept (an application line about
 // a request: zap's {"msg":"Failed to fetch URL.","url":...} or
-// {"level":"error",...,"status":500}); else it is rejected as
-// [ReasonNoFields].
+// {"level":"error",...,"status":500}). Else a line of Envoy's access log
+// (Istio's JSON one included) with no method, target or protocol (null
+// or "-") and a status of 0 or none is [parsers.KindTCP], a connection of
+// Envoy's TCP proxy, its time, client, bytes and duration kept: a line is
+// Envoy's when its object has no "level" and two or more of the keys
+// response_flags, upstream_cluster, upstream_host,
+// upstream_local_address, downstream_local_address,
+// response_code_details, downstream_remote_address and
+// upstream_service_time (Envoy's command operators, lower-cased), of any
+// value, null included; one alone ("upstream_host") could be any
+// application's. Any other line is rejected as [ReasonNoFields].
 //
 // # Errors
 //

@@ -27,6 +27,7 @@ const (
 	fHost     // what a --field mapping names, else Istio's authority
 	fUpstream // Record.Upstream, in no role: Envoy's and Istio's upstream_service_time
 	fRoute    // API Gateway HTTP APIs' routeKey, "GET /items/{id}": a target when no key gives one
+	fEnvoy    // keys only Envoy's access log writes, in no role: see Parser.envoy
 	fRequest
 	fResponse
 	fHeaders
@@ -101,6 +102,11 @@ var aliasGroups = []aliasGroup{
 	{f: fDuration, in: inTop, unitSet: true, unit: unitNS, names: []string{"Duration"}},
 	// Envoy's x-envoy-upstream-service-time header, milliseconds.
 	{f: fUpstream, in: inTop, unitSet: true, unit: unitMS, names: []string{"upstream_service_time"}},
+	// Envoy's command operators lower-cased, as Istio's JSON format
+	// (EnvoyJSONLogFormatIstio) and most json_format dictionaries name
+	// them, and no other logger here writes: they fill nothing, they tell
+	// Envoy's lines (Parser.envoy).
+	{f: fEnvoy, in: inTop, names: []string{"response_flags", "upstream_cluster", "upstream_host", "upstream_local_address", "downstream_local_address", "response_code_details"}},
 	// pino-http and bunyan log the request and response as "req" and "res".
 	{f: fRequest, in: inTop, names: parsers.RequestGroup.Names},
 	{f: fResponse, in: inTop, names: parsers.ResponseGroup.Names},

@@ -26,7 +26,8 @@ var (
 		response_time duration latency elapsed request_time took duration_ms took_s latency_us
 		elapsed_nanos request_time_sec response_time_millis duration_seconds took_nsec
 		logger bytes_read Status MSG Time x request response
-		x_forwarded_for downstream_remote_address authority upstream_service_time`)
+		x_forwarded_for downstream_remote_address authority upstream_service_time
+		response_flags upstream_cluster upstream_host response_code protocol`)
 	genRequestKeys  = strings.Fields(`method request_method uri url path request_uri proto client_ip remote_ip remote_addr ip user_agent referer headers host status level`)
 	genResponseKeys = strings.Fields(`status status_code size bytes body_bytes_sent bytes_sent headers method`)
 	genHeaderKeys   = strings.Fields(`User-Agent user-agent Referer referer Accept user_agent`)

@@ -39,10 +39,13 @@ type istioEntry struct {
 // as the istio text format of parsers/accesslog reads them; the status
 // is response_code (0 included), the target path, the host authority,
 // the duration duration in ms and the upstream time
-// upstream_service_time in ms.
+// upstream_service_time in ms. A line without method, path and protocol
+// (null, or "-" before Istio 1.9) and with response_code 0 is a TCP
+// proxy connection (parsers.KindTCP): the file has three.
 func TestIstioJSON(t *testing.T) {
 	lines := parsertest.ReadLines(t, "gen_istio_json.log")
 	p := NewParser(Options{})
+	tcp := 0
 	for i, line := range lines {
 		var e istioEntry
 		d := json.NewDecoder(bytes.NewReader(line))
@@ -58,6 +61,12 @@ func TestIstioJSON(t *testing.T) {
 		if ref := parseRef(line, ""); got != ref {
 			t.Errorf("unexpected record for gen_istio_json.log:%d;\ngot  %s;\nreference %s", i+1, got, ref)
 		}
+		if got.Kind == parsers.KindTCP {
+			tcp++
+		}
+	}
+	if tcp != 3 {
+		t.Errorf("unexpected TCP lines in gen_istio_json.log; got %d; want 3", tcp)
 	}
 	parsertest.NoAllocs(t, p, lines, "gen_istio_json.log")
 }
@@ -84,12 +93,17 @@ func istioWant(t *testing.T, e *istioEntry) result {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dash := func(s string) string { return strings.TrimPrefix(s, "-") }
 	w := result{
 		Kind: parsers.KindHTTP, Time: ts.UnixNano(), Status: status, ZeroStatus: status == 0,
-		Method: e.Method, Target: e.Path, Proto: e.Protocol, UserAgent: e.UserAgent, Host: e.Authority,
+		Method: dash(e.Method), Target: dash(e.Path), Proto: dash(e.Protocol), UserAgent: dash(e.UserAgent), Host: dash(e.Authority),
 		Bytes: bytesSent, Duration: ms(e.Duration.String()), Upstream: -1,
 	}
-	if e.UpstreamTime != nil {
+	if w.Method == "" && w.Target == "" && w.Proto == "" && status == 0 {
+		// A connection of Envoy's TCP proxy: no request, no status.
+		w.Kind, w.ZeroStatus = parsers.KindTCP, false
+	}
+	if e.UpstreamTime != nil && *e.UpstreamTime != "-" {
 		w.Upstream = ms(*e.UpstreamTime)
 	}
 	if e.XFF != nil && *e.XFF != "-" {

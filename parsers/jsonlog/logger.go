@@ -1,6 +1,8 @@
 package jsonlog
 
 import (
+	"slices"
+
 	"github.com/valyala/fastjson"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -48,4 +50,30 @@ func (p *Parser) logger() parsers.Logger {
 		return parsers.LoggerGo
 	}
 	return parsers.LoggerUnknown
+}
+
+// envoySlots are the slots, in the line's object, of the keys that only
+// Envoy's access log writes: those of fEnvoy, and the downstream peer
+// and the upstream service time, which also fill fields.
+var envoySlots = append(slices.Clone(keys.candidates[fEnvoy]), topSlot("downstream_remote_address"), topSlot("upstream_service_time"))
+
+// minEnvoyKeys is how many keys of envoySlots make a line Envoy's: one
+// could be any application's ("upstream_host"), two are Envoy's
+// operators side by side.
+const minEnvoyKeys = 2
+
+// envoy reports whether the line just parsed is Envoy's access log (or
+// Istio's, which is Envoy's): it has at least minEnvoyKeys of
+// envoySlots, whatever their values (null included), and no level.
+func (p *Parser) envoy() bool {
+	if p.slots[loggerKeys.level] != nil {
+		return false
+	}
+	n := 0
+	for _, s := range envoySlots {
+		if p.slots[s] != nil {
+			n++
+		}
+	}
+	return n >= minEnvoyKeys
 }

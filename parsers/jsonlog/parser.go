@@ -185,10 +185,22 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	case r.Level != nil || r.Message != nil:
 		r.Kind = parsers.KindApp
 		r.ZeroStatus = false
+	case p.tcp(r):
+		r.Kind = parsers.KindTCP
+		r.ZeroStatus = false
 	default:
 		return p.fail(start, ReasonNoFields)
 	}
 	return nil
+}
+
+// tcp reports whether r, neither a request nor an application line, is
+// a TCP proxy connection: a line of Envoy's access log (p.envoy) with no
+// method, target or protocol (null or "-") and status 0 or none, as
+// Envoy logs a connection of its TCP proxy. Its time, client, bytes and
+// duration are kept.
+func (p *Parser) tcp(r *parsers.Record) bool {
+	return r.Method == nil && r.Target == nil && r.Proto == nil && r.Status == 0 && p.envoy()
 }
 
 func (p *Parser) fail(pos int, reason string) error {

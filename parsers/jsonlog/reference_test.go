@@ -51,7 +51,7 @@ func (r result) String() string {
 		return "error " + r.Reason
 	}
 	var b strings.Builder
-	b.WriteString([...]string{parsers.KindHTTP: "http", parsers.KindApp: "app"}[r.Kind])
+	b.WriteString([...]string{parsers.KindHTTP: "http", parsers.KindApp: "app", parsers.KindTCP: "tcp"}[r.Kind])
 	num := func(name string, v, absent int64) {
 		if v != absent {
 			fmt.Fprintf(&b, " %s=%d", name, v)
@@ -329,10 +329,27 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 		r.ZeroStatus = zero
 	case app:
 		r.Kind = parsers.KindApp
+	case r.Method == "" && r.Target == "" && r.Proto == "" && r.Status == 0 && refEnvoy(top):
+		r.Kind = parsers.KindTCP // Envoy's TCP proxy connection
 	default:
 		return result{Reason: ReasonNoFields}
 	}
 	return r
+}
+
+// refEnvoy reports whether top is a line of Envoy's access log: no
+// "level" key, and two or more of Envoy's operator keys, of any value.
+func refEnvoy(top map[string]any) bool {
+	if _, ok := top["level"]; ok {
+		return false
+	}
+	n := 0
+	for _, k := range strings.Fields("response_flags upstream_cluster upstream_host upstream_local_address downstream_local_address response_code_details downstream_remote_address upstream_service_time") {
+		if _, ok := top[k]; ok {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // refText returns the text of a text field's value.
