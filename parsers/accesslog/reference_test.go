@@ -103,7 +103,7 @@ func refTime(b []byte) (int64, bool) {
 	t, err := time.Parse("02/Jan/2006:15:04:05 -0700", string(b))
 	// time.Parse takes zone offsets up to +2400 and +2360; the parser
 	// wants hours 00-23 and minutes 00-59.
-	if err != nil || t.Year() < 1700 || t.Year() > 2261 || b[22] > '2' || b[22] == '2' && b[23] > '3' || b[24] > '5' {
+	if err != nil || t.Year() < parsers.MinYear || t.Year() > parsers.MaxYear || b[22] > '2' || b[22] == '2' && b[23] > '3' || b[24] > '5' {
 		return 0, false
 	}
 	return t.UnixNano(), true

@@ -9,8 +9,9 @@ import "github.com/vigil-ops/vigil/parsers"
 // timeLocalLen is the length of "10/Oct/2000:13:55:36 -0700".
 const timeLocalLen = 26
 
-// Years outside this range would overflow Unix nanoseconds.
-const minYear, maxYear = 1700, 2261
+// Years outside this range would overflow Unix nanoseconds: the range of
+// every time parser in package parsers.
+const minYear, maxYear = parsers.MinYear, parsers.MaxYear
 
 // time parses the time field v of item it into Unix nanoseconds, UTC; "-"
 // is 0, no time.
@@ -22,7 +23,10 @@ func (p *Parser) time(it *item, v []byte) (int64, bool) {
 	case kTimeLocal:
 		return p.timeLocal(v)
 	case kTimeISO:
-		return p.timeISO(v)
+		// The one ISO 8601 rule of every parser: 'T', 't' or ' ' before
+		// the clock, '.' or ',' before the fraction (Envoy and nginx write
+		// a dot; ISO 8601 allows both), a zone Z, z, ±hh:mm, ±hhmm or ±hh.
+		return parsers.ParseISO8601(v, false)
 	}
 	// Epoch time in it.unit: nanoseconds are 1000 times microseconds.
 	return parsers.ParseFixed(v, durationScale[it.unit]+3)
@@ -51,50 +55,6 @@ func (p *Parser) timeLocal(v []byte) (int64, bool) {
 		return 0, false
 	}
 	return (days*86400 + secs - off) * 1e9, true
-}
-
-// timeISO parses "yyyy-mm-ddThh:mm:ss" with an optional fraction of a
-// second and a zone "Z", "±hh:mm" or "±hhmm": nginx's $time_iso8601 and
-// RFC 3339.
-func (p *Parser) timeISO(v []byte) (int64, bool) {
-	if len(v) < 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':' {
-		return 0, false
-	}
-	days, ok := p.days(digits(v[0:4]), digits(v[5:7]), digits(v[8:10]))
-	if !ok {
-		return 0, false
-	}
-	secs, ok := clock(digits(v[11:13]), digits(v[14:16]), digits(v[17:19]))
-	if !ok {
-		return 0, false
-	}
-	v = v[19:]
-	var nanos int64
-	if v[0] == '.' {
-		n := 1
-		for scale := int64(1e8); n < len(v) && isDigit(v[n]); n++ {
-			nanos += int64(v[n]-'0') * scale
-			scale /= 10
-		}
-		if n == 1 {
-			return 0, false
-		}
-		v = v[n:]
-	}
-	var off int64
-	switch {
-	case len(v) == 1 && v[0] == 'Z':
-	case len(v) == 6 && v[3] == ':':
-		off, ok = zoneOffset(v[0], digits(v[1:3]), digits(v[4:6]))
-	case len(v) == 5:
-		off, ok = zoneOffset(v[0], digits(v[1:3]), digits(v[3:5]))
-	default:
-		ok = false
-	}
-	if !ok {
-		return 0, false
-	}
-	return (days*86400+secs-off)*1e9 + nanos, true
 }
 
 // days returns the days from 1970-01-01 to the date, which it checks.

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
 // TestTimeRandom compares the hand-written time parsers with time.Parse on
@@ -40,24 +42,43 @@ func TestTimeRandom(t *testing.T) {
 	}
 }
 
-func TestTimeISOFailure(t *testing.T) {
+// TestTimeISO checks $time_iso8601 against parsertest.ISO8601, the
+// reference of parsers.ParseISO8601: the one ISO 8601 rule of every
+// parser, a comma before the fraction included.
+func TestTimeISO(t *testing.T) {
 	p := NewParser(mustNamed(t, "combined"), Options{})
-	f := func(s string) {
+	f := func(s string, wantOK bool) {
 		t.Helper()
-		if got, ok := p.time(&item{kind: kTimeISO}, []byte(s)); ok {
-			t.Fatalf("unexpected time for %q; got %d; want failure", s, got)
+		got, ok := p.time(&item{kind: kTimeISO}, []byte(s))
+		want, refOK := parsertest.ISO8601(s)
+		if refOK != wantOK {
+			t.Fatalf("unexpected reference result for %q; got %v; want %v", s, refOK, wantOK)
+		}
+		if ok != wantOK || got != want {
+			t.Fatalf("unexpected time for %q; got %d, %v; want %d, %v", s, got, ok, want, wantOK)
 		}
 	}
-	f("2020-01-01T00:00:00")
-	f("2020-01-01 00:00:00+00:00")
-	f("2020-01-01T00:00:00.+00:00")
-	f("2020-01-01T00:00:00+0000x")
-	f("2020-01-01T00:00:00+00-00")
-	f("2020-13-01T00:00:00Z")
-	f("2020-02-30T00:00:00Z")
-	f("2020-01-01T00:00:00z")
-	f("2020/01/01T00:00:00Z")
-	f("2020-01-01T24:00:00Z")
+	f("2020-01-01T00:00:00.123Z", true)
+	f("2020-01-01T00:00:00,123Z", true) // ISO 8601's comma
+	f("2020-01-01T00:00:00,000+01:00", true)
+	f("2020-01-01t00:00:00z", true)
+	f("2020-01-01 00:00:00+00:00", true)
+	f("2020-01-01T00:00:00+01", true)
+	f("2020-01-01T00:00:00-0130", true)
+	f("1678-01-01T00:00:00Z", true)
+	f("2261-12-31T23:59:59.999999999Z", true)
+	f("2020-01-01T00:00:00", false)
+	f("2020-01-01T00:00:00.+00:00", false)
+	f("2020-01-01T00:00:00,Z", false)
+	f("2020-01-01T00:00:00+0000x", false)
+	f("2020-01-01T00:00:00+00-00", false)
+	f("2020-01-01T00:00:00+24:00", false)
+	f("2020-13-01T00:00:00Z", false)
+	f("2020-02-30T00:00:00Z", false)
+	f("2020/01/01T00:00:00Z", false)
+	f("2020-01-01T24:00:00Z", false)
+	f("1677-12-31T23:59:59Z", false)
+	f("2262-01-01T00:00:00Z", false)
 }
 
 func TestTimeEpoch(t *testing.T) {
