@@ -18,8 +18,8 @@ import (
 // The values' shapes are those the formats document, no wider: status
 // three digits (or 0 where a status may be 0), counts up to 18 digits,
 // seconds digits with an optional fraction, lists of them with ", " and
-// " : " (nginx), other lists with ", " between values without commas; a
-// number too large for the record is rejected.
+// " : " (nginx), other lists too, of values without commas; a number too
+// large for the record is rejected.
 const (
 	refReqRe    = `"(?P<req>(?:[^"\\]|\\.)*)"`
 	refQuotedNC = `"(?:[^"\\]|\\.)*"`
@@ -30,8 +30,11 @@ const (
 	refSecsList = `(?:` + refSecs + `|-)(?:(?:, | : )(?:` + refSecs + `|-))*`
 	refRefUA    = `"(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)"`
 	refRealIP   = `(?P<client>\S+) - \[[^\]\s]+\] - (?P<user>\S+) \[(?P<clf>[^\]]+)\] ` + refReqRe + ` ` + refStatus + ` ` + refBytes + ` ` + refRefUA
-	refList     = `(?:[^\s,]+(?:, [^\s,]+)*)`
-	refUpTail   = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
+	// nginx's upstream lists: ", " between the servers of a group, " : "
+	// between groups (an internal redirect); ":" alone is a separator,
+	// never a value, so no value starts with ':'.
+	refList   = `(?:[^\s,:][^\s,]*(?:(?:, | : )[^\s,:][^\s,]*)*)`
+	refUpTail = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
 	// Envoy's fields up to the flags, then the byte counts and times.
 	refEnvoyHead = `^\[(?P<iso>[^\]\s]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
 	refEnvoyMid  = `\d+ (?P<bytes>\d{1,18}) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>[^"]*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` + refQuotedNC + ` "(?P<host>[^"]*)" ` + refQuotedNC
