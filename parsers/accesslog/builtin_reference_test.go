@@ -2,6 +2,7 @@ package accesslog
 
 import (
 	"math/big"
+	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -93,15 +94,11 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	r.Method, r.Target, r.Proto = parsertest.Request([]byte(g("req")))
 	r.Referer, r.UserAgent, r.Host = b(g("referer")), b(g("ua")), b(g("host"))
 	if xff := g("xff"); xff != "" {
-		r.Client = b(strings.TrimSpace(strings.Split(xff, ",")[0]))
+		// The text before the first comma, trimmed of spaces.
+		r.Client = b(strings.Trim(strings.Split(xff, ",")[0], " "))
 	}
 	if peer := g("peer"); r.Client == nil && peer != "" {
-		r.Client = b(peer)
-		// host:port or [host]:port loses its port; a bare IPv6 address
-		// keeps its last group.
-		if h, ok := parsertest.HostOfAddr([]byte(peer)); ok && (peer[0] == '[' || !strings.Contains(string(h), ":")) {
-			r.Client = h
-		}
+		r.Client = b(refPeerHost(peer))
 	}
 	ok := true
 	if s := g("clf"); s != "" {
@@ -139,6 +136,20 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	}
 	return r, ok
 }
+
+// refPeerHost is the client of a downstream peer address, on
+// net.SplitHostPort: host:port or [host]:port loses its port (1 to 18
+// digits) and brackets; anything else, a bare IPv6 address included, is
+// kept whole.
+func refPeerHost(peer string) string {
+	host, port, err := net.SplitHostPort(peer)
+	if err != nil || host == "" || !refPort.MatchString(port) {
+		return peer
+	}
+	return host
+}
+
+var refPort = regexp.MustCompile(`^[0-9]{1,18}$`)
 
 // refSum is the sum of a list of seconds ("1.000, 0.502", "-" for none),
 // each in whole microseconds, -1 when every one is "-", and false when it

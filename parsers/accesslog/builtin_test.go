@@ -213,7 +213,9 @@ func BenchmarkParseBuiltin(b *testing.B) {
 
 // TestIstioClient: the client of an istio line is X-Forwarded-For's first
 // address, else the downstream peer: host:port and [v6]:port lose their
-// port; a bare IPv6 address, a socket path and "-" are taken as they are.
+// port; a bare IPv6 address, a socket path and "-" are taken as they are
+// (parsers.FirstAddress and parsers.ClientHost). Each case is checked
+// against refBuiltin too.
 func TestIstioClient(t *testing.T) {
 	p := NewParser(mustNamed(t, "istio"), Options{})
 	f := func(xff, peer, want string) {
@@ -222,6 +224,9 @@ func TestIstioClient(t *testing.T) {
 		var r parsers.Record
 		if err := p.Parse([]byte(line), &r); err != nil || string(r.Client) != want {
 			t.Fatalf("unexpected client for xff %q, peer %q; got %q, %v; want %q", xff, peer, r.Client, err, want)
+		}
+		if ref, ok := refBuiltin("istio", []byte(line)); !ok || string(ref.Client) != want {
+			t.Fatalf("unexpected reference client for xff %q, peer %q; got %q, %v; want %q", xff, peer, ref.Client, ok, want)
 		}
 	}
 	f("-", "10.0.0.1:5000", "10.0.0.1")
@@ -232,4 +237,13 @@ func TestIstioClient(t *testing.T) {
 	f("-", "10.0.0.1", "10.0.0.1")
 	f("-", "/var/run/envoy.sock", "/var/run/envoy.sock")
 	f("-", "-", "")
+	// parsers.ClientHost's rule (net.SplitHostPort): no "[v6]:port", whole.
+	f("-", "[]:80", "[]:80")
+	f("-", "[a]]:80", "[a]]:80")
+	f("-", "[a]b:80", "[a]b:80")
+	f("-", "a]:80", "a]:80")
+	f("-", "[::1]", "[::1]")
+	f("-", "h:1234567890123456789", "h:1234567890123456789")
+	f(" 203.0.113.7 ,10.0.0.1", "10.0.0.1:5000", "203.0.113.7")
+	f(" , 10.0.0.1", "10.0.0.1:5000", "10.0.0.1")
 }

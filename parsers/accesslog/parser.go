@@ -255,13 +255,13 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 			return ReasonClient
 		}
 		if it.store && r.Client == nil {
-			r.Client = parsers.Dash(peerHost(v))
+			r.Client = parsers.Dash(parsers.ClientHost(v))
 		}
 	case kForwardedFor:
 		if !it.store || !p.xffClient {
 			break
 		}
-		if a := firstAddress(v); a != nil {
+		if a := parsers.FirstAddress(v); a != nil {
 			r.Client = a
 		}
 	case kUser:
