@@ -94,8 +94,9 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	r.Method, r.Target, r.Proto = parsertest.Request([]byte(g("req")))
 	r.Referer, r.UserAgent, r.Host = b(g("referer")), b(g("ua")), b(g("host"))
 	if xff := g("xff"); xff != "" {
-		// The text before the first comma, trimmed of spaces.
-		r.Client = b(strings.Trim(strings.Split(xff, ",")[0], " "))
+		// The text before the first comma, trimmed of spaces, without
+		// a port.
+		r.Client = b(refPeerHost(strings.Trim(strings.Split(xff, ",")[0], " ")))
 	}
 	if peer := g("peer"); r.Client == nil && peer != "" {
 		r.Client = b(refPeerHost(peer))
@@ -137,7 +138,8 @@ func refBuiltin(name string, line []byte) (parsers.Record, bool) {
 	return r, ok
 }
 
-// refPeerHost is the client of a downstream peer address, on
+// refPeerHost is the client of an address, the downstream peer's or
+// X-Forwarded-For's first, on
 // net.SplitHostPort: host:port or [host]:port loses its port (1 to 18
 // digits) and brackets; anything else, a bare IPv6 address included, is
 // kept whole.

@@ -212,8 +212,8 @@ func BenchmarkParseBuiltin(b *testing.B) {
 }
 
 // TestIstioClient: the client of an istio line is X-Forwarded-For's first
-// address, else the downstream peer: host:port and [v6]:port lose their
-// port; a bare IPv6 address, a socket path and "-" are taken as they are
+// address, else the downstream peer; either's host:port and [v6]:port lose
+// their port; a bare IPv6 address, a socket path and "-" are taken as they are
 // (parsers.FirstAddress and parsers.ClientHost). Each case is checked
 // against refBuiltin too.
 func TestIstioClient(t *testing.T) {
@@ -246,4 +246,8 @@ func TestIstioClient(t *testing.T) {
 	f("-", "h:1234567890123456789", "h:1234567890123456789")
 	f(" 203.0.113.7 ,10.0.0.1", "10.0.0.1:5000", "203.0.113.7")
 	f(" , 10.0.0.1", "10.0.0.1:5000", "10.0.0.1")
+	// X-Forwarded-For's first address with a port loses it too.
+	f("203.0.113.7:51234, 10.0.0.1", "10.0.0.1:5000", "203.0.113.7")
+	f("[2001:db8::7]:443", "10.0.0.1:5000", "2001:db8::7")
+	f("2001:db8::7, 10.0.0.1", "10.0.0.1:5000", "2001:db8::7")
 }

@@ -84,6 +84,8 @@ func TestCompileNginxSuccess(t *testing.T) {
 	f(xff, Options{ClientFromForwardedFor: true}, xffLine, rec(t, "203.0.113.9", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 200, 0, -1, "", ""))
 	f(xff, Options{ClientFromForwardedFor: true}, `10.0.0.1 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200 0 "-"`,
 		rec(t, "10.0.0.1", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 200, 0, -1, "", ""))
+	f(xff, Options{ClientFromForwardedFor: true}, `10.0.0.1 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200 0 "203.0.113.9:4711, 10.0.0.7"`,
+		rec(t, "203.0.113.9", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 200, 0, -1, "", ""))
 	f(`"$http_x_forwarded_for" $remote_addr [$time_local] "$request" $status`, Options{ClientFromForwardedFor: true}, `"203.0.113.9" 10.0.0.1 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200`,
 		rec(t, "203.0.113.9", "", "2020-01-01T00:00:00Z", "GET", "/", "HTTP/1.1", 200, -1, -1, "", ""))
 	f(`$http_x_forwarded_for [$time_local] "$request" $status`, o, `203.0.113.9, 10.0.0.7 [01/Jan/2020:00:00:00 +0000] "GET / HTTP/1.1" 200`,

@@ -73,7 +73,8 @@ type Options struct {
 	DurationUnit string
 	// ClientFromForwardedFor makes the first address of the
 	// X-Forwarded-For field the client, when the format has that field and
-	// the line has an address there.
+	// the line has an address there ([parsers.FirstAddress]), without the
+	// port of "host:port" or "[v6]:port" ([parsers.ClientHost]).
 	// Default: false: the client is the connecting address ($remote_addr,
 	// %h, %a); X-Forwarded-For is the client only in a format without those
 	// (envoy; istio, whose downstream peer is the client only when
@@ -261,7 +262,9 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		if !it.store || !p.xffClient {
 			break
 		}
-		if a := parsers.FirstAddress(v); a != nil {
+		// A port some proxies append ("203.0.113.7:51234") is dropped,
+		// as in jsonlog and logfmt: one client, one key.
+		if a := parsers.ClientHost(parsers.FirstAddress(v)); a != nil {
 			r.Client = a
 		}
 	case kUser:
