@@ -98,7 +98,8 @@ func UnitName(u Unit) string {
 // pino's "responseTime") is in whatever unit its logger writes: Go's
 // log/slog JSON handler and logrus write a time.Duration as integer
 // nanoseconds, zerolog as fractional milliseconds, zap (and Caddy) as
-// seconds. JudgeBareUnit decides that unit from a sample of such numbers.
+// seconds, Envoy's access log (%DURATION%) as integer milliseconds.
+// JudgeBareUnit decides that unit from a sample of such numbers.
 
 // Logger is a logger recognised from the keys of a JSON line.
 type Logger uint8
@@ -119,6 +120,11 @@ const (
 	// LoggerNode: "time", "msg" and a numeric "level" (pino, bunyan):
 	// durations are milliseconds.
 	LoggerNode
+	// LoggerEnvoy: Envoy's access log, Istio's JSON encoding included,
+	// told by its command operators' keys (response_flags,
+	// upstream_cluster, ...; parsers/jsonlog says which): %DURATION% is
+	// integer milliseconds.
+	LoggerEnvoy
 )
 
 // loggerUnits says, per Logger, the unit it writes a duration in, whether
@@ -132,6 +138,7 @@ var loggerUnits = [...]struct {
 	LoggerZerolog: {UnitMS, false, "zerolog (keys time, level, message)"},
 	LoggerZap:     {UnitS, false, "zap (keys ts, level, msg)"},
 	LoggerNode:    {UnitMS, false, "pino or bunyan (a numeric level)"},
+	LoggerEnvoy:   {UnitMS, true, "Envoy's access log (keys response_flags, upstream_cluster, ...)"},
 }
 
 // BareSample is one line's bare duration, for [JudgeBareUnit].
@@ -255,7 +262,7 @@ func JudgeBareUnit(samples []BareSample) BareVerdict {
 }
 
 // NumLoggers is the number of [Logger] values.
-const NumLoggers = int(LoggerNode) + 1
+const NumLoggers = int(LoggerEnvoy) + 1
 
 // JudgeBareUnits judges the bare durations of each logger's lines apart,
 // with [JudgeBareUnit]: lines of several loggers in one input (docker

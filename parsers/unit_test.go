@@ -48,6 +48,11 @@ func TestJudgeBareUnit(t *testing.T) {
 	f(LoggerZerolog, "12.5 0.83 41", UnitMS, true, "in ms, as zerolog")
 	f(LoggerZap, "0.0175 0.2 1", UnitS, true, "in s, as zap")
 	f(LoggerNode, "7.5 31", UnitMS, true, "in ms, as pino or bunyan")
+	// Envoy's %DURATION%: integer ms (Istio's sidecar: 0 to 2500).
+	f(LoggerEnvoy, "13 104 31 0 2500", UnitMS, true, "in ms, as Envoy's access log")
+	// Not as Envoy writes it: a fraction, or a median above an hour.
+	f(LoggerEnvoy, "13.5 104 31", UnitNone, false, "the lines are of Envoy's access log")
+	f(LoggerEnvoy, "3600001 3600001 1", UnitNone, false, "median 3.6e+06")
 	// Not as they write them: the values decide. Go with a fraction,
 	// zap with integers too large for seconds (NanosDurationEncoder).
 	f(LoggerGo, "12.5 0.83 41", UnitNone, false, "unit is unknown")
@@ -106,6 +111,7 @@ func TestJudgeBareUnits(t *testing.T) {
 	add(LoggerZap, "0.0175", "2.5")
 	add(LoggerUnknown, "1004", "12")
 	add(LoggerZerolog, "12500000", "3") // integers too, a median of 12500 s: not as zerolog writes
+	add(LoggerEnvoy, "13", "104", "0")
 	v := JudgeBareUnits(samples)
 	f := func(l Logger, want Unit, wantSure bool, wantNote string) {
 		t.Helper()
@@ -118,4 +124,5 @@ func TestJudgeBareUnits(t *testing.T) {
 	f(LoggerZerolog, UnitNone, false, "the lines are of zerolog (keys time, level, message), which does not write such values")
 	f(LoggerGo, UnitNS, true, "")
 	f(LoggerNode, UnitMS, true, "")
+	f(LoggerEnvoy, UnitMS, true, "as Envoy's access log")
 }

@@ -1,6 +1,7 @@
 package jsonlog
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vigil-ops/vigil/parsers"
@@ -78,6 +79,13 @@ func TestParseBare(t *testing.T) {
 	f(`{"level":"info","duration":12.5,"time":"2026-03-01T10:00:00Z","message":"request"}`, "12.5", parsers.LoggerZerolog)
 	f(`{"level":"info","ts":1716723772.6,"msg":"handled request","duration":0.0175,"status":200}`, "0.0175", parsers.LoggerZap)
 	f(`{"level":30,"time":1772359202000,"msg":"done","latency":7}`, "7", parsers.LoggerNode)
+	// Envoy's: two of its operators' keys and no level; not a TCP
+	// connection's life.
+	f(`{"start_time":"2026-03-01T10:00:00Z","method":"GET","path":"/","response_code":200,"response_flags":"-","upstream_cluster":"c","duration":13}`, "13", parsers.LoggerEnvoy)
+	f(`{"method":"GET","path":"/","response_code":"200","upstream_host":"10.0.0.3:80","downstream_remote_address":"10.0.0.2:4000","duration":"13"}`, "13", parsers.LoggerEnvoy)
+	f(`{"response_code":0,"response_flags":"-","upstream_cluster":"c","duration":184233}`, "", parsers.LoggerUnknown)
+	f(`{"method":"GET","path":"/","upstream_host":"10.0.0.3:80","duration":13}`, "13", parsers.LoggerUnknown)
+	f(`{"time":"2026-03-01T10:00:00Z","level":"Information","msg":"m","response_flags":"-","upstream_cluster":"c","duration":13}`, "13", parsers.LoggerUnknown)
 	// Keys of no logger above, a level of none, or no level.
 	f(`{"time":"2026-03-01T10:00:00Z","level":"Information","msg":"m","duration":5}`, "5", parsers.LoggerUnknown)
 	f(`{"@timestamp":"2026-03-01T10:00:00Z","status":200,"duration":5}`, "5", parsers.LoggerUnknown)
@@ -104,5 +112,36 @@ func TestOptionsValidateBareUnit(t *testing.T) {
 	}
 	if err := bareUnits("min").Validate(); err == nil {
 		t.Errorf("unexpected success for bare unit min")
+	}
+}
+
+// TestIstioJSONBareUnit: the durations of Istio's JSON access log
+// (testdata/gen_istio_json.log) are Envoy's, integer ms, said for sure,
+// with no "logger not recognised" warning; its TCP lines are no sample.
+func TestIstioJSONBareUnit(t *testing.T) {
+	p := NewParser(Options{})
+	var samples []parsers.BareSample
+	for i, line := range parsertest.ReadLines(t, "gen_istio_json.log") {
+		var r parsers.Record
+		if err := p.Parse(line, &r); err != nil {
+			t.Fatalf("unexpected error for gen_istio_json.log:%d: %v", i+1, err)
+		}
+		if text, l := p.Bare(); text != nil {
+			s, ok := parsers.NewBareSample(text, l)
+			if !ok {
+				t.Fatalf("unexpected bare duration %q for gen_istio_json.log:%d", text, i+1)
+			}
+			samples = append(samples, s)
+		}
+	}
+	if len(samples) != 7 {
+		t.Fatalf("unexpected bare durations in gen_istio_json.log; got %d; want 7 (10 lines, 3 TCP)", len(samples))
+	}
+	v := parsers.JudgeBareUnits(samples)
+	if e := v[parsers.LoggerEnvoy]; e.Unit != parsers.UnitMS || !e.Sure || !strings.Contains(e.Note, "Envoy") {
+		t.Fatalf("unexpected verdict for Istio's JSON lines; got %+v; want ms, sure, as Envoy's", e)
+	}
+	if u := v[parsers.LoggerUnknown]; u.Note != "" {
+		t.Fatalf("unexpected verdict for lines of no logger; got %+v; want none", u)
 	}
 }

@@ -119,8 +119,10 @@
 // x_forwarded_for and downstream_remote_address those of Istio's JSON
 // access log (meshConfig accessLogEncoding: JSON; EnvoyJSONLogFormatIstio
 // in istio/istio pilot/pkg/model/telemetry_logging.go, commit 7790f42c),
-// whose method, path, protocol, bytes_sent, duration (ms, an integer:
-// the bare rule's unit) and user_agent are names above.
+// whose method, path, protocol, bytes_sent, duration and user_agent are
+// names above. Its duration is Envoy's %DURATION%, integer milliseconds:
+// its lines name [parsers.LoggerEnvoy] (see Kind for the keys that tell
+// them), whose bare durations are milliseconds.
 //
 // # Values
 //

@@ -34,6 +34,9 @@ func (p *Parser) logger() parsers.Logger {
 	k := &loggerKeys
 	has := func(s slot) bool { return p.slots[s] != nil }
 	if !has(k.level) {
+		if p.envoy() {
+			return parsers.LoggerEnvoy
+		}
 		return parsers.LoggerUnknown
 	}
 	level := p.slots[k.level]

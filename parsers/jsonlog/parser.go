@@ -188,6 +188,10 @@ func (p *Parser) Parse(line []byte, r *parsers.Record) error {
 	case p.tcp(r):
 		r.Kind = parsers.KindTCP
 		r.ZeroStatus = false
+		// A connection's life (minutes, hours) is no request's duration:
+		// it would push the median that judges the unit past what
+		// requests take (parsers.JudgeBareUnit).
+		p.bare = nil
 	default:
 		return p.fail(start, ReasonNoFields)
 	}
@@ -322,7 +326,8 @@ func (p *Parser) fillUpstream(r *parsers.Record) {
 // Bare returns, after a successful Parse, the text of the line's
 // duration when it was a number (or a string holding one) under a key
 // whose name gives no unit, whatever the options made of it, and the
-// logger the line's keys name; nil when the line had no such duration.
+// logger the line's keys name; nil when the line had no such duration
+// or is a TCP proxy connection ([parsers.KindTCP]).
 // The text is valid until the next Parse. It is for judging the unit of
 // such numbers over a sample ([parsers.JudgeBareUnit]).
 func (p *Parser) Bare() ([]byte, parsers.Logger) {
