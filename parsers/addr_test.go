@@ -50,6 +50,8 @@ func TestClientHost(t *testing.T) {
 	f("[a]b:80", "[a]b:80")
 	f("[a]]:80", "[a]]:80")
 	f("a]:80", "a]:80")
+	f("[a:80", "[a:80")
+	f("[]", "[]")
 	f("/run/envoy.sock", "/run/envoy.sock")
 	f("h:1234567890123456789", "h:1234567890123456789")
 	f("", "")
@@ -98,4 +100,7 @@ func TestFirstAddress(t *testing.T) {
 	f(", 10.0.0.1", "")
 	f("-", "")
 	f("", "")
+	// Spaces only, not tabs; the port stays (ClientHost drops it).
+	f("\t203.0.113.7, 10.0.0.1", "\t203.0.113.7")
+	f("203.0.113.7:51234, 10.0.0.1", "203.0.113.7:51234")
 }
