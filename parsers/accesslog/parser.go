@@ -263,8 +263,9 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 			break
 		}
 		// A port some proxies append ("203.0.113.7:51234") is dropped,
-		// as in jsonlog and logfmt: one client, one key.
-		if a := parsers.ClientHost(parsers.FirstAddress(v)); a != nil {
+		// as in jsonlog and logfmt: one client, one key. "-:80" names
+		// none.
+		if a := parsers.Dash(parsers.ClientHost(parsers.FirstAddress(v))); a != nil {
 			r.Client = a
 		}
 	case kUser:
