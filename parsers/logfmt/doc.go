@@ -6,15 +6,26 @@
 //
 // A line is a sequence of pairs separated by runs of spaces: key=value,
 // key="quoted value" or a bare key (a flag, with no value). A key is a run
-// of bytes other than space, '=' and '"'. A bare value is a run of bytes
-// other than space and '"'; a quoted value ends at the first '"' that a
-// backslash does not escape and must be followed by a space or the end of
-// the line. Anything else is [ReasonSyntax]. A line with no key=value pair
-// is [ReasonNoPairs].
+// of bytes other than space, '=' and '"', or a quoted key: a quoted
+// string followed by '=' and a value, as log/slog's text handler writes
+// a key that needs quoting (`""=v`, `"a b"=1`, `"k=x"=2`); a quoted
+// string is never a bare key. A bare value is a run of bytes other than
+// space and '"'. A quoted key or value ends at the first '"' that a
+// backslash does not escape; a quoted value must be followed by a space
+// or the end of the line. Anything else is [ReasonSyntax]. A line with
+// no key=value pair is [ReasonNoPairs]. In a grammar:
 //
-// Quoted values have their escapes \" \\ \n \r and \t decoded (into the
-// parser's buffer, only when a backslash is present and only for the
-// fields that are kept); any other backslash is kept as written.
+//	line   = *' ' [pair *(1*' ' pair)] *' '
+//	pair   = key ['=' value] | quoted '=' value
+//	key    = 1*(any byte but ' ', '=', '"')
+//	value  = quoted | *(any byte but ' ', '"')
+//	quoted = '"' *(any byte but '"', '\\' | '\\' any byte) '"'
+//
+// Quoted values and keys have their escapes \" \\ \n \r and \t decoded
+// (values into the parser's buffer, only when a backslash is present and
+// only for the fields that are kept; a key into a scratch buffer, only to
+// match it); any other backslash is kept as written. A quoted key is then
+// matched as any key: "level" quoted is the level.
 //
 // A leading bare key that is an ISO 8601 time with a zone is the time
 // when no time key is present: `heroku logs` and syslog-style prefixes

@@ -19,6 +19,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(`ts=1e3 a= b="\\" status=0 fwd=",x" duration_ns=1.5`+"\r"), true)
 	f.Add([]byte(`http.code=503 a.b=/x code=200 t_us=9 path=p h="x y" status=201`), false)
+	f.Add([]byte(`level=INFO ""=v "a b"=1 "k=x"="y z" "q\"k"=2 "msg"=m "a.b"=/q`), false)
 	f.Fuzz(func(t *testing.T, line []byte, ms bool) {
 		unit := ""
 		if ms {

@@ -76,6 +76,7 @@ type Parser struct {
 	overrides []override
 	vals      [numFields]value
 	buf       []byte
+	key       []byte // a quoted key unescaped, for the pair being read
 	err       parsers.SyntaxError
 	first     []byte // the first bare key, for a leading time
 	nPairs    int
@@ -150,21 +151,32 @@ func (p *Parser) scan(line []byte) (int, bool) {
 			return pos, true
 		}
 		start := pos
-		for pos < len(line) && line[pos] != ' ' && line[pos] != '=' && line[pos] != '"' {
-			pos++
-		}
-		if pos == start {
-			return pos, false
-		}
-		key := line[start:pos]
-		if pos == len(line) || line[pos] == ' ' {
-			if p.first == nil && p.nPairs == 0 && start == skipSpaces(line) {
-				p.first = key
-			}
-			continue
-		}
+		var key []byte
 		if line[pos] == '"' {
-			return pos, false
+			// A quoted key, as log/slog's text handler writes one that
+			// needs quoting (`""=v`, `"a b"=1`): '=' must follow.
+			end := parsers.QuotedEnd(line, pos+1)
+			if end < 0 || end+1 == len(line) || line[end+1] != '=' {
+				return pos, false
+			}
+			key, pos = p.unquoteKey(line[pos+1:end]), end+1
+		} else {
+			for pos < len(line) && line[pos] != ' ' && line[pos] != '=' && line[pos] != '"' {
+				pos++
+			}
+			if pos == start {
+				return pos, false
+			}
+			key = line[start:pos]
+			if pos == len(line) || line[pos] == ' ' {
+				if p.first == nil && p.nPairs == 0 && start == skipSpaces(line) {
+					p.first = key
+				}
+				continue
+			}
+			if line[pos] == '"' {
+				return pos, false
+			}
 		}
 		pos++ // '='
 		vstart, quoted := pos, false
@@ -187,6 +199,17 @@ func (p *Parser) scan(line []byte) (int, bool) {
 		p.nPairs++
 		p.keep(key, v, vstart, quoted)
 	}
+}
+
+// unquoteKey returns the text of a quoted key, k without its quotes,
+// with its escapes decoded as a value's; it is k itself when it has no
+// backslash, else p.key, valid until the next key.
+func (p *Parser) unquoteKey(k []byte) []byte {
+	if bytes.IndexByte(k, '\\') < 0 {
+		return k
+	}
+	p.key = unescape(p.key[:0], k)
+	return p.key
 }
 
 func skipSpaces(line []byte) int {

@@ -9,7 +9,7 @@ import (
 	"github.com/vigil-ops/vigil/parsers/internal/parsertest"
 )
 
-var samples = []string{"logfile_logfmt.0", "gen_slog_text.log", "gen_heroku_router.log", "logrus_text.log"}
+var samples = []string{"logfile_logfmt.0", "gen_slog_text.log", "gen_heroku_router.log", "logrus_text.log", "go_slog_text.log"}
 
 // TestParseFiles compares the parser with the reference on every sample
 // line; all of them parse.

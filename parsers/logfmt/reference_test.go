@@ -16,8 +16,10 @@ import (
 // math/big; it shares no code with the parser.
 
 var (
-	refLine    = regexp.MustCompile(`(?s)^ *(?:[^ ="]+(?:=(?:"(?:[^"\\]|\\.)*"|[^ "]*))?(?: +|$))*$`)
-	refPair    = regexp.MustCompile(`(?s)([^ ="]+)(?:(=)("(?:[^"\\]|\\.)*"|[^ "]*))?`)
+	// A pair: a plain key, alone or with =value, or a quoted key
+	// (log/slog's `""=v`) with =value.
+	refLine    = regexp.MustCompile(`(?s)^ *(?:(?:[^ ="]+(?:=(?:"(?:[^"\\]|\\.)*"|[^ "]*))?|"(?:[^"\\]|\\.)*"=(?:"(?:[^"\\]|\\.)*"|[^ "]*))(?: +|$))*$`)
+	refPair    = regexp.MustCompile(`(?s)([^ ="]+|"(?:[^"\\]|\\.)*")(?:(=)("(?:[^"\\]|\\.)*"|[^ "]*))?`)
 	refNum     = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?$`)
 	refDigitsR = regexp.MustCompile(`^[0-9]*$`)
 	// refHostPort is a client address with its port: [host]:port or
@@ -121,6 +123,9 @@ func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers
 			continue
 		}
 		pairs++
+		if k := string(m[1]); strings.HasPrefix(k, `"`) {
+			m[1] = []byte(refUnesc.Replace(k[1 : len(k)-1]))
+		}
 		var names []refName
 		for i, s := range over {
 			if s.Name != string(m[1]) {
