@@ -34,7 +34,10 @@ const (
 	// nginx's upstream lists: ", " between the servers of a group, " : "
 	// between groups (an internal redirect); ":" alone is a separator,
 	// never a value, so no value starts with ':'.
-	refList   = `(?:[^\s,:][^\s,]*(?:(?:, | : )[^\s,:][^\s,]*)*)`
+	refList = `(?:[^\s,:][^\s,]*(?:(?:, | : )[^\s,:][^\s,]*)*)`
+	// ingress-nginx's [$proxy_upstream_name], "namespace-service-port",
+	// ends at the first ']'.
+	refUpName = `\[[^\]\s]*\]`
 	refUpTail = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
 	// Envoy's fields up to the flags, then the byte counts and times.
 	refEnvoyHead = `^\[(?P<iso>[^\]\s]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
@@ -48,10 +51,10 @@ func refCLFHead(status string) string {
 
 var refBuiltins = map[string]*regexp.Regexp{
 	"traefik_clf":                  regexp.MustCompile(`^` + refCLFHead(refStatus0) + ` \d+ ` + refQuotedNC + ` ` + refQuotedNC + ` (?P<ms>\d+)ms$`),
-	"ingress_nginx":                regexp.MustCompile(`^` + refCLFHead(refStatus) + ` \d+ (?P<secs>` + refSecs + `) \[\S*\] \[\S*\]` + refUpTail + ` \S+$`),
-	"ingress_nginx_realip_alt":     regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) \[\S*\] \[\S*\]` + refUpTail + ` \S+$`),
-	"ingress_nginx_realip":         regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) \[\S*\]` + refUpTail + ` \S+$`),
-	"ingress_nginx_realip_noreqid": regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) \[\S*\]` + refUpTail + `$`),
+	"ingress_nginx":                regexp.MustCompile(`^` + refCLFHead(refStatus) + ` \d+ (?P<secs>` + refSecs + `) ` + refUpName + ` ` + refUpName + refUpTail + ` \S+$`),
+	"ingress_nginx_realip_alt":     regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) ` + refUpName + ` ` + refUpName + refUpTail + ` \S+$`),
+	"ingress_nginx_realip":         regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) ` + refUpName + refUpTail + ` \S+$`),
+	"ingress_nginx_realip_noreqid": regexp.MustCompile(`^` + refRealIP + ` \d+ (?P<secs>` + refSecs + `) ` + refUpName + refUpTail + `$`),
 	"envoy":                        regexp.MustCompile(refEnvoyHead + refEnvoyMid + `$`),
 	// Istio: Envoy's fields, with the response code details, termination
 	// details and the quoted transport failure reason after the flags, and
