@@ -135,7 +135,7 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 // counts and w goes back to the pool). It reports whether w was merged.
 func mergeWindow(open map[int64]*window.Window, w *window.Window, start, limit int64, cfg *window.Config, pool *windowPool, counts *InputCounts) bool {
 	if start+int64(cfg.Size) <= limit {
-		counts.Late += w.Lines
+		counts.Late += w.Lines + w.TCP // as the worker counts a late line of any kind
 		pool.put(w)
 		return false
 	}

@@ -247,6 +247,9 @@ func (w *worker) line(src int, lineNo uint64, lp, fallback lineParser, line []by
 		if w.sum != nil {
 			w.sum.AddTCP()
 		}
+		if win != nil {
+			win.AddTCP() // in TCP only: ingest's live report counts them
+		}
 		return
 	}
 	l := window.Line{Rec: r}

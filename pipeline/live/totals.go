@@ -50,7 +50,7 @@ func newTotals(cfg *window.Config) *totals {
 // add merges w, one start's windows merged across partitions, into the
 // totals; w must not be used afterwards.
 func (t *totals) add(w *window.Window) {
-	if w.Lines > 0 {
+	if w.Lines+w.TCP > 0 {
 		start := time.Unix(0, w.Start).UTC()
 		if t.windows == 0 {
 			t.first = start
@@ -151,15 +151,17 @@ func (t *totals) timeRange(parts []pgstore.Partition, now time.Time) report.Time
 	return report.TimeRange{Start: t.first, End: end}
 }
 
-// input says what the report counts: the lines of the range's windows,
-// from the group's partitions (or from name, when set), and, as warnings,
-// what windows do not keep.
+// input says what the report counts: the lines of the range's windows
+// (requests, application lines and TCP connections, which windows count
+// apart from their Lines), from the group's partitions (or from name,
+// when set), and, as warnings, what windows do not keep.
 func (t *totals) input(parts []pgstore.Partition, cfg *window.Config, name string) report.Input {
+	lines := t.sum.Lines + t.sum.TCP
 	in := report.Input{
-		Lines: t.sum.Lines, Parsed: t.sum.Lines,
-		Kinds: report.Kinds{HTTP: t.sum.Requests, App: t.sum.Lines - t.sum.Requests},
+		Lines: lines, Parsed: lines,
+		Kinds: report.Kinds{HTTP: t.sum.Requests, App: t.sum.Lines - t.sum.Requests, TCP: t.sum.TCP},
 	}
-	f := report.File{Compression: "none", Lines: t.sum.Lines, Detection: "detected per partition"}
+	f := report.File{Compression: "none", Lines: lines, Detection: "detected per partition"}
 	topics := map[string]int{}
 	var names, formats []string
 	for _, p := range parts {

@@ -10,7 +10,7 @@ import (
 	"github.com/vigil-ops/vigil/sketches/topk"
 )
 
-// The binary form of an open Window, version 2: what a service stores to
+// The binary form of an open Window, version 3: what a service stores to
 // restore a window after a restart, on any machine, and go on counting
 // into it. Integers are unsigned varints (encoding/binary's Uvarint,
 // minimal length) unless said otherwise:
@@ -34,19 +34,26 @@ import (
 //	            bytes, the severity's, and the values' quantile.Sketch form
 //	            (at least one value)
 //
-// Version 1 is version 2 without the metrics: Decode still reads it, as
-// a window without metric points (which encodes as version 2).
+// Version 2 is version 3 without the TCP tally, the last of countFields:
+// Decode still reads it, as a window without TCP connections (which
+// encodes as version 3). Version 1 is version 2 without the metrics:
+// Decode still reads it, as a window without TCP connections or metric
+// points.
 //
 // The window's configuration is not stored: Decode takes it, as New does.
 // Caches (the endpoint ids, the slabs' layout) are not stored either:
 // nothing a caller can see depends on them.
-const codecVersion = 2
+const codecVersion = 3
 
-// codecVersionNoMetrics is the version before the metrics.
-const codecVersionNoMetrics = 1
+// codecVersionNoTCP is the version before the TCP tally;
+// codecVersionNoMetrics the one before the metrics.
+const (
+	codecVersionNoTCP     = 2
+	codecVersionNoMetrics = 1
+)
 
 // numCountFields is the number of uint64 tallies in Counts.
-const numCountFields = 12 + NumStatusClasses + NumUAClasses
+const numCountFields = 13 + NumStatusClasses + NumUAClasses
 
 // maxCode is the largest status code a window counts (see Window.Add).
 const maxCode = 999
@@ -71,7 +78,8 @@ func countFields(c *Counts) (f [numCountFields]*uint64) {
 	for i := range c.UserAgents {
 		p = append(p, &c.UserAgents[i])
 	}
-	p = append(p, &c.AppErrors)
+	// TCP last: the versions before it stop at AppErrors.
+	p = append(p, &c.AppErrors, &c.TCP)
 	if len(p) != numCountFields {
 		panic("BUG: numCountFields does not match Counts")
 	}
@@ -224,16 +232,16 @@ func Decode(data []byte, cfg *Config) (*Window, error) {
 	var d decoder
 	d.Reset("window state", data)
 	v := d.Byte("version")
-	if d.Err() == nil && v != codecVersion && v != codecVersionNoMetrics {
+	if d.Err() == nil && (v < codecVersionNoMetrics || v > codecVersion) {
 		return nil, fmt.Errorf("window state: unknown version %d", v)
 	}
 	w := &Window{cfg: cfg, Start: d.Varint("start"), Metrics: make(map[MetricKey]*MetricStats)}
-	d.counts(&w.Counts)
+	d.counts(&w.Counts, v >= codecVersion)
 	w.Folded = d.Uvarint("folded endpoints")
 	d.codes(w)
 	d.endpoints(w)
 	d.sketches(w)
-	if v == codecVersion {
+	if v >= codecVersionNoTCP {
 		d.metrics(w)
 	}
 	if left := d.Left(); d.Err() == nil && left > 0 {
@@ -246,14 +254,20 @@ func Decode(data []byte, cfg *Config) (*Window, error) {
 }
 
 // counts reads the tallies, after checking that the stored window has
-// as many status and user-agent classes as this one.
-func (d *decoder) counts(c *Counts) {
+// as many status and user-agent classes as this one; without tcp (a form
+// before version 3), all but the last, TCP, which stays 0.
+func (d *decoder) counts(c *Counts, tcp bool) {
 	at := d.Offset()
 	status, ua := d.Uvarint("status classes"), d.Uvarint("user-agent classes")
 	if d.Err() == nil && (status != NumStatusClasses || ua != uint64(NumUAClasses)) {
 		d.Fail("cannot decode at byte %d: %d status and %d user-agent classes, want %d and %d", at, status, ua, NumStatusClasses, NumUAClasses)
 	}
-	for _, p := range countFields(c) {
+	fields := countFields(c)
+	n := len(fields)
+	if !tcp {
+		n--
+	}
+	for _, p := range fields[:n] {
 		*p = d.Uvarint("tallies")
 	}
 }

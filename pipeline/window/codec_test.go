@@ -2,6 +2,7 @@ package window
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
@@ -280,7 +281,7 @@ func mustTopK(t *testing.T) []byte {
 func TestDecodeDamaged(t *testing.T) {
 	cfg := Config{}.WithDefaults()
 	for _, c := range windowCases() {
-		if c.name != "small" && c.name != "tiny bounded tables" && c.name != "metrics" {
+		if c.name != "small" && c.name != "tiny bounded tables" && c.name != "metrics" && c.name != "tcp connections" {
 			continue
 		}
 		b := mustEncode(t, c.build(&cfg))
@@ -323,6 +324,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		w.Add(line)
 		w.AddApp(true)
+		w.AddTCP()
 		into := New(w.Start, &cfg)
 		into.Add(line)
 		into.Merge(w)
@@ -331,42 +333,63 @@ func FuzzDecode(f *testing.F) {
 }
 
 // upgraded returns the current form of a form Decode accepted: a version
-// 1 form is version 2's without the metrics (no points dropped, no
+// 2 form is version 3's without the TCP tally (0, the last tally), and a
+// version 1 form version 2's without the metrics (no points dropped, no
 // series).
 func upgraded(data []byte) []byte {
-	if data[0] != codecVersionNoMetrics {
+	if data[0] == codecVersion {
 		return data
 	}
-	return append(append([]byte{codecVersion}, data[1:]...), 0, 0)
+	// The tallies end after the version, the start, the two class counts
+	// and all but one of countFields.
+	at := 1
+	for i := range 3 + numCountFields - 1 {
+		_, n := binary.Uvarint(data[at:])
+		if n <= 0 {
+			panic(fmt.Sprintf("BUG: upgraded: no varint %d at byte %d of an accepted form", i, at))
+		}
+		at += n
+	}
+	out := append(append(append([]byte{codecVersion}, data[1:at]...), 0), data[at:]...)
+	if data[0] == codecVersionNoMetrics {
+		out = append(out, 0, 0)
+	}
+	return out
 }
 
-// TestDecodeVersion1 decodes the forms version 1 wrote of the seed cases
-// (testdata/fuzz/FuzzDecode/v1_*, kept as they were): the same windows,
-// without metrics, encoding as version 2.
-func TestDecodeVersion1(t *testing.T) {
+// TestDecodeOldVersions decodes the forms versions 1 and 2 wrote of the
+// seed cases (testdata/fuzz/FuzzDecode/v1_* and v2_*, kept as they
+// were): the same windows, without TCP connections (and, from version 1,
+// without metrics), encoding as version 3.
+func TestDecodeOldVersions(t *testing.T) {
 	cfg := Config{}.WithDefaults()
-	n := 0
-	for _, c := range windowCases() {
-		path := filepath.Join("testdata", "fuzz", "FuzzDecode", "v1_"+strings.ReplaceAll(c.name, " ", "_"))
-		if _, err := os.Stat(path); err != nil {
-			continue
+	f := func(version byte, want int) {
+		t.Helper()
+		n := 0
+		for _, c := range windowCases() {
+			path := filepath.Join("testdata", "fuzz", "FuzzDecode", fmt.Sprintf("v%d_%s", version, strings.ReplaceAll(c.name, " ", "_")))
+			if _, err := os.Stat(path); err != nil {
+				continue
+			}
+			n++
+			old := readSeed(t, path)
+			if old[0] != version {
+				t.Fatalf("unexpected version %d of %s; want %d", old[0], path, version)
+			}
+			w := mustDecode(t, old, &cfg)
+			if got, want := mustEncode(t, w), mustEncode(t, c.build(&cfg)); !bytes.Equal(got, want) || !bytes.Equal(got, upgraded(old)) {
+				t.Errorf("unexpected version %d form of %s; got %x; want %x", codecVersion, path, got, want)
+			}
+			if w.TCP != 0 || (version == codecVersionNoMetrics && (len(w.Metrics) != 0 || w.MetricsDropped != 0)) {
+				t.Errorf("unexpected TCP connections or metrics in %s", path)
+			}
 		}
-		n++
-		old := readSeed(t, path)
-		if old[0] != codecVersionNoMetrics {
-			t.Fatalf("unexpected version %d of %s; want 1", old[0], path)
-		}
-		w := mustDecode(t, old, &cfg)
-		if got, want := mustEncode(t, w), mustEncode(t, c.build(&cfg)); !bytes.Equal(got, want) || !bytes.Equal(got, upgraded(old)) {
-			t.Errorf("unexpected version 2 form of %s; got %x; want %x", path, got, want)
-		}
-		if len(w.Metrics) != 0 || w.MetricsDropped != 0 {
-			t.Errorf("unexpected metrics in %s", path)
+		if n != want {
+			t.Fatalf("unexpected number of version %d forms; got %d; want %d", version, n, want)
 		}
 	}
-	if n != 6 {
-		t.Fatalf("unexpected number of version 1 forms; got %d; want 6", n)
-	}
+	f(codecVersionNoMetrics, 6)
+	f(codecVersionNoTCP, 7)
 }
 
 // TestSeedCorpus checks the seed corpus of FuzzDecode: each file holds

@@ -13,7 +13,7 @@
 // an exact-first quantile sketch of thousandths (count, min, max, mean
 // exact; p95 exact up to 256 distinct values a series and window) and the
 // latest point's detail and severity ([Window.AddMetric]). They merge and
-// encode with the rest of the window (codec version 2), so that a log
+// encode with the rest of the window (codec version 2 on), so that a log
 // line and a metric sample of the same minute meet in one window,
 // whichever front door they came through.
 //

@@ -193,6 +193,13 @@ func windowCases() []windowCase {
 			addMetrics(w, 9, 5)
 			return w
 		}},
+		{name: "tcp connections", seed: true, build: func(cfg *Config) *Window {
+			w := tiny.window(start, cfg)
+			for range 7 {
+				w.AddTCP()
+			}
+			return w
+		}},
 		{name: "metrics past the value budget", build: func(cfg *Config) *Window {
 			w := New(start, cfg)
 			addMetrics(w, 10, metricValueBudget+50)

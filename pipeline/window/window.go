@@ -99,7 +99,7 @@ const (
 // Counts are the plain tallies of a window.
 type Counts struct {
 	// Lines counts every line counted in the window (requests and
-	// application lines).
+	// application lines), not TCP.
 	Lines uint64
 	// Requests counts HTTP requests; Status counts them by class.
 	Requests uint64
@@ -119,6 +119,10 @@ type Counts struct {
 	UserAgents [NumUAClasses]uint64
 	// AppErrors counts application log lines at level error or worse.
 	AppErrors uint64
+	// TCP counts TCP proxy connections (parsers.KindTCP: Envoy's and
+	// Istio's "- - -" lines), in no other tally: not in Lines, so no
+	// detector reads them as traffic. Since codec version 3.
+	TCP uint64
 }
 
 // EndpointCounts is one endpoint's share of a window.
@@ -166,6 +170,9 @@ func (w *Window) AddApp(isError bool) {
 		w.AppErrors++
 	}
 }
+
+// AddTCP counts a TCP proxy connection, in TCP only.
+func (w *Window) AddTCP() { w.TCP++ }
 
 // Add counts one HTTP request. It copies the record's bytes it keeps.
 // This is on the hot path: no allocation once the window has seen the
@@ -333,6 +340,7 @@ func (c *Counts) merge(o *Counts) {
 		c.UserAgents[i] += o.UserAgents[i]
 	}
 	c.AppErrors += o.AppErrors
+	c.TCP += o.TCP
 }
 
 func (e *EndpointCounts) merge(o *EndpointCounts) {

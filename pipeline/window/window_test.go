@@ -90,3 +90,24 @@ func TestKindOf(t *testing.T) {
 		}
 	}
 }
+
+// TestAddTCP: a TCP proxy connection counts in TCP only (no line, no
+// request, nothing a detector reads as traffic), and TCP merges and
+// closes as the other tallies do.
+func TestAddTCP(t *testing.T) {
+	cfg := Config{}.WithDefaults()
+	a, b := New(0, &cfg), New(0, &cfg)
+	a.Add(line(200, 10, "1.1.1.1", "GET /", Ordinary))
+	a.AddTCP()
+	b.AddTCP()
+	b.AddTCP()
+	b.AddApp(false)
+	if want := (Counts{TCP: 2, Lines: 1}); b.Counts != want {
+		t.Errorf("unexpected counts of TCP connections and an application line; got %+v; want %+v", b.Counts, want)
+	}
+	a.Merge(b)
+	c := a.Close()
+	if c.TCP != 3 || c.Lines != 2 || c.Requests != 1 {
+		t.Errorf("unexpected merged counts; got TCP %d, lines %d, requests %d; want 3, 2, 1", c.TCP, c.Lines, c.Requests)
+	}
+}
