@@ -124,6 +124,7 @@ func (c *Counter) Count(b Batch) (Counted, error) {
 		c.st.newest, c.st.hasTime = p.maxTime, true
 	}
 	c.counts.add(&p.counts)
+	c.st.tailUnread += p.tailUnread
 	for r, n := range p.reasons {
 		c.reasons[r] += n
 	}
@@ -178,6 +179,26 @@ func (c *Counter) Format() string {
 		return ""
 	}
 	return c.st.format.name
+}
+
+// FormatWarning says what the source's format leaves unread, or reads on
+// an assumption, as analyze says it of a file (SourceResult.FormatWarning):
+// the warning detection gave the format, and how many lines counted since
+// NewCounter ended in a number left unread. It is "" before the first
+// batch with data and when there is nothing to say.
+func (c *Counter) FormatWarning() string { return c.st.formatWarning() }
+
+// formatWarning is the warning of the source's format and of its lines
+// counted so far (see Counter.FormatWarning); "" without a format.
+func (st *sourceState) formatWarning() string {
+	f := st.format
+	if f == nil {
+		return ""
+	}
+	if f.unreadNote == nil {
+		return f.warning
+	}
+	return joinNotes(f.warning, f.unreadNote(st.tailUnread))
 }
 
 // Restore sets the state the Counter resumes from: the counts, reasons

@@ -86,3 +86,45 @@ func TestCounterSampleOffset(t *testing.T) {
 		{Line: 15, Reason: "empty line", Offset: 102},
 	})
 }
+
+// TestCounterFormatWarning: a Counter warns of its source's format as
+// analyze warns of the same lines (SourceResult.FormatWarning): none
+// before the first batch, then, for a combined log whose first batch ends
+// in no number, the count of the later lines that did, across batches;
+// and nothing with --duration-unit.
+func TestCounterFormatWarning(t *testing.T) {
+	data := tailLog(150, 50, 3)
+	cut := strings.Index(data, "\n")
+	for range 99 {
+		cut += strings.Index(data[cut+1:], "\n") + 1
+	}
+	first, rest := data[:cut+1], data[cut+1:]
+	if strings.Count(first, "\n") != 100 || strings.Count(rest, "\n") != 50 {
+		t.Fatalf("BUG: batches of %d and %d lines; want 100 and 50", strings.Count(first, "\n"), strings.Count(rest, "\n"))
+	}
+	f := func(o pipeline.Options, want string) {
+		t.Helper()
+		c, err := pipeline.NewCounter("logs/0", o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := c.FormatWarning(); w != "" {
+			t.Fatalf("unexpected warning before any batch; got %q", w)
+		}
+		half := strings.Index(rest[len(rest)/2:], "\n") + len(rest)/2 + 1
+		for _, b := range []string{first, rest[:half], rest[half:]} {
+			if _, err := c.Count(pipeline.Batch{Data: []byte(b)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := c.FormatWarning(); got != want {
+			t.Fatalf("unexpected warning with unit %q; got %q; want %q", o.DurationUnit, got, want)
+		}
+	}
+	want := run(t, []string{"-"}, []byte(data), pipeline.Options{}).Sources[0].FormatWarning
+	if !strings.HasPrefix(want, "50 lines end in a number not read as a duration") {
+		t.Fatalf("BUG: analyze's warning is %q; want one of 50 lines", want)
+	}
+	f(pipeline.Options{}, want)
+	f(pipeline.Options{DurationUnit: "ms"}, "")
+}

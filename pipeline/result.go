@@ -64,10 +64,7 @@ func (m *merger) result() *Result {
 	for _, st := range m.states {
 		sr := SourceResult{Info: st.src.Info(), Lines: st.lines, Err: st.err}
 		if st.format != nil {
-			sr.Format, sr.Detection, sr.FormatWarning = st.format.name, st.format.evidence, st.format.warning
-			if st.format.unreadNote != nil {
-				sr.FormatWarning = joinNotes(sr.FormatWarning, st.format.unreadNote(st.tailUnread))
-			}
+			sr.Format, sr.Detection, sr.FormatWarning = st.format.name, st.format.evidence, st.formatWarning()
 		}
 		if st.metric != nil {
 			sr.Metrics = &st.metric.stats

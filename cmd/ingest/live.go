@@ -11,13 +11,15 @@ import (
 // PostgreSQL (live.Handler: the page and /api/report), read through a
 // pool of its own (pgstore.OpenReader: a few connections, made on the
 // first request), so that page loads never wait for, or hold up,
-// ingest's flushes. Its close closes the pool.
-func newLivePages(c *config) (*live.Handler, func(), error) {
+// ingest's flushes. Its close closes the pool. warnings, if not nil,
+// adds to the report's input warnings (ingest.Service.FormatWarnings).
+func newLivePages(c *config, warnings func() []string) (*live.Handler, func(), error) {
 	st, err := pgstore.OpenReader(c.opts.DSN, c.opts.Kafka.Group)
 	if err != nil {
 		return nil, nil, err
 	}
-	h := live.NewHandler(st, live.HandlerOptions{Report: live.Options{Rules: c.opts.Engine.Rules, Lateness: c.opts.Engine.Lateness}})
+	o := live.Options{Rules: c.opts.Engine.Rules, Lateness: c.opts.Engine.Lateness, Warnings: warnings}
+	h := live.NewHandler(st, live.HandlerOptions{Report: o})
 	return h, st.Close, nil
 }
 

@@ -220,13 +220,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer notifier.Stop(logger.Printf)
-	pages, closePages, err := newLivePages(c)
+	var svc *ingest.Service // set before the HTTP server starts
+	pages, closePages, err := newLivePages(c, func() []string { return svc.FormatWarnings() })
 	if err != nil {
 		fmt.Fprintf(stderr, "ingest: %v\n", err)
 		return exitUsage
 	}
 	defer closePages()
-	svc, err := ingest.New(*o)
+	svc, err = ingest.New(*o)
 	if err != nil {
 		fmt.Fprintf(stderr, "ingest: %v\n", err)
 		return exitUsage

@@ -29,6 +29,11 @@ type partition struct {
 	// changed says that something was counted since the last flush.
 	changed bool
 	fenced  bool
+	// detected says that the counter has chosen a format and warning is
+	// its warning as last logged; changedWarning that it changed since
+	// (see noteFormat).
+	detected, changedWarning bool
+	warning                  string
 }
 
 // newPartition restores a claimed partition's counter from the store.
@@ -53,11 +58,13 @@ func newPartition(tp kafkasrc.TopicPartition, o *pipeline.Options, p pgstore.Par
 }
 
 // count counts one batch; caughtUp, for an idle batch, says whether the
-// reader had reached the end of the partition.
-func (p *partition) count(b pipeline.Batch, caughtUp bool) (pipeline.Counted, error) {
+// reader had reached the end of the partition. The note says what to log
+// of the format's warning (see noteFormat).
+func (p *partition) count(b pipeline.Batch, caughtUp bool) (pipeline.Counted, formatNote, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n, err := p.c.Count(b)
+	note := p.noteFormat()
 	if b.Offset > p.next {
 		p.next = b.Offset
 	}
@@ -66,7 +73,7 @@ func (p *partition) count(b pipeline.Batch, caughtUp bool) (pipeline.Counted, er
 	}
 	p.caughtUp = (b.Idle && caughtUp) || (p.caughtUp && len(b.Data) == 0 && b.TooLong == 0)
 	p.changed = true
-	return n, err
+	return n, note, err
 }
 
 // snapshot returns the partition's flush: its state and every window

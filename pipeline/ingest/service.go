@@ -36,6 +36,8 @@ type Service struct {
 
 	health health
 	stats  stats
+	// formats logs the partitions' format warnings once per topic.
+	formats formatLog
 	// dl writes the rejected messages to Options.DeadLetter.Topic; nil
 	// without one.
 	dl *kafkasrc.DeadLetter
@@ -273,10 +275,11 @@ func (s *Service) count(ctx context.Context, p *partition, b pipeline.Batch) err
 			return ctx.Err()
 		}
 	}
-	n, err := p.count(b, b.Idle && s.caughtUp(ctx, p))
+	n, note, err := p.count(b, b.Idle && s.caughtUp(ctx, p))
 	if err != nil {
 		s.o.Logf("%v", err)
 	}
+	s.formats.log(s.o.Logf, p.tp.Topic, p.tp.Partition, note)
 	s.stats.add(p.tp, len(b.Data), &n)
 	for _, smp := range n.Samples {
 		if s.o.OnReject != nil {

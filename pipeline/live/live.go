@@ -46,6 +46,11 @@ type Options struct {
 	// input (report.File.Path), such as the files analyze --follow reads.
 	// Default: the partitions' Kafka topics, "kafka: logs (4 partitions)".
 	Input string
+	// Warnings, if set, returns more warnings of the report's input
+	// (report.File.Warnings), called once a report: what the formats
+	// detected leave unread, as analyze warns of a file's
+	// (ingest.Service.FormatWarnings). Default: none.
+	Warnings func() []string
 }
 
 // MaxSince bounds the range of a report: every refresh of the live page
@@ -98,6 +103,10 @@ func Report(ctx context.Context, src Source, since time.Duration, now time.Time,
 	r.Timeline, r.TimelineStep, r.Exact.Timeline = pipeline.TimelineReport(tl), tl.Step, tl.Exact()
 	r.TimeRange = t.timeRange(parts, now)
 	r.Input = t.input(parts, &cfg, o.Input)
+	if o.Warnings != nil {
+		f := &r.Input.Files[0]
+		f.Warnings = append(f.Warnings, o.Warnings()...)
+	}
 	r.Options = report.ReportOptions{Top: o.Top, Since: from, Until: now, Window: cfg.Size, Lateness: o.Lateness}
 	return r, nil
 }
