@@ -40,8 +40,10 @@ const (
 	refUpName = `\[[^\]\s]*\]`
 	refUpTail = ` (?P<upaddr>` + refList + `) ` + refList + ` (?P<upsecs>` + refSecsList + `) ` + refList
 	// Envoy's fields up to the flags, then the byte counts and times.
+	// Every quoted field is read as the parser reads one: a backslash
+	// escapes the next byte, so \" ends none.
 	refEnvoyHead = `^\[(?P<iso>[^\]\s]+)\] ` + refReqRe + ` ` + refStatus0 + ` \S+ `
-	refEnvoyMid  = `\d+ (?P<bytes>\d{1,18}) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>[^"]*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` + refQuotedNC + ` "(?P<host>[^"]*)" ` + refQuotedNC
+	refEnvoyMid  = `\d+ (?P<bytes>\d{1,18}) (?P<ms>\d+) (?P<upms>\d+|-) "(?P<xff>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)" ` + refQuotedNC + ` "(?P<host>(?:[^"\\]|\\.)*)" ` + refQuotedNC
 )
 
 // refCLFHead is combined with the status given.
