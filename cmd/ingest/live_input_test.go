@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/vigil-ops/vigil/pipeline"
-	"github.com/vigil-ops/vigil/pipeline/filesrc"
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 	"github.com/vigil-ops/vigil/pipeline/pgstore/pgtest"
 	"github.com/vigil-ops/vigil/pipeline/report"
@@ -117,15 +114,7 @@ func counterLog(n int) []byte {
 // "topic: warning". Before, ingest said nothing of it.
 func TestLiveFormatWarning(t *testing.T) {
 	data := counterLog(240)
-	src, err := filesrc.Open("-", bytes.NewReader(data), filesrc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := pipeline.Run(context.Background(), []pipeline.Source{src}, pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	warning := res.Sources[0].FormatWarning
+	warning := ingesttest.Analyze(t, ingesttest.Input{Name: "-", Data: data}).Sources[0].FormatWarning
 	if !strings.Contains(warning, "request counter") {
 		t.Fatalf("BUG: analyze's warning of the counter log is %q; want one of a request counter", warning)
 	}

@@ -11,8 +11,6 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/vigil-ops/vigil/pipeline"
-	"github.com/vigil-ops/vigil/pipeline/filesrc"
 	"github.com/vigil-ops/vigil/pipeline/ingest"
 	"github.com/vigil-ops/vigil/pipeline/ingest/ingesttest"
 	"github.com/vigil-ops/vigil/pipeline/pgstore"
@@ -47,15 +45,7 @@ func runIngest(t *testing.T, addrs []string, dsn string) {
 // stored incidents are).
 func analyze(t *testing.T, data []byte) *report.Report {
 	t.Helper()
-	src, err := filesrc.Open("-", bytes.NewReader(data), filesrc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := pipeline.Run(context.Background(), []pipeline.Source{src}, pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return roundTrip(t, res.Report())
+	return roundTrip(t, ingesttest.Analyze(t, ingesttest.Input{Name: "-", Data: data}).Report())
 }
 
 func roundTrip(t *testing.T, r *report.Report) *report.Report {

@@ -309,10 +309,25 @@ type Input struct {
 	Data []byte
 }
 
-// AnalyzeInputs runs the engine over the inputs as analyze does over
-// files of theirs (written to a directory of the test), with the default
-// options.
+// AnalyzeInputs returns the incidents of Analyze's result, sorted by
+// start, kind and subject.
 func AnalyzeInputs(t testing.TB, inputs ...Input) []Incident {
+	t.Helper()
+	res := Analyze(t, inputs...)
+	var out []Incident
+	for _, in := range res.Report().Incidents {
+		out = append(out, Incident{ID: in.ID, Kind: string(in.Kind), Severity: in.Severity.String(), Subject: in.Subject,
+			Status: string(in.Status), Start: in.Start, End: in.End})
+	}
+	slices.SortFunc(out, func(a, b Incident) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Subject, b.Subject))
+	})
+	return out
+}
+
+// Analyze runs the engine over the inputs as analyze does over files of
+// theirs (written to a directory of the test), with the default options.
+func Analyze(t testing.TB, inputs ...Input) *pipeline.Result {
 	t.Helper()
 	var srcs []pipeline.Source
 	dir := t.TempDir()
@@ -334,15 +349,7 @@ func AnalyzeInputs(t testing.TB, inputs ...Input) []Incident {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []Incident
-	for _, in := range res.Report().Incidents {
-		out = append(out, Incident{ID: in.ID, Kind: string(in.Kind), Severity: in.Severity.String(), Subject: in.Subject,
-			Status: string(in.Status), Start: in.Start, End: in.End})
-	}
-	slices.SortFunc(out, func(a, b Incident) int {
-		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(string(a.Kind), string(b.Kind)), strings.Compare(a.Subject, b.Subject))
-	})
-	return out
+	return res
 }
 
 // WaitConsumed waits until every line is stored and detection has passed
