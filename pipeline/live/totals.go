@@ -91,16 +91,22 @@ func (t *totals) report(top int) *report.Report {
 	return r
 }
 
-// requests are the range's requests by status code. Windows count a
-// missing status and status 0 alike, as code 0: "-".
+// requests are the range's requests by status code: code 0 is "-" (no
+// status) but for the requests that logged the status 0, "0", as
+// analyze shows them.
 func requests(c *window.Closed) report.Requests {
 	q := report.Requests{Total: c.Requests, Status: make(map[string]uint64, len(c.Codes))}
 	for _, cc := range c.Codes {
-		key := strconv.Itoa(cc.Code)
 		if cc.Code == 0 {
-			key = "-"
+			if n := cc.Count - c.ZeroStatus; n > 0 {
+				q.Status["-"] = n
+			}
+			if c.ZeroStatus > 0 {
+				q.Status["0"] = c.ZeroStatus
+			}
+			continue
 		}
-		q.Status[key] += cc.Count
+		q.Status[strconv.Itoa(cc.Code)] += cc.Count
 		if cc.Code >= 500 && cc.Code < 600 {
 			q.Errors5xx += cc.Count
 		}

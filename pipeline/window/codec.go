@@ -34,9 +34,9 @@ import (
 //	            bytes, the severity's, and the values' quantile.Sketch form
 //	            (at least one value)
 //
-// Version 2 is version 3 without the TCP tally, the last of countFields:
-// Decode still reads it, as a window without TCP connections (which
-// encodes as version 3). Version 1 is version 2 without the metrics:
+// Version 2 is version 3 without the TCP and ZeroStatus tallies, the last
+// two of countFields: Decode still reads it, as a window without TCP
+// connections whose code 0 had no status (which encodes as version 3). Version 1 is version 2 without the metrics:
 // Decode still reads it, as a window without TCP connections or metric
 // points.
 //
@@ -53,7 +53,7 @@ const (
 )
 
 // numCountFields is the number of uint64 tallies in Counts.
-const numCountFields = 13 + NumStatusClasses + NumUAClasses
+const numCountFields = 14 + NumStatusClasses + NumUAClasses
 
 // maxCode is the largest status code a window counts (see Window.Add).
 const maxCode = 999
@@ -78,8 +78,8 @@ func countFields(c *Counts) (f [numCountFields]*uint64) {
 	for i := range c.UserAgents {
 		p = append(p, &c.UserAgents[i])
 	}
-	// TCP last: the versions before it stop at AppErrors.
-	p = append(p, &c.AppErrors, &c.TCP)
+	// TCP and ZeroStatus last: the versions before 3 stop at AppErrors.
+	p = append(p, &c.AppErrors, &c.TCP, &c.ZeroStatus)
 	if len(p) != numCountFields {
 		panic("BUG: numCountFields does not match Counts")
 	}
@@ -254,9 +254,10 @@ func Decode(data []byte, cfg *Config) (*Window, error) {
 }
 
 // counts reads the tallies, after checking that the stored window has
-// as many status and user-agent classes as this one; without tcp (a form
-// before version 3), all but the last, TCP, which stays 0.
-func (d *decoder) counts(c *Counts, tcp bool) {
+// as many status and user-agent classes as this one; without v3 (a form
+// before version 3), all but the last two, TCP and ZeroStatus, which stay
+// 0.
+func (d *decoder) counts(c *Counts, v3 bool) {
 	at := d.Offset()
 	status, ua := d.Uvarint("status classes"), d.Uvarint("user-agent classes")
 	if d.Err() == nil && (status != NumStatusClasses || ua != uint64(NumUAClasses)) {
@@ -264,8 +265,8 @@ func (d *decoder) counts(c *Counts, tcp bool) {
 	}
 	fields := countFields(c)
 	n := len(fields)
-	if !tcp {
-		n--
+	if !v3 {
+		n -= 2
 	}
 	for _, p := range fields[:n] {
 		*p = d.Uvarint("tallies")

@@ -281,7 +281,7 @@ func mustTopK(t *testing.T) []byte {
 func TestDecodeDamaged(t *testing.T) {
 	cfg := Config{}.WithDefaults()
 	for _, c := range windowCases() {
-		if c.name != "small" && c.name != "tiny bounded tables" && c.name != "metrics" && c.name != "tcp connections" {
+		if c.name != "small" && c.name != "tiny bounded tables" && c.name != "metrics" && c.name != "tcp connections" && c.name != "status 0" {
 			continue
 		}
 		b := mustEncode(t, c.build(&cfg))
@@ -341,16 +341,16 @@ func upgraded(data []byte) []byte {
 		return data
 	}
 	// The tallies end after the version, the start, the two class counts
-	// and all but one of countFields.
+	// and all but the last two of countFields (TCP and ZeroStatus).
 	at := 1
-	for i := range 3 + numCountFields - 1 {
+	for i := range 3 + numCountFields - 2 {
 		_, n := binary.Uvarint(data[at:])
 		if n <= 0 {
 			panic(fmt.Sprintf("BUG: upgraded: no varint %d at byte %d of an accepted form", i, at))
 		}
 		at += n
 	}
-	out := append(append(append([]byte{codecVersion}, data[1:at]...), 0), data[at:]...)
+	out := append(append(append([]byte{codecVersion}, data[1:at]...), 0, 0), data[at:]...)
 	if data[0] == codecVersionNoMetrics {
 		out = append(out, 0, 0)
 	}
@@ -359,7 +359,7 @@ func upgraded(data []byte) []byte {
 
 // TestDecodeOldVersions decodes the forms versions 1 and 2 wrote of the
 // seed cases (testdata/fuzz/FuzzDecode/v1_* and v2_*, kept as they
-// were): the same windows, without TCP connections (and, from version 1,
+// were): the same windows, without TCP connections or status 0 (and, from version 1,
 // without metrics), encoding as version 3.
 func TestDecodeOldVersions(t *testing.T) {
 	cfg := Config{}.WithDefaults()
@@ -380,7 +380,7 @@ func TestDecodeOldVersions(t *testing.T) {
 			if got, want := mustEncode(t, w), mustEncode(t, c.build(&cfg)); !bytes.Equal(got, want) || !bytes.Equal(got, upgraded(old)) {
 				t.Errorf("unexpected version %d form of %s; got %x; want %x", codecVersion, path, got, want)
 			}
-			if w.TCP != 0 || (version == codecVersionNoMetrics && (len(w.Metrics) != 0 || w.MetricsDropped != 0)) {
+			if w.TCP != 0 || w.ZeroStatus != 0 || (version == codecVersionNoMetrics && (len(w.Metrics) != 0 || w.MetricsDropped != 0)) {
 				t.Errorf("unexpected TCP connections or metrics in %s", path)
 			}
 		}

@@ -200,6 +200,14 @@ func windowCases() []windowCase {
 			}
 			return w
 		}},
+		{name: "status 0", seed: true, build: func(cfg *Config) *Window {
+			w := tiny.window(start, cfg)
+			for i := range 5 {
+				// Three requests logged status 0 (Caddy), two none.
+				w.Add(&Line{Rec: &parsers.Record{Status: 0, ZeroStatus: i < 3, Duration: -1}, Endpoint: "GET /", Kind: Ordinary, ID: -1})
+			}
+			return w
+		}},
 		{name: "metrics past the value budget", build: func(cfg *Config) *Window {
 			w := New(start, cfg)
 			addMetrics(w, 10, metricValueBudget+50)

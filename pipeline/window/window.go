@@ -123,6 +123,10 @@ type Counts struct {
 	// Istio's "- - -" lines), in no other tally: not in Lines, so no
 	// detector reads them as traffic. Since codec version 3.
 	TCP uint64
+	// ZeroStatus counts the requests of code 0 that logged the status 0
+	// (parsers.Record.ZeroStatus: Caddy's and Traefik's, no response
+	// written); the others of code 0 had no status. Since codec version 3.
+	ZeroStatus uint64
 }
 
 // EndpointCounts is one endpoint's share of a window.
@@ -184,6 +188,9 @@ func (w *Window) Add(l *Line) {
 	class := StatusClass(r.Status)
 	w.Status[class]++
 	w.addCode(max(0, min(r.Status, 999)), 1)
+	if r.ZeroStatus {
+		w.ZeroStatus++
+	}
 	auth := IsAuthFailure(r.Status)
 	if auth {
 		w.AuthFailures++
@@ -341,6 +348,7 @@ func (c *Counts) merge(o *Counts) {
 	}
 	c.AppErrors += o.AppErrors
 	c.TCP += o.TCP
+	c.ZeroStatus += o.ZeroStatus
 }
 
 func (e *EndpointCounts) merge(o *EndpointCounts) {
