@@ -19,6 +19,12 @@ func ClientHost(v []byte) []byte {
 	return h
 }
 
+// Client returns the client a logged address or address list names: its
+// first address ([FirstAddress]) without a port ([ClientHost]); nil when
+// it names none ("", "-", also "-:80" once the port is dropped). It is
+// the one rule of every parser's client field. The result aliases v.
+func Client(v []byte) []byte { return Dash(ClientHost(FirstAddress(v))) }
+
 // hasBracket reports whether h holds '[' or ']': "[a]b:80" or "[[a]]:80"
 // is no "[v6]:port".
 func hasBracket(h []byte) bool {

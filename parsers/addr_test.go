@@ -104,3 +104,34 @@ func TestFirstAddress(t *testing.T) {
 	f("\t203.0.113.7, 10.0.0.1", "\t203.0.113.7")
 	f("203.0.113.7:51234, 10.0.0.1", "203.0.113.7:51234")
 }
+
+// TestClient: the client of a logged address or list is its first
+// address without a port, none when that is "-" (before or after the
+// port goes), as net.SplitHostPort and the list's text tell.
+func TestClient(t *testing.T) {
+	f := func(in string) {
+		t.Helper()
+		// The reference: the text before the first comma, trimmed of
+		// spaces, without the port where net.SplitHostPort finds one.
+		ref, _, _ := strings.Cut(in, ",")
+		ref = strings.Trim(ref, " ")
+		if h, p, err := net.SplitHostPort(ref); err == nil && h != "" && p != "" && strings.Trim(p, "0123456789") == "" && len(p) <= 18 {
+			ref = h
+		}
+		if ref == "-" {
+			ref = ""
+		}
+		got := parsers.Client([]byte(in))
+		if string(got) != ref || ref == "" && got != nil {
+			t.Errorf("unexpected client of %q; got %q; want %q", in, got, ref)
+		}
+	}
+	f("203.0.113.7:51234, 10.0.0.1")
+	f("[2001:db8::7]:443")
+	f("2001:db8::7")
+	f("-:80")
+	f("[-]:80, 10.0.0.1")
+	f("-")
+	f("")
+	f("client.example")
+}

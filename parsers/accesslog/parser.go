@@ -265,7 +265,7 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 		// A port some proxies append ("203.0.113.7:51234") is dropped,
 		// as in jsonlog and logfmt: one client, one key. "-:80" names
 		// none.
-		if a := parsers.Dash(parsers.ClientHost(parsers.FirstAddress(v))); a != nil {
+		if a := parsers.Client(v); a != nil {
 			r.Client = a
 		}
 	case kUser:

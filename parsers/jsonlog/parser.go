@@ -260,7 +260,7 @@ func (p *Parser) fill(r *parsers.Record) string {
 	if r.Target == nil {
 		r.Target = routePath(p.text(fRoute, false))
 	}
-	r.Client = parsers.ClientHost(parsers.FirstAddress(p.text(fClient, false)))
+	r.Client = parsers.Client(p.text(fClient, false))
 	r.Host = p.text(fHost, false)
 	r.UserAgent = p.text(fUserAgent, false)
 	r.Referer = p.text(fReferer, false)

@@ -163,6 +163,7 @@ func TestParseSuccess(t *testing.T) {
 	f(`{"remote_addr":"::1","path":"/"}`, `http target="/" client="::1"`)
 	f(`{"remote_addr":"[::1]","path":"/"}`, `http target="/" client="[::1]"`)
 	f(`{"remote_addr":"10.0.0.1:","path":"/"}`, `http target="/" client="10.0.0.1:"`)
+	f(`{"remote_addr":"-:80","path":"/"}`, `http target="/"`)
 	f(`{"remote_addr":":80","path":"/"}`, `http target="/" client=":80"`)
 	f(`{"remote_addr":"[]:80","path":"/"}`, `http target="/" client="[]:80"`)
 	f(`{"remote_addr":"a[b:80","path":"/"}`, `http target="/" client="a[b:80"`)

@@ -264,6 +264,9 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	if m := refHostPort.FindStringSubmatch(r.Client); m != nil {
 		r.Client = m[1] + m[2]
 	}
+	if r.Client == "-" { // "-:80": none once the port is gone
+		r.Client = ""
+	}
 	r.UserAgent = text(false, mapped(parsers.RoleUserAgent), values("user_agent http_user_agent ua request_User-Agent", top, req), values("User-Agent user-agent", hdr))
 	r.Referer = text(false, mapped(parsers.RoleReferer), values("referer referrer http_referer request_Referer", top, req), values("Referer referer", hdr))
 	r.User = text(true, mapped(parsers.RoleUser), values("user_id user uid userId username", top))

@@ -58,6 +58,7 @@ func TestParseClient(t *testing.T) {
 	f([]byte(`method=GET path=/ ip="[::1]:8080"`), nil, "::1")
 	f([]byte(`method=GET path=/ client_ip=host.example:8080`), nil, "host.example")
 	f([]byte(`method=GET path=/ remote_addr=:80`), nil, ":80")
+	f([]byte(`method=GET path=/ remote_addr=-:80`), nil, "")
 	f([]byte(`at=info method=GET path="/" fwd="1.2.3.4" status=200`), nil, "1.2.3.4")
 	f([]byte(`at=info method=GET path="/" fwd="[2001:db8::7]:5000, 10.0.0.1" status=200`), nil, "2001:db8::7")
 	f([]byte(`method=GET path=/ client=[2001:db8::1]:443`), mapped, "2001:db8::1")

@@ -183,9 +183,12 @@ func refParseFields(line []byte, unit string, over []parsers.FieldSpec) (parsers
 		if c = bytes.Trim(c, " "); len(c) == 0 || string(c) == "-" {
 			c = nil
 		}
-		// Without the port of host:port or [host]:port.
+		// Without the port of host:port or [host]:port; "-" is none.
 		if m := refHostPort.FindSubmatch(c); m != nil {
 			c = []byte(string(m[1]) + string(m[2]))
+		}
+		if string(c) == "-" {
+			c = nil
 		}
 		r.Client = c
 	}

@@ -15,7 +15,7 @@ func (p *Parser) fill(r *parsers.Record) (string, int) {
 	r.Method = p.text(fMethod)
 	r.Target = p.text(fTarget)
 	r.Proto = p.text(fProto)
-	r.Client = parsers.ClientHost(parsers.FirstAddress(p.text(fClient)))
+	r.Client = parsers.Client(p.text(fClient))
 	r.Host = p.text(fHost)
 	r.UserAgent = p.text(fUserAgent)
 	r.Referer = p.text(fReferer)
