@@ -61,7 +61,8 @@
 //   - Method: method, request_method, RequestMethod, httpMethod; also in
 //     "request".
 //   - Target: request_uri, uri, url, path, rawPath, RequestPath,
-//     resourcePath; also in "request". Then, when none is present, the
+//     resourcePath, x-envoy-origin-path; also in "request". Then, when
+//     none is present, the
 //     path of routeKey (AWS API Gateway HTTP APIs: "GET /items/{id}" is
 //     "/items/{id}"; "$default" has none).
 //     (The target
@@ -70,12 +71,14 @@
 //   - Proto: proto, server_protocol, RequestProtocol, protocol; also in
 //     "request".
 //   - Client: client_ip, clientip, remote_ip, remote_addr, ip, ClientHost,
-//     remoteAddress, sourceIp, x_forwarded_for, downstream_remote_address;
+//     remoteAddress, sourceIp, x_forwarded_for, x-forwarded-for,
+//     downstream_remote_address;
 //     also in "request". client_ip comes first: behind a proxy Caddy logs
 //     the real client there and the proxy in remote_ip. The last two are
 //     Istio's: the client is X-Forwarded-For, else the downstream peer,
 //     as in parsers/accesslog's istio and envoy formats.
-//   - UserAgent: user_agent, http_user_agent, ua, request_User-Agent; also
+//   - UserAgent: user_agent, http_user_agent, ua, request_User-Agent,
+//     user-agent; also
 //     in "request"; then
 //     User-Agent, user-agent in request.headers.
 //   - Referer: referer, referrer, http_referer, request_Referer; also in
@@ -91,9 +94,10 @@
 //     _nanos, _nanoseconds. Then responseTime (pino-http) and
 //     responseLatency (AWS API Gateway), milliseconds, and Duration
 //     (Traefik), nanoseconds, whose unit is fixed.
-//   - Host: authority (Envoy's and Istio's :authority).
-//   - Upstream ([parsers.Record].Upstream): upstream_service_time (Envoy's
-//     x-envoy-upstream-service-time header), milliseconds. A value that
+//   - Host: authority, :authority (Envoy's :authority, as Istio and Envoy
+//     Gateway name it).
+//   - Upstream ([parsers.Record].Upstream): upstream_service_time,
+//     x-envoy-upstream-service-time (Envoy's header), milliseconds. A value that
 //     does not convert leaves the line without one; it is no reason to
 //     reject the line. It has no --field role.
 //
@@ -122,7 +126,12 @@
 // whose method, path, protocol, bytes_sent, duration and user_agent are
 // names above. Its duration is Envoy's %DURATION%, integer milliseconds:
 // its lines name [parsers.LoggerEnvoy] (see Kind for the keys that tell
-// them), whose bare durations are milliseconds.
+// them), whose bare durations are milliseconds. Envoy Gateway's default
+// JSON format (envoyproxy/gateway
+// site/content/en/latest/tasks/observability/proxy-accesslog.md, commit
+// 48addf93) has the same operators, the request headers under their own
+// names: x-envoy-origin-path, x-forwarded-for, user-agent, :authority,
+// x-envoy-upstream-service-time.
 //
 // # Values
 //

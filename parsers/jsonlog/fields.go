@@ -80,16 +80,19 @@ var aliasGroups = []aliasGroup{
 	{f: fMessage, in: inTop, names: []string{"msg", "message"}},
 	{f: fStatus, in: inTop, names: []string{"status", "status_code", "statusCode", "DownstreamStatus", "response_code"}},
 	{f: fMethod, in: inTop, names: []string{"method", "request_method", "RequestMethod", "httpMethod"}},
-	{f: fTarget, in: inTop, names: []string{"request_uri", "uri", "url", "path", "rawPath", "RequestPath", "resourcePath"}},
+	{f: fTarget, in: inTop, names: []string{"request_uri", "uri", "url", "path", "rawPath", "RequestPath", "resourcePath", "x-envoy-origin-path"}},
 	{f: fRoute, in: inTop, names: []string{"routeKey"}},
 	{f: fProto, in: inTop, names: []string{"proto", "server_protocol", "RequestProtocol", "protocol"}},
 	// Istio's JSON access log (and Envoy's, where it logs these): the
 	// client is X-Forwarded-For, else the downstream peer, as in the
 	// istio and envoy text formats of parsers/accesslog; both after the
-	// names above, which a proxy's log has not.
-	{f: fClient, in: inTop, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp", "x_forwarded_for", "downstream_remote_address"}},
-	{f: fHost, in: inTop, names: []string{"authority"}},
-	{f: fUserAgent, in: inTop, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent"}},
+	// names above, which a proxy's log has not. Envoy Gateway's default
+	// JSON format names the request headers as they are (x-forwarded-for,
+	// user-agent, :authority, x-envoy-origin-path,
+	// x-envoy-upstream-service-time).
+	{f: fClient, in: inTop, names: []string{"client_ip", "clientip", "remote_ip", "remote_addr", "ip", "ClientHost", "remoteAddress", "sourceIp", "x_forwarded_for", "x-forwarded-for", "downstream_remote_address"}},
+	{f: fHost, in: inTop, names: []string{"authority", ":authority"}},
+	{f: fUserAgent, in: inTop, names: []string{"user_agent", "http_user_agent", "ua", "request_User-Agent", "user-agent"}},
 	{f: fUserAgent, in: inHeaders, names: []string{"User-Agent", "user-agent"}},
 	{f: fReferer, in: inTop, names: []string{"referer", "referrer", "http_referer", "request_Referer"}},
 	{f: fReferer, in: inHeaders, names: []string{"Referer", "referer"}},
@@ -101,7 +104,7 @@ var aliasGroups = []aliasGroup{
 	{f: fDuration, in: inTop, unitSet: true, unit: unitMS, names: []string{"responseTime", "responseLatency"}},
 	{f: fDuration, in: inTop, unitSet: true, unit: unitNS, names: []string{"Duration"}},
 	// Envoy's x-envoy-upstream-service-time header, milliseconds.
-	{f: fUpstream, in: inTop, unitSet: true, unit: unitMS, names: []string{"upstream_service_time"}},
+	{f: fUpstream, in: inTop, unitSet: true, unit: unitMS, names: []string{"upstream_service_time", "x-envoy-upstream-service-time"}},
 	// Envoy's command operators lower-cased, as Istio's JSON format
 	// (EnvoyJSONLogFormatIstio) and most json_format dictionaries name
 	// them, and no other logger here writes: they fill nothing, they tell

@@ -17,7 +17,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(line, uint8(0))
 		}
 	}
-	for _, name := range []string{"gen_json_loggers.log", "gen_istio_json.log"} {
+	for _, name := range []string{"gen_json_loggers.log", "gen_istio_json.log", "gen_envoy_gateway_json.log"} {
 		for _, line := range parsertest.ReadLines(f, name) {
 			f.Add(line, uint8(0))
 		}

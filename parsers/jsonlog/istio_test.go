@@ -2,6 +2,7 @@ package jsonlog
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net"
 	"strconv"
@@ -30,6 +31,22 @@ type istioEntry struct {
 	UserAgent    string      `json:"user_agent"`
 	Authority    string      `json:"authority"`
 	Peer         string      `json:"downstream_remote_address"`
+	// Envoy Gateway's default JSON format names the headers as they are.
+	GatewayPath         string  `json:"x-envoy-origin-path"`
+	GatewayUpstreamTime *string `json:"x-envoy-upstream-service-time"`
+	GatewayXFF          *string `json:"x-forwarded-for"`
+	GatewayUserAgent    string  `json:"user-agent"`
+	GatewayAuthority    string  `json:":authority"`
+}
+
+// merged returns e with Envoy Gateway's names where Istio's are absent.
+func (e istioEntry) merged() *istioEntry {
+	e.Path = cmp.Or(e.Path, e.GatewayPath)
+	e.UserAgent = cmp.Or(e.UserAgent, e.GatewayUserAgent)
+	e.Authority = cmp.Or(e.Authority, e.GatewayAuthority)
+	e.UpstreamTime = cmp.Or(e.UpstreamTime, e.GatewayUpstreamTime)
+	e.XFF = cmp.Or(e.XFF, e.GatewayXFF)
+	return &e
 }
 
 // TestIstioJSON reads testdata/gen_istio_json.log, Istio's JSON access
@@ -43,32 +60,39 @@ type istioEntry struct {
 // (null, or "-" before Istio 1.9) and with response_code 0 is a TCP
 // proxy connection (parsers.KindTCP): the file has three.
 func TestIstioJSON(t *testing.T) {
-	lines := parsertest.ReadLines(t, "gen_istio_json.log")
-	p := NewParser(Options{})
-	tcp := 0
-	for i, line := range lines {
-		var e istioEntry
-		d := json.NewDecoder(bytes.NewReader(line))
-		d.UseNumber()
-		if err := d.Decode(&e); err != nil {
-			t.Fatalf("cannot decode gen_istio_json.log:%d: %v", i+1, err)
+	f := func(name string, wantTCP int) {
+		t.Helper()
+		lines := parsertest.ReadLines(t, name)
+		p := NewParser(Options{})
+		tcp := 0
+		for i, line := range lines {
+			var e istioEntry
+			d := json.NewDecoder(bytes.NewReader(line))
+			d.UseNumber()
+			if err := d.Decode(&e); err != nil {
+				t.Fatalf("cannot decode %s:%d: %v", name, i+1, err)
+			}
+			var r parsers.Record
+			got := resultOf(&r, p.Parse(line, &r))
+			if want := istioWant(t, e.merged()); got != want {
+				t.Errorf("unexpected record for %s:%d;\ngot  %s;\nwant %s", name, i+1, got, want)
+			}
+			if ref := parseRef(line, ""); got != ref {
+				t.Errorf("unexpected record for %s:%d;\ngot  %s;\nreference %s", name, i+1, got, ref)
+			}
+			if got.Kind == parsers.KindTCP {
+				tcp++
+			}
 		}
-		var r parsers.Record
-		got := resultOf(&r, p.Parse(line, &r))
-		if want := istioWant(t, &e); got != want {
-			t.Errorf("unexpected record for gen_istio_json.log:%d;\ngot  %s;\nwant %s", i+1, got, want)
+		if tcp != wantTCP {
+			t.Errorf("unexpected TCP lines in %s; got %d; want %d", name, tcp, wantTCP)
 		}
-		if ref := parseRef(line, ""); got != ref {
-			t.Errorf("unexpected record for gen_istio_json.log:%d;\ngot  %s;\nreference %s", i+1, got, ref)
-		}
-		if got.Kind == parsers.KindTCP {
-			tcp++
-		}
+		parsertest.NoAllocs(t, p, lines, name)
 	}
-	if tcp != 3 {
-		t.Errorf("unexpected TCP lines in gen_istio_json.log; got %d; want 3", tcp)
-	}
-	parsertest.NoAllocs(t, p, lines, "gen_istio_json.log")
+	f("gen_istio_json.log", 3)
+	// Envoy Gateway's default JSON format: the same operators, the
+	// request headers under their own names.
+	f("gen_envoy_gateway_json.log", 1)
 }
 
 // istioWant is what a line of Istio's JSON log must give.

@@ -253,9 +253,9 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	}
 	r.Message = text(false, mapped(parsers.RoleMsg), values("msg message", top))
 	r.Method = text(false, mapped(parsers.RoleMethod), values("method request_method RequestMethod httpMethod", top, req))
-	r.Target = text(false, mapped(parsers.RolePath), values("request_uri uri url path rawPath RequestPath resourcePath", top, req))
+	r.Target = text(false, mapped(parsers.RolePath), values("request_uri uri url path rawPath RequestPath resourcePath x-envoy-origin-path", top, req))
 	r.Proto = text(false, mapped(parsers.RoleProto), values("proto server_protocol RequestProtocol protocol", top, req))
-	r.Client = text(false, mapped(parsers.RoleClient), values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp x_forwarded_for downstream_remote_address", top, req))
+	r.Client = text(false, mapped(parsers.RoleClient), values("client_ip clientip remote_ip remote_addr ip ClientHost remoteAddress sourceIp x_forwarded_for x-forwarded-for downstream_remote_address", top, req))
 	// The first address of a list (X-Forwarded-For), without its port.
 	r.Client, _, _ = strings.Cut(r.Client, ",")
 	if r.Client = strings.Trim(r.Client, " "); r.Client == "-" {
@@ -267,10 +267,10 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 	if r.Client == "-" { // "-:80": none once the port is gone
 		r.Client = ""
 	}
-	r.UserAgent = text(false, mapped(parsers.RoleUserAgent), values("user_agent http_user_agent ua request_User-Agent", top, req), values("User-Agent user-agent", hdr))
+	r.UserAgent = text(false, mapped(parsers.RoleUserAgent), values("user_agent http_user_agent ua request_User-Agent user-agent", top, req), values("User-Agent user-agent", hdr))
 	r.Referer = text(false, mapped(parsers.RoleReferer), values("referer referrer http_referer request_Referer", top, req), values("Referer referer", hdr))
 	r.User = text(true, mapped(parsers.RoleUser), values("user_id user uid userId username", top))
-	r.Host = text(false, mapped(parsers.RoleHost), values("authority", top))
+	r.Host = text(false, mapped(parsers.RoleHost), values("authority :authority", top))
 	if line := text(false, values("request req", top)); line != "" {
 		refRequestLine(&r, line)
 	}
@@ -305,7 +305,7 @@ func refMap(top map[string]any, durationUnit string, over []parsers.FieldSpec) r
 		r.Bytes = n
 	}
 	r.Upstream = -1
-	if s, num, ok := refNumeric(values("upstream_service_time", top)); ok {
+	if s, num, ok := refNumeric(values("upstream_service_time x-envoy-upstream-service-time", top)); ok {
 		unit := "ms"
 		if durationUnit != "" {
 			unit = durationUnit
