@@ -33,17 +33,6 @@ type builtin struct {
 	tcp                              bool
 }
 
-// proxiesTCP reports whether the format named name is a built-in whose
-// "- - -" lines are TCP connections.
-func proxiesTCP(name string) bool {
-	for i := range builtins {
-		if builtins[i].name == name {
-			return builtins[i].tcp
-		}
-	}
-	return false
-}
-
 // builtins lists the built-in formats, most specific first: Detect
 // prefers the earlier of two formats that parse as many lines.
 var builtins = []builtin{
@@ -150,6 +139,7 @@ var builtinFormats = func() []*Format {
 		if err != nil {
 			panic("BUG: built-in format " + b.name + ": " + err.Error())
 		}
+		f.tcp = b.tcp
 		fs[i] = f
 	}
 	return fs

@@ -26,6 +26,9 @@ type Format struct {
 	timeGroup bool
 	// tailNote is what Detect made of a trailing integer; see TailNote.
 	tailNote string
+	// tcp says that its "- - -" requests are TCP proxy connections
+	// ([parsers.KindTCP]): a built-in marked so (builtin.tcp).
+	tcp bool
 	// unseen is, for a format Detect chose from sample lines none of
 	// which ended in a number, how many of them it read; see UnreadNote.
 	unseen int

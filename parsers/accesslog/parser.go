@@ -117,9 +117,7 @@ type Parser struct {
 	// unit overrides the units of duration fields; unitAuto = no override.
 	unit      unit
 	xffClient bool
-	// tcp: "- - -" requests are TCP proxy connections (proxiesTCP).
-	tcp bool
-	err parsers.SyntaxError
+	err       parsers.SyntaxError
 	// pathStart is where the last stored path began, for $args and %q.
 	pathStart int
 	// tp holds what the %{format}t fields of the line read, from timeAt.
@@ -138,7 +136,6 @@ func NewParser(f *Format, o Options) *Parser {
 		f:         f,
 		unit:      u,
 		xffClient: o.ClientFromForwardedFor || !f.hasClient,
-		tcp:       proxiesTCP(f.name),
 	}
 }
 
@@ -298,7 +295,7 @@ func (p *Parser) set(it *item, line []byte, start, end int, r *parsers.Record) s
 			break
 		}
 		r.Method, r.Target, r.Proto = parsers.SplitRequest(v)
-		if p.tcp && isTCPRequest(v) {
+		if p.f.tcp && isTCPRequest(v) {
 			r.Kind, r.Target = parsers.KindTCP, nil
 		}
 	case kMethod:
