@@ -328,27 +328,13 @@ func (w *Window) newEndpointCounts() *EndpointCounts {
 	return e
 }
 
+// merge adds o's tallies to c's: every one of countFields, the codec's
+// list, so that a new tally is merged once it is encoded.
 func (c *Counts) merge(o *Counts) {
-	c.Lines += o.Lines
-	c.Requests += o.Requests
-	for i := range c.Status {
-		c.Status[i] += o.Status[i]
+	dst, src := countFields(c), countFields(o)
+	for i, p := range dst {
+		*p += *src[i]
 	}
-	c.AuthFailures += o.AuthFailures
-	c.NotFound += o.NotFound
-	c.Durations += o.Durations
-	c.SlowWarn += o.SlowWarn
-	c.SlowAlert += o.SlowAlert
-	c.Payments += o.Payments
-	c.PaymentFailures += o.PaymentFailures
-	c.Logins += o.Logins
-	c.LoginFailures += o.LoginFailures
-	for i := range c.UserAgents {
-		c.UserAgents[i] += o.UserAgents[i]
-	}
-	c.AppErrors += o.AppErrors
-	c.TCP += o.TCP
-	c.ZeroStatus += o.ZeroStatus
 }
 
 func (e *EndpointCounts) merge(o *EndpointCounts) {
