@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"cmp"
+	"iter"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/vigil-ops/vigil/parsers/useragent"
 	"github.com/vigil-ops/vigil/pipeline/report"
@@ -19,6 +21,34 @@ import (
 // the same lines give the same numbers.
 
 var reportQuantiles = []float64{0.5, 0.9, 0.95, 0.99, 0.999}
+
+// RequestsReport is the report of total requests from their counts by
+// status code, which codes yields (code 0: the requests without a
+// status, "-"), and zero, those that logged the status 0 ("0": Caddy's,
+// Envoy's, no response written), which codes does not count.
+func RequestsReport(total uint64, codes iter.Seq2[int, uint64], zero uint64) report.Requests {
+	q := report.Requests{Total: total, Status: make(map[string]uint64)}
+	for code, n := range codes {
+		if n == 0 {
+			continue
+		}
+		key := strconv.Itoa(code)
+		if code == 0 {
+			key = "-"
+		}
+		q.Status[key] += n
+		if code >= 500 && code < 600 {
+			q.Errors5xx += n
+		}
+	}
+	if zero > 0 {
+		q.Status["0"] = zero
+	}
+	if q.Total > 0 {
+		q.ErrorRate = float64(q.Errors5xx) / float64(q.Total)
+	}
+	return q
+}
 
 // LatencyReport converts a sketch of microseconds into the report's
 // milliseconds.

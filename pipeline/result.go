@@ -3,7 +3,6 @@ package pipeline
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/vigil-ops/vigil/parsers/useragent"
@@ -82,7 +81,7 @@ func (r *Result) Report() *report.Report {
 	rep := &report.Report{
 		Schema:            report.Schema,
 		Input:             r.input(),
-		Requests:          requests(s),
+		Requests:          RequestsReport(s.Requests, slices.All(s.Status[:]), s.ZeroStatus),
 		Latency:           LatencyReport(s.Latency),
 		Endpoints:         endpoints(s, o.Top),
 		TopIPs:            CountsReport(s.IPs, o.Top),
@@ -174,30 +173,6 @@ func (r *Result) input() report.Input {
 		})
 	}
 	return in
-}
-
-func requests(s *summary.Summary) report.Requests {
-	q := report.Requests{Total: s.Requests, Status: make(map[string]uint64)}
-	for code, n := range s.Status {
-		if n == 0 {
-			continue
-		}
-		key := strconv.Itoa(code)
-		if code == 0 {
-			key = "-"
-		}
-		q.Status[key] = n
-		if code >= 500 && code < 600 {
-			q.Errors5xx += n
-		}
-	}
-	if s.ZeroStatus > 0 {
-		q.Status["0"] = s.ZeroStatus
-	}
-	if q.Total > 0 {
-		q.ErrorRate = float64(q.Errors5xx) / float64(q.Total)
-	}
-	return q
 }
 
 func endpointsExact(s *summary.Summary) bool {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -87,34 +86,19 @@ func (t *totals) report(top int) *report.Report {
 	}
 	// Close last: the closed form shares the tables read above.
 	c := s.Close()
-	r.Requests = requests(c)
+	// Windows count status 0 under code 0 with the requests without one.
+	r.Requests = pipeline.RequestsReport(c.Requests, func(yield func(int, uint64) bool) {
+		for _, cc := range c.Codes {
+			n := cc.Count
+			if cc.Code == 0 {
+				n -= c.ZeroStatus
+			}
+			if !yield(cc.Code, n) {
+				return
+			}
+		}
+	}, c.ZeroStatus)
 	return r
-}
-
-// requests are the range's requests by status code: code 0 is "-" (no
-// status) but for the requests that logged the status 0, "0", as
-// analyze shows them.
-func requests(c *window.Closed) report.Requests {
-	q := report.Requests{Total: c.Requests, Status: make(map[string]uint64, len(c.Codes))}
-	for _, cc := range c.Codes {
-		if cc.Code == 0 {
-			if n := cc.Count - c.ZeroStatus; n > 0 {
-				q.Status["-"] = n
-			}
-			if c.ZeroStatus > 0 {
-				q.Status["0"] = c.ZeroStatus
-			}
-			continue
-		}
-		q.Status[strconv.Itoa(cc.Code)] += cc.Count
-		if cc.Code >= 500 && cc.Code < 600 {
-			q.Errors5xx += cc.Count
-		}
-	}
-	if q.Total > 0 {
-		q.ErrorRate = float64(q.Errors5xx) / float64(q.Total)
-	}
-	return q
 }
 
 // endpoints are the top endpoints by requests (ties by key), without
